@@ -1,0 +1,63 @@
+#include "http/router.hpp"
+
+#include <gtest/gtest.h>
+
+namespace headroom::http {
+namespace {
+
+Request make(Method m, std::string target) {
+  Request r;
+  r.method = m;
+  r.target = std::move(target);
+  return r;
+}
+
+Handler tag(int* hit, int value) {
+  return [hit, value](Request&, Responder) { *hit = value; };
+}
+
+TEST(Router, CapturesSegmentsAndDecodesThem) {
+  Router router;
+  int hit = 0;
+  router.add(Method::kGet, "/apps/{id}/channels/{name}", tag(&hit, 1));
+  auto req = make(Method::kGet, "/apps/42/channels/presence-room%2F1?info=user_count");
+  auto m = router.match(req);
+  ASSERT_NE(m.route, nullptr);
+  m.route->handler(req, nullptr);
+  EXPECT_EQ(hit, 1);
+  EXPECT_EQ(req.param("id"), "42");
+  EXPECT_EQ(req.param("name"), "presence-room/1");
+}
+
+TEST(Router, LiteralBeatsNothingAndWrongMethodIsReported) {
+  Router router;
+  int hit = 0;
+  router.add(Method::kPost, "/apps/{id}/events", tag(&hit, 1));
+  auto req = make(Method::kGet, "/apps/1/events");
+  auto m = router.match(req);
+  EXPECT_EQ(m.route, nullptr);
+  EXPECT_TRUE(m.path_matched);
+  auto other = make(Method::kGet, "/nothing");
+  EXPECT_FALSE(router.match(other).path_matched);
+}
+
+TEST(Router, HeadFallsBackToGet) {
+  Router router;
+  int hit = 0;
+  router.add(Method::kGet, "/healthz", tag(&hit, 7));
+  auto req = make(Method::kHead, "/healthz");
+  auto m = router.match(req);
+  ASSERT_NE(m.route, nullptr);
+  EXPECT_EQ(m.route->options.label, "/healthz");
+}
+
+TEST(Router, EmptySegmentsDoNotMatchCaptures) {
+  Router router;
+  int hit = 0;
+  router.add(Method::kGet, "/v1/apps/{app}/collections/{col}/docs", tag(&hit, 1));
+  auto req = make(Method::kGet, "/v1/apps//collections/x/docs");
+  EXPECT_EQ(router.match(req).route, nullptr);
+}
+
+}  // namespace
+}  // namespace headroom::http
