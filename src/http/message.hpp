@@ -30,6 +30,9 @@ struct Request {
   std::string request_id;
   std::vector<std::pair<std::string, std::string>> params;  // path parameters from the router
   Tier tier = Tier::kAnonymous;
+  std::string subject;  // authenticated caller (JWT sub or signed-in user); empty when anonymous
+  // Set by filters for the filters that run after them (e.g. rate-limit headers to add).
+  std::vector<std::pair<std::string, std::string>> response_headers;
 
   std::string_view header(std::string_view lower_name) const;  // "" when absent
   std::string_view param(std::string_view name) const;         // "" when absent

@@ -1,0 +1,52 @@
+#pragma once
+// What the composition root hands each feature module (channels, documents, limits, cache,
+// observability, backups) so it can plug itself in: config, routes, metrics, time, executors,
+// outgoing HTTP, readiness checks and request filters. Modules keep references; everything here
+// outlives them.
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "core/executor.hpp"
+#include "http/message.hpp"
+#include "http/router.hpp"
+#include "observe/metrics.hpp"
+
+namespace headroom::server {
+
+class HttpClient;
+
+// Runs on the network thread for every request of an admitted route, before admission control,
+// in the order added. It may fill req.tier / req.subject (identity), add req.response_headers, or
+// answer at once by returning a response (e.g. 401, 429).
+using RequestFilter = std::function<std::optional<http::Response>(http::Request&)>;
+
+// The hooks the server exposes; implemented by server::Server.
+class ServerHooks {
+ public:
+  virtual ~ServerHooks() = default;
+  // WebSocket routes (e.g. "/app/{key}"); see websocket_route.hpp. Declared as a std::function
+  // taking the asio socket, so only WebSocket code includes Asio.
+  virtual void add_request_filter(RequestFilter filter) = 0;
+  // A readiness check: /readyz fails (503) while any returns a non-empty reason.
+  virtual void add_readiness_check(std::string name, std::function<std::string()> check) = 0;
+  // Called once on SIGTERM, after accepting stopped and before in-flight work is awaited.
+  virtual void on_drain(std::function<void()> fn) = 0;
+  // Called once at exit, after in-flight requests finished (flush storage here).
+  virtual void on_stop(std::function<void()> fn) = 0;
+  virtual bool draining() const = 0;
+};
+
+struct ModuleContext {
+  const config::Config& config;
+  http::Router& router;
+  observe::Registry& metrics;
+  Clock& clock;
+  Executor& executor;  // timers and short tasks on the event loops; never block in them
+  HttpClient& http_client;
+  ServerHooks& hooks;
+};
+
+}  // namespace headroom::server
