@@ -17,6 +17,7 @@
 namespace headroom::server {
 
 class HttpClient;
+class WebSocketRoutes;  // websocket_route.hpp (includes Asio; only WebSocket code needs it)
 
 // Runs on the network thread for every request of an admitted route, before admission control,
 // in the order added. It may fill req.tier / req.subject (identity), add req.response_headers, or
@@ -27,8 +28,6 @@ using RequestFilter = std::function<std::optional<http::Response>(http::Request&
 class ServerHooks {
  public:
   virtual ~ServerHooks() = default;
-  // WebSocket routes (e.g. "/app/{key}"); see websocket_route.hpp. Declared as a std::function
-  // taking the asio socket, so only WebSocket code includes Asio.
   virtual void add_request_filter(RequestFilter filter) = 0;
   // A readiness check: /readyz fails (503) while any returns a non-empty reason.
   virtual void add_readiness_check(std::string name, std::function<std::string()> check) = 0;
@@ -47,6 +46,7 @@ struct ModuleContext {
   Executor& executor;  // timers and short tasks on the event loops; never block in them
   HttpClient& http_client;
   ServerHooks& hooks;
+  WebSocketRoutes& websockets;
 };
 
 }  // namespace headroom::server

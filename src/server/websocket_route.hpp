@@ -15,4 +15,11 @@ namespace headroom::server {
 using WebSocketAcceptor =
     std::function<void(boost::asio::ip::tcp::socket socket, http::Request request, std::string already_read)>;
 
+class WebSocketRoutes {
+ public:
+  virtual ~WebSocketRoutes() = default;
+  // pattern as for http::Router, e.g. "/app/{key}"; req.params holds the captures.
+  virtual void add(std::string pattern, WebSocketAcceptor acceptor) = 0;
+};
+
 }  // namespace headroom::server
