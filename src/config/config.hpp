@@ -81,6 +81,8 @@ struct RateLimitConfig {
   int max_keys = 100000;               // key table bound (LRU)
   std::vector<std::string> trusted_proxies;  // X-Forwarded-For is believed only from these
   double dynamic_factor = 0.5;         // anonymous limits multiply by this under scale pressure
+  int abuse_threshold_per_minute = 30; // security incident: failures/limit hits of one key per minute
+  int ban_seconds = 0;                 // ban a key in incident for this long (403); 0: never ban
 };
 
 struct QuotaConfig {

@@ -101,7 +101,9 @@ std::string to_toml(const Config& c, bool redact) {
                                          {"vip_burst", r.vip_burst},
                                          {"max_keys", r.max_keys},
                                          {"trusted_proxies", strings(r.trusted_proxies)},
-                                         {"dynamic_factor", r.dynamic_factor}});
+                                         {"dynamic_factor", r.dynamic_factor},
+                                         {"abuse_threshold_per_minute", r.abuse_threshold_per_minute},
+                                         {"ban_seconds", r.ban_seconds}});
   root.insert("quotas", toml::table{{"reads_per_day", c.quotas.reads_per_day},
                                     {"writes_per_day", c.quotas.writes_per_day},
                                     {"deletes_per_day", c.quotas.deletes_per_day},

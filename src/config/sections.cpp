@@ -125,6 +125,8 @@ void read_limits(Reader& r, Config& c) {
   r.get(rl, p, "max_keys", R.max_keys, 16, 100000000);
   r.get(rl, p, "trusted_proxies", R.trusted_proxies);
   r.get(rl, p, "dynamic_factor", R.dynamic_factor, 0.01, 1);
+  r.get(rl, p, "abuse_threshold_per_minute", R.abuse_threshold_per_minute, 1, 100000000);
+  r.get(rl, p, "ban_seconds", R.ban_seconds, 0, 86400 * 30);
 
   const auto& q = r.section("quotas");
   r.get(q, "quotas", "reads_per_day", c.quotas.reads_per_day, 0, kI64Max);
