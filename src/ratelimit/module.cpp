@@ -1,0 +1,170 @@
+#include "ratelimit/module.hpp"
+
+#include <fmt/format.h>
+
+#include "server/module_context.hpp"
+
+namespace headroom::ratelimit {
+
+namespace {
+
+bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+// "/v1/apps/{id}/..." or "/apps/{id}/..." → id.
+std::string_view app_id_of(std::string_view path, std::string_view prefix) {
+  if (!starts_with(path, prefix)) return {};
+  auto rest = path.substr(prefix.size());
+  return rest.substr(0, rest.find('/'));
+}
+
+std::string_view scope_of(http::Tier tier) {
+  switch (tier) {
+    case http::Tier::kAnonymous: return "ip";
+    case http::Tier::kAuthenticated:
+    case http::Tier::kVip: return "subject";
+    case http::Tier::kServer: return "app";
+  }
+  return "ip";
+}
+
+const config::AppConfig* find_app(const config::Config& c, std::string_view id) {
+  for (const auto& a : c.apps) {
+    if (a.id == id) return &a;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+struct RateLimitModule::Target {
+  std::string_view app_id;
+  bool pusher = false;   // the Pusher HTTP API (/apps/...)
+  bool backend = false;  // the app's own server (tier kServer, or a Pusher call with the app's key)
+};
+
+RateLimitModule::RateLimitModule(const config::Config& config, observe::Registry& metrics, const Clock& clock,
+                                 PressureFn pressure, std::unique_ptr<LimiterStore> store)
+    : config_(config),
+      clock_(clock),
+      store_(store ? std::move(store)
+                   : std::make_unique<MemoryLimiterStore>(static_cast<size_t>(config.rate_limits.max_keys))),
+      limiter_(config.rate_limits, *store_, clock, std::move(pressure)),
+      abuse_(clock, AbuseConfig{config.rate_limits.abuse_threshold_per_minute,
+                                std::chrono::seconds(config.rate_limits.ban_seconds),
+                                static_cast<size_t>(config.rate_limits.max_keys)}),
+      trusted_(config.rate_limits.trusted_proxies) {
+  for (int t = 0; t < 4; ++t) {
+    auto tier = static_cast<http::Tier>(t);
+    limited_[t] = &metrics.counter("headroom_rate_limited_total", "Requests refused by rate limits",
+                                   {{"tier", std::string(http::tier_name(tier))}, {"scope", std::string(scope_of(tier))}});
+  }
+  for (std::string_view policy : {"anonymous", "authenticated", "vip", "server", "backend_events", "backend_reads"}) {
+    for (std::string_view result : {"allowed", "limited", "shadow_limited", "blocked"}) {
+      decisions_[fmt::format("{}|{}", policy, result)] =
+          &metrics.counter("headroom_ratelimit_decisions_total", "Rate-limit decisions by policy and result",
+                           {{"policy", std::string(policy)}, {"result", std::string(result)}});
+    }
+  }
+  register_collectors(metrics);
+}
+
+std::optional<RateLimitModule::Target> RateLimitModule::classify(const http::Request& req) const {
+  Target t;
+  if (starts_with(req.path, "/v1/")) {
+    t.app_id = app_id_of(req.path, "/v1/apps/");
+  } else if (starts_with(req.path, "/apps/")) {
+    t.app_id = app_id_of(req.path, "/apps/");
+    t.pusher = true;
+  } else {
+    return std::nullopt;
+  }
+  t.backend = req.tier == http::Tier::kServer;
+  if (!t.backend && t.pusher) {
+    // Signed Pusher API calls name the app's key; the handler verifies the signature and answers 401
+    // to forgeries, so a forged key only buys a 401.
+    const auto* app = find_app(config_, t.app_id);
+    t.backend = app != nullptr && !app->key.empty() && req.query_param("auth_key") == app->key;
+  }
+  return t;
+}
+
+std::string RateLimitModule::caller_key(const http::Request& req, std::string_view app_id) const {
+  if (req.tier != http::Tier::kAnonymous && !req.subject.empty()) return fmt::format("sub:{}/{}", app_id, req.subject);
+  return "ip:" + client_ip(req.remote_ip, req.header("x-forwarded-for"), trusted_);
+}
+
+Verdict RateLimitModule::decide(const http::Request& req, const Target& target, const std::string& key) {
+  if (target.backend) {
+    const auto* app = find_app(config_, target.app_id);
+    const bool read = req.method == http::Method::kGet || req.method == http::Method::kHead;
+    const int per_second = app == nullptr ? 0 : read ? app->max_read_requests_per_sec : app->max_backend_events_per_sec;
+    return limiter_.decide_backend(read ? "backend_reads" : "backend_events", target.app_id, per_second);
+  }
+  return limiter_.decide(req.tier, key, route_cost(req.method, req.path));
+}
+
+std::optional<http::Response> RateLimitModule::filter(http::Request& req) {
+  if (!config_.rate_limits.enabled) return std::nullopt;
+  auto target = classify(req);
+  if (!target) return std::nullopt;
+  const std::string key = target->backend ? std::string() : caller_key(req, target->app_id);
+  if (!key.empty()) {
+    if (auto ban = abuse_.banned_for(key); ban.count() > 0) {
+      counter(http::tier_name(req.tier), "blocked").inc();
+      req.response_headers.emplace_back("Retry-After", std::to_string(ceil_seconds(ban)));
+      return http::error_response(Code::kPermissionDenied,
+                                  "temporarily blocked after repeated failures or rate-limit hits");
+    }
+  }
+  Verdict v = decide(req, *target, key);
+  count(v, target->backend ? http::Tier::kServer : req.tier);
+  if (v.decision.limit == 0) return std::nullopt;  // unlimited backend: no headers
+  const auto& d = v.decision;
+  req.response_headers.emplace_back("RateLimit-Limit", std::to_string(d.limit));
+  req.response_headers.emplace_back("RateLimit-Remaining", std::to_string(d.remaining));
+  req.response_headers.emplace_back("RateLimit-Reset", std::to_string(ceil_seconds(d.reset_after)));
+  if (v.outcome == Outcome::kAllowed) return std::nullopt;
+  if (!key.empty()) abuse_.record(key, Signal::kLimitHit);
+  if (v.outcome == Outcome::kShadowLimited) return std::nullopt;
+  req.response_headers.emplace_back("Retry-After", std::to_string(std::max<int64_t>(1, ceil_seconds(d.retry_after))));
+  return http::error_response(Code::kResourceExhausted,
+                              fmt::format("rate limit exceeded for the {} tier; retry after {} s", v.policy,
+                                          std::max<int64_t>(1, ceil_seconds(d.retry_after))));
+}
+
+void RateLimitModule::count(const Verdict& v, http::Tier tier) {
+  counter(v.policy, outcome_name(v.outcome)).inc();
+  if (v.outcome == Outcome::kLimited) limited_[static_cast<int>(tier)]->inc();
+}
+
+observe::Counter& RateLimitModule::counter(std::string_view policy, std::string_view result) {
+  return *decisions_.at(fmt::format("{}|{}", policy, result));
+}
+
+void RateLimitModule::register_collectors(observe::Registry& metrics) {
+  metrics.add_collector([this](observe::Writer& w) {
+    w.family("headroom_ratelimit_keys", "gauge", "Keys held in the rate-limit table");
+    w.sample("headroom_ratelimit_keys", {}, static_cast<double>(store_->size()));
+    w.family("headroom_ratelimit_dynamic_factor", "gauge", "Multiplier on anonymous limits (below 1 under pressure)");
+    w.sample("headroom_ratelimit_dynamic_factor", {}, limiter_.dynamic_factor());
+    w.family("headroom_blocked_keys", "gauge", "Keys banned for repeated failures or limit hits");
+    w.sample("headroom_blocked_keys", {}, static_cast<double>(abuse_.blocked_keys()));
+    w.family("headroom_security_incident_keys", "gauge", "Keys that crossed the abuse threshold in the last minute");
+    w.sample("headroom_security_incident_keys", {}, static_cast<double>(abuse_.incident_keys().size()));
+    w.family("headroom_security_signals_total", "counter", "Failed signatures, bad tokens and limit hits");
+    for (auto s : {Signal::kBadSignature, Signal::kBadToken, Signal::kLimitHit}) {
+      w.sample("headroom_security_signals_total", {{"signal", std::string(signal_name(s))}},
+               static_cast<double>(abuse_.signals(s)));
+    }
+  });
+}
+
+std::shared_ptr<RateLimitModule> install_ratelimit(server::ModuleContext& ctx) {
+  observe::Registry& reg = ctx.metrics;
+  auto module = std::make_shared<RateLimitModule>(ctx.config, ctx.metrics, ctx.clock,
+                                                  [&reg] { return reg.value("headroom_scale_pressure"); });
+  ctx.hooks.add_request_filter([module](http::Request& req) { return module->filter(req); });
+  return module;
+}
+
+}  // namespace headroom::ratelimit

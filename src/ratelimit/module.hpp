@@ -1,0 +1,67 @@
+#pragma once
+// The rate-limit module as the server sees it: a request filter for /v1 and the Pusher HTTP API
+// (/apps/) that picks the caller's policy, answers 429 (or 403 for a banned key) before the
+// handler runs, and adds RateLimit-* headers to every limited route's response. It owns the
+// limiter store, the abuse monitor and the metrics.
+#include <array>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "http/message.hpp"
+#include "observe/metrics.hpp"
+#include "ratelimit/abuse_monitor.hpp"
+#include "ratelimit/client_ip.hpp"
+#include "ratelimit/limiter_store.hpp"
+#include "ratelimit/rate_limiter.hpp"
+
+namespace headroom::server {
+struct ModuleContext;
+}
+
+namespace headroom::ratelimit {
+
+class RateLimitModule {
+ public:
+  // `store` defaults to a MemoryLimiterStore of config.rate_limits.max_keys keys.
+  RateLimitModule(const config::Config& config, observe::Registry& metrics, const Clock& clock,
+                  PressureFn pressure = {}, std::unique_ptr<LimiterStore> store = nullptr);
+  RateLimitModule(const RateLimitModule&) = delete;
+  RateLimitModule& operator=(const RateLimitModule&) = delete;
+
+  // The request filter: nullopt lets the request through (headers added to req.response_headers).
+  std::optional<http::Response> filter(http::Request& req);
+
+  // Other modules report failed signatures and bad tokens here (key: "ip:<addr>" or "sub:<app>/<sub>").
+  AbuseMonitor& abuse() { return abuse_; }
+  RateLimiter& limiter() { return limiter_; }
+  LimiterStore& store() { return *store_; }
+  // The rate-limit key of a caller, as the filter uses it.
+  std::string caller_key(const http::Request& req, std::string_view app_id) const;
+
+ private:
+  struct Target;
+  std::optional<Target> classify(const http::Request& req) const;
+  Verdict decide(const http::Request& req, const Target& target, const std::string& key);
+  void count(const Verdict& v, http::Tier tier);
+  observe::Counter& counter(std::string_view policy, std::string_view result);
+  void register_collectors(observe::Registry& metrics);
+
+  const config::Config& config_;
+  const Clock& clock_;
+  std::unique_ptr<LimiterStore> store_;
+  RateLimiter limiter_;
+  AbuseMonitor abuse_;
+  IpMatcher trusted_;
+  std::array<observe::Counter*, 4> limited_{};  // by tier
+  std::map<std::string, observe::Counter*> decisions_;  // "policy|result", fixed after construction
+};
+
+// Installs the filter on ctx.hooks and returns the module (the filter keeps it alive). Scale pressure
+// is read from the headroom_scale_pressure gauge.
+std::shared_ptr<RateLimitModule> install_ratelimit(server::ModuleContext& ctx);
+
+}  // namespace headroom::ratelimit

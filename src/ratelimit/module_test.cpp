@@ -1,0 +1,173 @@
+#include "ratelimit/module.hpp"
+
+#include <gtest/gtest.h>
+
+namespace headroom::ratelimit {
+namespace {
+
+using std::chrono::seconds;
+
+std::string header(const http::Request& req, std::string_view name) {
+  for (const auto& [k, v] : req.response_headers) {
+    if (k == name) return v;
+  }
+  return "<absent>";
+}
+
+http::Request get(std::string path, std::string ip = "203.0.113.5") {
+  http::Request r;
+  r.method = http::Method::kGet;
+  r.path = std::move(path);
+  r.remote_ip = std::move(ip);
+  return r;
+}
+
+struct Fixture : ::testing::Test {
+  config::Config config;
+  observe::Registry metrics;
+  FakeClock clock;
+  double pressure = 0;
+  std::unique_ptr<RateLimitModule> module;
+  void make() {
+    module = std::make_unique<RateLimitModule>(config, metrics, clock, [this] { return pressure; });
+  }
+  std::optional<http::Response> call(http::Request& r) { return module->filter(r); }
+};
+
+TEST_F(Fixture, TwentyFirstAnonymousRequestGets429WithHeaders) {
+  make();
+  for (int i = 0; i < 20; ++i) {
+    auto r = get("/v1/apps/app1/collections/c/docs/d");
+    ASSERT_FALSE(call(r).has_value()) << i;
+    EXPECT_EQ(header(r, "RateLimit-Limit"), "20");
+    EXPECT_EQ(header(r, "RateLimit-Remaining"), std::to_string(19 - i));
+  }
+  auto r = get("/v1/apps/app1/collections/c/docs/d");
+  auto res = call(r);
+  ASSERT_TRUE(res.has_value());
+  EXPECT_EQ(res->status, 429);
+  EXPECT_NE(res->body.find("RESOURCE_EXHAUSTED"), std::string::npos);
+  EXPECT_EQ(header(r, "Retry-After"), "3");
+  EXPECT_EQ(header(r, "RateLimit-Remaining"), "0");
+  EXPECT_EQ(header(r, "RateLimit-Reset"), "60");
+  EXPECT_EQ(metrics.value("headroom_rate_limited_total", {{"tier", "anonymous"}, {"scope", "ip"}}), 1);
+  EXPECT_EQ(metrics.value("headroom_ratelimit_decisions_total", {{"policy", "anonymous"}, {"result", "allowed"}}), 20);
+  clock.advance(seconds(3));
+  auto again = get("/v1/apps/app1/collections/c/docs/d");
+  EXPECT_FALSE(call(again).has_value());
+}
+
+TEST_F(Fixture, OtherPathsAreNotLimited) {
+  make();
+  for (int i = 0; i < 50; ++i) {
+    auto r = get("/metrics");
+    ASSERT_FALSE(call(r).has_value());
+    EXPECT_TRUE(r.response_headers.empty());
+  }
+}
+
+TEST_F(Fixture, ShadowModeLetsItThrough) {
+  config.rate_limits.shadow = true;
+  make();
+  for (int i = 0; i < 25; ++i) {
+    auto r = get("/v1/apps/app1/collections/c/docs/d");
+    ASSERT_FALSE(call(r).has_value());
+  }
+  EXPECT_EQ(metrics.value("headroom_ratelimit_decisions_total", {{"policy", "anonymous"}, {"result", "shadow_limited"}}), 5);
+  EXPECT_EQ(metrics.sum("headroom_rate_limited_total"), 0);
+}
+
+TEST_F(Fixture, AuthenticatedBySubjectNotByIp) {
+  make();
+  for (int i = 0; i < 200; ++i) {
+    auto r = get("/v1/apps/app1/collections/c/docs/d");
+    r.tier = http::Tier::kAuthenticated;
+    r.subject = i % 2 ? "alice" : "bob";
+    ASSERT_FALSE(call(r).has_value()) << i;
+  }
+  auto r = get("/v1/apps/app1/collections/c/docs/d");
+  r.tier = http::Tier::kAuthenticated;
+  r.subject = "carol";
+  EXPECT_FALSE(call(r).has_value());
+  EXPECT_EQ(header(r, "RateLimit-Limit"), "200");
+}
+
+TEST_F(Fixture, ServerTierIsNeverLimitedByCallerTiers) {
+  make();
+  for (int i = 0; i < 500; ++i) {
+    auto r = get("/v1/apps/app1/collections/c/docs/d");
+    r.tier = http::Tier::kServer;
+    ASSERT_FALSE(call(r).has_value());
+  }
+}
+
+TEST_F(Fixture, SignedPusherCallsUseTheAppsBackendLimits) {
+  config::AppConfig app;
+  app.id = "app1";
+  app.key = "key1";
+  app.max_backend_events_per_sec = 5;
+  config.apps.push_back(app);
+  make();
+  auto pusher = [] {
+    auto r = get("/apps/app1/events");
+    r.method = http::Method::kPost;
+    r.query = "auth_key=key1&auth_timestamp=1&auth_version=1.0&auth_signature=x";
+    return r;
+  };
+  for (int i = 0; i < 5; ++i) {
+    auto r = pusher();
+    ASSERT_FALSE(call(r).has_value()) << i;
+  }
+  auto r = pusher();
+  auto res = call(r);
+  ASSERT_TRUE(res.has_value());
+  EXPECT_EQ(res->status, 429);
+  EXPECT_EQ(metrics.value("headroom_rate_limited_total", {{"tier", "server"}, {"scope", "app"}}), 1);
+}
+
+TEST_F(Fixture, ForwardedForTrustedOnlyFromProxies) {
+  config.rate_limits.trusted_proxies = {"10.0.0.0/8"};
+  make();
+  for (int i = 0; i < 20; ++i) {
+    auto r = get("/v1/apps/a/x", "10.0.0.1");
+    r.headers.emplace_back("x-forwarded-for", "198.51.100." + std::to_string(i));
+    ASSERT_FALSE(call(r).has_value());
+  }
+  // 20 different clients behind the proxy: the proxy itself is not limited as one caller.
+  auto direct = get("/v1/apps/a/x", "10.0.0.1");
+  EXPECT_EQ(module->caller_key(direct, "a"), "ip:10.0.0.1");
+  auto spoof = get("/v1/apps/a/x", "203.0.113.1");
+  spoof.headers.emplace_back("x-forwarded-for", "1.1.1.1");
+  EXPECT_EQ(module->caller_key(spoof, "a"), "ip:203.0.113.1");
+}
+
+TEST_F(Fixture, DynamicFactorHalvesAnonymousUnderPressure) {
+  pressure = 2.0;
+  make();
+  for (int i = 0; i < 10; ++i) {
+    auto r = get("/v1/apps/a/x");
+    ASSERT_FALSE(call(r).has_value()) << i;
+  }
+  auto r = get("/v1/apps/a/x");
+  EXPECT_TRUE(call(r).has_value());
+  EXPECT_NE(metrics.render().find("headroom_ratelimit_dynamic_factor 0.5"), std::string::npos);
+}
+
+TEST_F(Fixture, RepeatedLimitHitsBanWhenConfigured) {
+  config.rate_limits.abuse_threshold_per_minute = 5;
+  config.rate_limits.ban_seconds = 600;
+  make();
+  for (int i = 0; i < 25; ++i) {
+    auto r = get("/v1/apps/a/x");
+    (void)call(r);
+  }
+  auto r = get("/v1/apps/a/x");
+  auto res = call(r);
+  ASSERT_TRUE(res.has_value());
+  EXPECT_EQ(res->status, 403);
+  EXPECT_EQ(header(r, "Retry-After"), "600");
+  EXPECT_NE(metrics.render().find("headroom_blocked_keys 1"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace headroom::ratelimit
