@@ -93,6 +93,15 @@ std::vector<std::string> ChannelDirectory::users(const std::string& app, const s
   return out;
 }
 
+std::string ChannelDirectory::presence(const std::string& app, const std::string& channel) const {
+  std::lock_guard lock(mu_);
+  static const ChannelState kEmpty;
+  auto app_it = apps_.find(app);
+  if (app_it == apps_.end()) return presence_json_locked(kEmpty);
+  auto it = app_it->second.find(channel);
+  return presence_json_locked(it == app_it->second.end() ? kEmpty : it->second);
+}
+
 std::optional<std::string> ChannelDirectory::member_info(const std::string& app, const std::string& channel,
                                                          const std::string& user_id) const {
   std::lock_guard lock(mu_);

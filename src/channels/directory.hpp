@@ -54,6 +54,8 @@ class ChannelDirectory {
   // Occupied channels whose name starts with prefix, sorted by name.
   std::vector<std::pair<std::string, ChannelInfo>> list(const std::string& app, std::string_view prefix) const;
   std::vector<std::string> users(const std::string& app, const std::string& channel) const;
+  // The presence payload for a subscription_succeeded ({"presence":{...}}), even when empty.
+  std::string presence(const std::string& app, const std::string& channel) const;
   // Presence member info as JSON text, if the user is in the channel.
   std::optional<std::string> member_info(const std::string& app, const std::string& channel,
                                          const std::string& user_id) const;

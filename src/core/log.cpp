@@ -20,7 +20,12 @@ std::atomic<uint64_t> g_dropped{0};
 class JsonMessageFlag final : public spdlog::custom_flag_formatter {
  public:
   void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
-    std::string escaped = json_escape(std::string_view(msg.payload.data(), msg.payload.size()));
+    std::string_view payload(msg.payload.data(), msg.payload.size());
+    if (msg.logger_name == "access") {  // already JSON fields
+      dest.append(payload.data(), payload.data() + payload.size());
+      return;
+    }
+    std::string escaped = "\"msg\":\"" + json_escape(payload) + "\"";
     dest.append(escaped.data(), escaped.data() + escaped.size());
   }
   std::unique_ptr<custom_flag_formatter> clone() const override {
@@ -63,15 +68,14 @@ void init(const Options& o) {
   auto sink = make_sink(o);
   auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
   formatter->add_flag<JsonMessageFlag>('*').set_pattern(
-      R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","msg":"%*"})");
+      R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l",%*})");
+  sink->set_formatter(std::move(formatter));  // one sink, one formatter, for both loggers
   auto main = std::make_shared<spdlog::logger>("headroom", sink);
-  main->set_formatter(std::move(formatter));
   main->set_level(spdlog::level::from_str(o.level));
   main->flush_on(spdlog::level::warn);
   spdlog::set_default_logger(main);
 
   auto access_logger = std::make_shared<spdlog::logger>("access", sink);
-  access_logger->set_pattern("%v");
   spdlog::drop("access");
   spdlog::register_logger(access_logger);
   g_access_enabled = o.access_log && o.level != "off";

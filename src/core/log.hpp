@@ -24,8 +24,9 @@ struct Options {
 void init(const Options& options);
 // The JSON-escaped form of `text`, without quotes.
 std::string json_escape(std::string_view text);
-// Writes one pre-built JSON object line to the access log (no-op when disabled).
-void access(std::string_view json_line);
+// Writes one access line; `json_fields` are the object's fields after ts and level, e.g.
+// "msg":"access","status":200 (no braces). No-op when disabled.
+void access(std::string_view json_fields);
 // True if this warn/error line may be written now; false means it was dropped (and counted).
 bool error_budget_allows();
 uint64_t dropped_lines();

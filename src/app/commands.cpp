@@ -1,0 +1,111 @@
+#include "app/commands.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "app/data_dir.hpp"
+#include "app/modules.hpp"
+#include "config/loader.hpp"
+#include "core/log.hpp"
+#include "observe/metrics.hpp"
+#include "server/server.hpp"
+
+#ifndef HEADROOM_VERSION
+#define HEADROOM_VERSION "0.0.0"
+#endif
+
+namespace headroom::app {
+
+namespace {
+
+config::Config load_config(const CommonOptions& common, const std::vector<std::string>& extra_sets = {}) {
+  config::LoadOptions options;
+  options.file = common.config_file;
+  options.file_required = common.config_file != "headroom.toml";
+  options.sets = common.sets;
+  options.sets.insert(options.sets.end(), extra_sets.begin(), extra_sets.end());
+  options.env = config::process_env();
+  return config::load(options);
+}
+
+void print_first_start(const config::Config& config, const FirstStart& first) {
+  for (const auto& app : config.apps) {
+    if (app.name != "development app") continue;
+    if (first.created_dev_app) {
+      std::printf("development app created (saved in %s/dev-app.env):\n  id=%s key=%s secret=%s\n",
+                  config.data.dir.c_str(), app.id.c_str(), app.key.c_str(), app.secret.c_str());
+    } else {
+      std::printf("development app: id=%s key=%s (secret in %s/dev-app.env)\n", app.id.c_str(), app.key.c_str(),
+                  config.data.dir.c_str());
+    }
+  }
+  if (first.created_admin_token) {
+    std::printf("admin token created (saved in %s/admin-token): %s\n", config.data.dir.c_str(),
+                config.admin.token.c_str());
+  }
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int run_serve(const CommonOptions& common, const ServeOptions& serve) {
+  std::vector<std::string> sets;
+  if (serve.port >= 0) sets.push_back(fmt::format("server.port={}", serve.port));
+  if (!serve.host.empty()) sets.push_back("server.host=" + serve.host);
+  if (!serve.data_dir.empty()) sets.push_back("data.dir=" + serve.data_dir);
+  config::Config config = load_config(common, sets);
+  log::init(log::Options{config.log.level, config.log.file, static_cast<size_t>(config.log.max_file_mb) << 20,
+                         static_cast<size_t>(config.log.keep_files), config.log.access_log,
+                         config.log.max_errors_per_second});
+  FirstStart first = prepare_data_dir(config);
+  const config::Config& cfg = config;  // from here on, read-only
+
+  observe::Registry metrics;
+  metrics.gauge("headroom_build_info", "Build information.", {{"version", HEADROOM_VERSION}}).set(1);
+  metrics.gauge("headroom_config_version", "Loaded config (sha256 prefix of the file; empty for defaults).",
+                {{"sha256", cfg.source_hash.substr(0, 16)}})
+      .set(1);
+  server::Server server(cfg, metrics);
+  auto modules = install_modules(server.context());
+  int port = server.start();
+  print_first_start(cfg, first);
+  spdlog::info("headroom {} listening on http://{}:{} (data in {})", HEADROOM_VERSION,
+               cfg.server.host == "0.0.0.0" ? "127.0.0.1" : cfg.server.host, port, cfg.data.dir);
+  int code = server.run_until_signalled();
+  modules.reset();
+  return code;
+}
+
+int run_config_check(const CommonOptions& common, const std::string& file) {
+  CommonOptions options = common;
+  if (!file.empty()) options.config_file = file;
+  config::LoadOptions load;
+  load.file = options.config_file;
+  load.file_required = true;
+  load.sets = options.sets;
+  load.env = config::process_env();
+  config::Config c = config::load(load);
+  std::printf("%s: ok (%zu apps)\n", options.config_file.c_str(), c.apps.size());
+  return 0;
+}
+
+int run_config_print(const CommonOptions& common) {
+  std::fputs(config::to_toml(load_config(common), true).c_str(), stdout);
+  return 0;
+}
+
+int run_version() {
+  std::printf("headroom %s\n", HEADROOM_VERSION);
+  return 0;
+}
+
+int run_token(const CommonOptions& common, const TokenOptions& token) {
+  (void)common;
+  (void)token;
+  std::fprintf(stderr, "headroom: token: the document API is not built into this binary yet\n");
+  return 1;
+}
+
+}  // namespace headroom::app

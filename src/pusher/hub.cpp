@@ -1,0 +1,117 @@
+#include "pusher/hub.hpp"
+
+#include "channels/channel_name.hpp"
+#include "pusher/protocol.hpp"
+#include "pusher/session.hpp"
+#include "pusher/ws_frame.hpp"
+
+namespace headroom::pusher {
+
+Hub::Hub(const config::Config& config, Clock& clock, Stats& stats, channels::Broker& broker,
+         std::shared_ptr<Webhooks> webhooks)
+    : config_(config),
+      clock_(clock),
+      stats_(stats),
+      broker_(broker),
+      webhooks_(std::move(webhooks)),
+      directory_(clock),
+      history_(config.channels.history, clock) {
+  broker_.set_local_sink([this](const channels::EnvelopePtr& env) { deliver_local(env); });
+}
+
+Loop& Hub::loop_for(const void* identity, const std::function<std::unique_ptr<Executor>()>& make_executor) {
+  std::lock_guard lock(loops_mu_);
+  auto it = loop_by_identity_.find(identity);
+  if (it != loop_by_identity_.end()) return *it->second;
+  const size_t n = loop_count_.load();
+  if (n >= kMaxLoops) return *loops_[n % kMaxLoops];  // never in practice: one loop per core
+  loops_[n] = std::make_unique<Loop>();
+  loops_[n]->executor = make_executor();
+  loop_by_identity_[identity] = loops_[n].get();
+  loop_count_.store(n + 1, std::memory_order_release);
+  return *loops_[n];
+}
+
+template <typename Fn>
+void Hub::for_each_loop(Fn&& fn) {
+  const size_t n = loop_count_.load(std::memory_order_acquire);
+  for (size_t i = 0; i < n; ++i) fn(*loops_[i]);
+}
+
+Hub::Admission Hub::admit(const config::AppConfig& app) {
+  if (connections_.fetch_add(1) >= config_.websocket.max_connections) {
+    connections_.fetch_sub(1);
+    return Admission::kInstanceFull;
+  }
+  std::lock_guard lock(app_mu_);
+  int& n = app_connections_[app.id];
+  if (app.max_connections > 0 && n >= app.max_connections) {
+    connections_.fetch_sub(1);
+    return Admission::kAppFull;
+  }
+  ++n;
+  stats_.connections.set(connections_.load());
+  return Admission::kOk;
+}
+
+void Hub::release(const config::AppConfig& app) {
+  connections_.fetch_sub(1);
+  stats_.connections.set(connections_.load());
+  std::lock_guard lock(app_mu_);
+  --app_connections_[app.id];
+}
+
+void Hub::publish(const config::AppConfig& app, const std::string& channel, std::string message,
+                  std::string exclude_socket_id) {
+  stats_.events_published.inc();
+  auto send = [&](uint64_t offset, const std::string& msg) {
+    auto env = std::make_shared<channels::Envelope>();
+    env->app_id = app.id;
+    env->channel = channel;
+    env->message = msg;
+    env->exclude_socket_id = exclude_socket_id;
+    env->offset = offset;
+    broker_.publish(std::move(env));
+  };
+  if (channels::classify(channel).cache) directory_.set_cached(app.id, channel, message);
+  if (const auto* rule = history_.rule_for(channel)) {
+    history_.append(app.id, channel, *rule, [&](uint64_t offset) { return with_offset(message, offset); }, send);
+    return;
+  }
+  send(0, message);
+}
+
+void Hub::deliver_local(const channels::EnvelopePtr& env) {
+  auto frame = std::make_shared<const std::string>(ws::encode_frame(ws::Opcode::kText, env->message));
+  auto key = std::make_shared<const std::string>(channels::SubscriberShard::key(env->app_id, env->channel));
+  for_each_loop([&](Loop& loop) {
+    loop.executor->post([this, &loop, frame, key, env] {
+      const size_t n = loop.subscribers.deliver(*key, frame, *env);
+      stats_.messages_out.inc(n);
+      stats_.bytes_out.inc(n * frame->size());
+    });
+  });
+}
+
+void Hub::terminate_user(const std::string& app_id, const std::string& user_id) {
+  for_each_loop([&](Loop& loop) {
+    loop.executor->post([&loop, app_id, user_id] {
+      std::vector<Session*> victims;
+      for (Session* s : loop.sessions) {
+        if (s->app().id == app_id && s->user_id() == user_id) victims.push_back(s);
+      }
+      for (Session* s : victims) s->close(4009, "connection terminated by the app");
+    });
+  });
+}
+
+void Hub::close_all(uint16_t code, const std::string& reason) {
+  for_each_loop([&](Loop& loop) {
+    loop.executor->post([&loop, code, reason] {
+      std::vector<Session*> all(loop.sessions.begin(), loop.sessions.end());
+      for (Session* s : all) s->close(code, reason);
+    });
+  });
+}
+
+}  // namespace headroom::pusher

@@ -1,0 +1,98 @@
+#pragma once
+// The channels module's shared state: apps, the instance-wide channel directory, history, the
+// broker, and one Loop per event loop (its subscriber shard and its sessions). Publishing from any
+// thread stamps the event (cache, history), serialises it once into a WebSocket frame and posts
+// that one shared frame to every loop (docs/channels.md).
+#include <array>
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+#include "channels/broker.hpp"
+#include "channels/directory.hpp"
+#include "channels/history.hpp"
+#include "channels/subscriber_shard.hpp"
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "core/executor.hpp"
+#include "pusher/stats.hpp"
+#include "pusher/webhooks.hpp"
+
+namespace headroom::pusher {
+
+class Session;
+
+// One per event loop; touched only on that loop's thread (except `executor`, which posts to it).
+struct Loop {
+  std::unique_ptr<Executor> executor;
+  channels::SubscriberShard subscribers;
+  std::unordered_set<Session*> sessions;
+};
+
+class Hub {
+ public:
+  static constexpr size_t kMaxLoops = 256;
+
+  Hub(const config::Config& config, Clock& clock, Stats& stats, channels::Broker& broker,
+      std::shared_ptr<Webhooks> webhooks);
+  Hub(const Hub&) = delete;
+  Hub& operator=(const Hub&) = delete;
+
+  const config::Config& config() const { return config_; }
+  Clock& clock() { return clock_; }
+  Stats& stats() { return stats_; }
+  channels::ChannelDirectory& directory() { return directory_; }
+  channels::History& history() { return history_; }
+  Webhooks* webhooks() { return webhooks_.get(); }
+  void emit_webhook(const config::AppConfig& app, const WebhookEvent& ev) {
+    if (webhooks_) webhooks_->emit(app, ev);
+  }
+
+  // The loop for an event-loop identity (e.g. its io_context), created on first use.
+  Loop& loop_for(const void* identity, const std::function<std::unique_ptr<Executor>()>& make_executor);
+
+  enum class Admission { kOk, kInstanceFull, kAppFull };
+  Admission admit(const config::AppConfig& app);  // counts the connection when kOk
+  void release(const config::AppConfig& app);
+  int connections() const { return connections_.load(); }
+
+  // Any thread. message is the complete Pusher message; cache channels keep it and history
+  // channels stamp it with an offset first.
+  void publish(const config::AppConfig& app, const std::string& channel, std::string message,
+               std::string exclude_socket_id = {});
+  // Closes every connection of a signed-in user (terminate_connections), any thread.
+  void terminate_user(const std::string& app_id, const std::string& user_id);
+  // Closes every connection (drain: 4200, reconnect elsewhere).
+  void close_all(uint16_t code, const std::string& reason);
+  void set_draining() { draining_.store(true); }
+  bool draining() const { return draining_.load(); }
+
+ private:
+  void deliver_local(const channels::EnvelopePtr& env);
+  template <typename Fn>
+  void for_each_loop(Fn&& fn);
+
+  const config::Config& config_;
+  Clock& clock_;
+  Stats& stats_;
+  channels::Broker& broker_;
+  std::shared_ptr<Webhooks> webhooks_;
+  channels::ChannelDirectory directory_;
+  channels::History history_;
+
+  std::mutex loops_mu_;
+  std::map<const void*, Loop*> loop_by_identity_;
+  std::array<std::unique_ptr<Loop>, kMaxLoops> loops_;
+  std::atomic<size_t> loop_count_{0};
+
+  std::atomic<int> connections_{0};
+  std::mutex app_mu_;
+  std::map<std::string, int> app_connections_;
+  std::atomic<bool> draining_{false};
+};
+
+}  // namespace headroom::pusher

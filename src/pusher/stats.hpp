@@ -1,0 +1,41 @@
+#pragma once
+// The channels module's metrics (DESIGN.md §6), registered once and updated lock-free.
+#include "observe/metrics.hpp"
+
+namespace headroom::pusher {
+
+struct Stats {
+  explicit Stats(observe::Registry& r);
+
+  observe::Gauge& connections;
+  observe::Gauge& vip_sessions;
+  observe::Gauge& signed_in_users;
+  observe::Counter& messages_in;
+  observe::Counter& messages_out;
+  observe::Counter& bytes_in;
+  observe::Counter& bytes_out;
+  observe::Counter& client_events_rate_limited;
+  observe::Counter& client_events_rejected;
+  observe::Counter& slow_consumers_closed;
+  observe::Counter& rejected_connection_limit;
+  observe::Counter& rejected_unknown_app;
+  observe::Counter& subscription_errors;
+  observe::Counter& protocol_errors;
+  observe::Counter& events_published;
+  observe::Counter& recoveries_ok;
+  observe::Counter& recoveries_failed;
+  observe::Counter& api_ok;
+  observe::Counter& api_bad_request;
+  observe::Counter& api_unauthorized;
+  observe::Counter& api_forbidden;
+  observe::Counter& api_not_found;
+  observe::Counter& api_too_large;
+  observe::Counter& api_rate_limited;
+  observe::Counter& webhooks_sent;
+  observe::Counter& webhook_failures;
+  observe::Counter& webhooks_dropped;
+  observe::Counter& webhook_retries;
+  observe::Gauge& webhook_queue_depth;
+};
+
+}  // namespace headroom::pusher

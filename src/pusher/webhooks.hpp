@@ -1,0 +1,62 @@
+#pragma once
+// Pusher webhooks: events queued (bounded; overflow counted), batched for webhook_batch_ms, POSTed
+// with X-Pusher-Key / X-Pusher-Signature (hex HMAC-SHA256 of the body with the app secret), and
+// retried with exponential backoff. channel_vacated and member_removed are held for
+// webhook_vacate_delay_ms: an occupied/added for the same channel (and user) within that time
+// cancels both, so a quick reconnect does not flap.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "core/executor.hpp"
+#include "pusher/stats.hpp"
+#include "server/http_client.hpp"
+
+namespace headroom::pusher {
+
+struct WebhookEvent {
+  std::string name;  // channel_occupied, channel_vacated, member_added, member_removed, client_event, cache_miss
+  std::string channel;
+  std::string user_id;
+  std::string event;      // client_event
+  std::string data;       // client_event: the data as JSON text, sent as a string
+  std::string socket_id;  // client_event
+  std::string to_json() const;
+};
+
+class Webhooks : public std::enable_shared_from_this<Webhooks> {
+ public:
+  static constexpr int kMaxAttempts = 5;
+
+  Webhooks(const config::Config& config, Clock& clock, Executor& executor, server::HttpClient& client,
+           Stats& stats);
+  // Any thread. Does nothing for apps without webhooks.
+  void emit(const config::AppConfig& app, const WebhookEvent& ev);
+  // Sends what is queued now (the batch timer calls this).
+  void flush();
+  size_t depth() const;
+
+ private:
+  void enqueue_locked(const std::string& app_id, std::string event_json);
+  void send(const config::AppConfig& app, const config::Webhook& hook, const std::vector<std::string>& events);
+  void post(std::string url, server::HttpClient::Headers headers, std::string body, int attempt);
+
+  const config::Config& config_;
+  Clock& clock_;
+  Executor& executor_;
+  server::HttpClient& client_;
+  Stats& stats_;
+  mutable std::mutex mu_;
+  std::map<std::string, std::vector<std::string>> pending_;  // app id → event JSON
+  size_t depth_ = 0;
+  bool flush_scheduled_ = false;
+  uint64_t seq_ = 0;
+  std::map<std::string, uint64_t> held_;  // held vacated/removed events by key → token
+};
+
+}  // namespace headroom::pusher

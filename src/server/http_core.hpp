@@ -1,0 +1,35 @@
+#pragma once
+// What every HTTP session shares: limits, routes, filters, admission, stats, drain state.
+// Owned by Server; sessions hold a reference.
+#include <atomic>
+#include <vector>
+
+#include "config/config.hpp"
+#include "http/router.hpp"
+#include "server/admission.hpp"
+#include "server/http_stats.hpp"
+#include "server/module_context.hpp"
+#include "server/websocket_route.hpp"
+
+namespace headroom::server {
+
+struct HttpCore {
+  const config::ServerConfig& limits;
+  http::Router& router;
+  std::vector<RequestFilter>& filters;
+  Admission& admission;
+  HttpStats& stats;
+  // WebSocket routes: patterns in a Router whose handlers are unused; acceptors by route label.
+  http::Router& ws_router;
+  std::vector<std::pair<std::string, WebSocketAcceptor>>& ws_acceptors;
+  std::atomic<bool>& draining;
+  std::atomic<int>& connections;
+  std::atomic<int>& active_requests;  // requests read and not yet answered, admitted or not
+};
+
+// Starts serving HTTP on an accepted socket. Must be called on the socket's own loop thread.
+void start_http_session(boost::asio::ip::tcp::socket socket, HttpCore& core);
+// Closes every keep-alive connection of the calling loop that is waiting for its next request.
+void close_idle_http_sessions();
+
+}  // namespace headroom::server

@@ -1,0 +1,76 @@
+#include "server/response_head.hpp"
+
+#include <fmt/format.h>
+
+#include <ctime>
+
+namespace headroom::server {
+
+std::string_view reason_phrase(int status) {
+  switch (status) {
+    case 100: return "Continue";
+    case 101: return "Switching Protocols";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 412: return "Precondition Failed";
+    case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 503: return "Service Unavailable";
+    default: return "Unknown";
+  }
+}
+
+std::string_view http_date() {
+  thread_local time_t cached_second = 0;
+  thread_local char buf[64];
+  time_t now = time(nullptr);
+  if (now != cached_second) {
+    cached_second = now;
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  }
+  return buf;
+}
+
+std::string serialize_head(const http::Response& res, std::string_view request_id, bool keep_alive) {
+  std::string out;
+  out.reserve(256);
+  auto add = [&out](std::string_view name, std::string_view value) {
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  };
+  out += "HTTP/1.1 ";
+  out += std::to_string(res.status);
+  out += ' ';
+  out += reason_phrase(res.status);
+  out += "\r\n";
+  add("Server", "headroom");
+  add("Date", http_date());
+  if (!res.content_type.empty() && res.status != 204 && res.status != 304) add("Content-Type", res.content_type);
+  if (res.status != 204 && res.status != 304) add("Content-Length", std::to_string(res.body_view().size()));
+  if (!request_id.empty()) add("X-Request-Id", request_id);
+  add("Connection", keep_alive ? "keep-alive" : "close");
+  for (const auto& [k, v] : res.headers) add(k, v);
+  out += "\r\n";
+  return out;
+}
+
+}  // namespace headroom::server

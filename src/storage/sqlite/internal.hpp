@@ -1,0 +1,43 @@
+#pragma once
+// Pieces of the SQLite store that run on its threads: schema, applying a write batch inside the
+// writer's transaction, running a query on a reader connection.
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/sqlite/db.hpp"
+#include "storage/store.hpp"
+
+namespace headroom::storage::sqlite {
+
+Status create_schema(Db& db);
+
+// What one group-commit transaction accumulates.
+struct Txn {
+  Db& db;
+  int64_t now_ms = 0;
+  size_t max_doc_bytes = 1 << 20;
+  std::map<std::string, int64_t>& seqs;  // next seq per app, tentative until commit
+  std::vector<Change>& changes;          // published after commit
+  std::function<std::vector<IndexDef>(const std::string& app, const std::string& col)> composites;
+};
+
+Result<std::vector<WriteResult>> apply_batch(Txn& txn, const WriteBatch& batch);
+Status save_seqs(Txn& txn);
+std::map<std::string, int64_t> load_seqs(Db& db);
+
+Result<std::optional<Document>> load_doc(Db& db, const std::string& app, const std::string& col,
+                                         const std::string& id);
+Result<QueryResult> run_query(Db& db, const Query& q, const std::vector<IndexDef>& ready);
+
+// Index defs: persisted rows and their in-memory form.
+Status save_index(Db& db, const std::string& app, const IndexDef& def);
+Status delete_index(Db& db, const std::string& app, const std::string& name);
+std::vector<std::pair<std::string, IndexDef>> load_indexes(Db& db);
+// Adds entries for up to `limit` documents with id > after; returns the last id done ("" = finished).
+Result<std::string> backfill_index(Db& db, const std::string& app, const IndexDef& def, const std::string& after,
+                                   int limit);
+
+}  // namespace headroom::storage::sqlite

@@ -1,0 +1,114 @@
+#pragma once
+// The embedded store: one SQLite database in WAL mode.
+//  - One writer thread owns the only write connection. It drains its queue and commits everything
+//    queued as one transaction (group commit): one fsync acknowledges many writes. Each request
+//    runs inside a savepoint, so a failed precondition undoes only that request.
+//  - synchronous=FULL: the WAL is fsynced at every commit, so an acknowledged write survives
+//    kill -9 and power loss (docs/documents.md). A failed commit/fsync fails the whole group and
+//    every later write until the store is reopened (fsync errors cannot be retried safely).
+//  - A pool of reader threads, each with its own connection and prepared-statement cache.
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "storage/sqlite/db.hpp"
+#include "storage/store.hpp"
+
+namespace headroom::storage::sqlite {
+
+struct Txn;
+
+struct SqliteOptions {
+  std::string path;                 // the database file, e.g. <data.dir>/headroom.db
+  std::string vfs;                  // empty: the default VFS (tests: kFaultVfsName)
+  int readers = 2;                  // reader threads/connections
+  size_t max_group = 2048;          // requests committed together at most
+  size_t max_queue = 50000;         // queued writes beyond this fail fast with UNAVAILABLE
+  size_t max_read_queue = 50000;    // likewise for reads
+  size_t max_doc_bytes = 1 << 20;   // DESIGN.md §2: documents ≤ 1 MiB
+  int64_t change_retention_ms = 7LL * 24 * 3600 * 1000;  // change-log rows older than this are trimmed
+  Clock* clock = nullptr;           // nullptr: SystemClock
+};
+
+class SqliteStore final : public Store {
+ public:
+  static Result<std::unique_ptr<SqliteStore>> open(SqliteOptions options);
+  ~SqliteStore() override;
+
+  void write(WriteBatch batch, Callback<std::vector<WriteResult>> done) override;
+  void get(std::string app, std::string collection, std::string id, Callback<std::optional<Document>> done) override;
+  void query(Query q, Callback<QueryResult> done) override;
+  void create_index(std::string app, IndexDef def, Callback<IndexDef> done) override;
+  void list_indexes(std::string app, Callback<std::vector<IndexDef>> done) override;
+  void drop_index(std::string app, std::string name, StatusCallback done) override;
+  void read_changes(std::string app, std::string collection, int64_t after_seq, int limit,
+                    Callback<std::vector<Change>> done) override;
+  void add_change_listener(ChangeListener fn) override;
+  void put_meta(std::string key, std::string value, StatusCallback done) override;
+  void get_meta_prefix(std::string prefix, Callback<std::vector<std::pair<std::string, std::string>>> done) override;
+  std::string health() const override;
+  void close() override;
+
+  // Counters for metrics and tests.
+  uint64_t commits() const { return commits_.load(); }
+  uint64_t committed_writes() const { return committed_writes_.load(); }
+
+ private:
+  struct Job {
+    std::function<Status(Txn&)> apply;  // inside the group's transaction (and its own savepoint)
+    std::function<void(Status)> done;   // after commit, on the writer thread
+  };
+  using ReadJob = std::function<void(Db&)>;
+
+  explicit SqliteStore(SqliteOptions options) : opt_(std::move(options)) {}
+  Status start();
+  void enqueue(Job job);
+  void read(ReadJob job, std::function<void(Status)> fail);
+  void writer_loop();
+  void commit_group(std::vector<Job>& group);
+  bool run_job(Txn& txn, Job& job, Status& status);
+  void reader_loop(Db& db);
+  void schedule_backfill(std::string app, IndexDef def, std::string after);
+  void trim_changes();
+  std::vector<IndexDef> composites(const std::string& app, const std::string& col, bool ready_only) const;
+
+  SqliteOptions opt_;
+  Clock* clock_ = nullptr;
+  std::unique_ptr<Db> wdb_;
+  std::vector<std::unique_ptr<Db>> rdbs_;
+
+  std::mutex wmu_;
+  std::condition_variable wcv_;
+  std::deque<Job> wqueue_;
+  bool stopping_ = false;
+  std::thread writer_;
+
+  std::mutex rmu_;
+  std::condition_variable rcv_;
+  std::deque<ReadJob> rqueue_;
+  bool rstopping_ = false;
+  std::vector<std::thread> readers_;
+
+  // Writer thread only.
+  std::map<std::string, int64_t> seqs_;
+  int64_t last_trim_ms_ = 0;
+  std::vector<ChangeListener> listeners_;
+
+  mutable std::mutex imu_;
+  std::map<std::string, std::vector<IndexDef>> indexes_;  // app → composite index defs
+
+  mutable std::mutex hmu_;
+  std::string broken_;  // non-empty after a failed commit
+  std::atomic<uint64_t> commits_{0};
+  std::atomic<uint64_t> committed_writes_{0};
+  std::atomic<bool> closed_{false};
+};
+
+}  // namespace headroom::storage::sqlite

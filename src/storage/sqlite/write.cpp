@@ -1,0 +1,181 @@
+// Applying one write batch inside the writer's transaction: preconditions, merge patch, the
+// document row, its index entries and one change-log row per changed document.
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+
+#include "storage/index_keys.hpp"
+#include "storage/merge_patch.hpp"
+#include "storage/sqlite/internal.hpp"
+
+namespace headroom::storage::sqlite {
+namespace json = boost::json;
+namespace {
+
+Status precondition_failed(std::string msg) { return Status(Code::kFailedPrecondition, std::move(msg)); }
+
+Status check_precondition(const WriteOp& op, const std::optional<Document>& cur) {
+  const auto& pre = op.pre;
+  using K = Precondition::Kind;
+  if (op.kind == OpKind::kPatch && !cur) return not_found("document " + op.collection + "/" + op.id + " does not exist");
+  if (pre.kind == K::kExists && !cur) return precondition_failed("document " + op.id + " does not exist");
+  if (pre.kind == K::kMissing && cur) return precondition_failed("document " + op.id + " already exists");
+  if (pre.kind == K::kVersion && (!cur || cur->version != pre.version)) {
+    return precondition_failed("document " + op.id + " is at version " + (cur ? std::to_string(cur->version) : "none") +
+                               ", not " + std::to_string(pre.version));
+  }
+  if (!pre.owner.empty() && cur && cur->owner != pre.owner) {
+    return Status(Code::kPermissionDenied, "document " + op.id + " belongs to another user");
+  }
+  return Status::ok();
+}
+
+json::object parse_object(std::string_view text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) return {};
+  return std::move(v.get_object());
+}
+
+Status write_index_diff(Txn& t, const std::string& app, const std::string& col, const std::string& id,
+                        const std::vector<IndexEntry>& before, const std::vector<IndexEntry>& after) {
+  std::vector<IndexEntry> gone, added;
+  std::set_difference(before.begin(), before.end(), after.begin(), after.end(), std::back_inserter(gone));
+  std::set_difference(after.begin(), after.end(), before.begin(), before.end(), std::back_inserter(added));
+  for (const auto& [name, key] : gone) {
+    auto st = t.db.stmt("DELETE FROM idx WHERE app=?1 AND col=?2 AND name=?3 AND key=?4 AND id=?5");
+    if (Status s = st.bind(1, app).bind(2, col).bind(3, name).bind_blob(4, key).bind(5, id).run(); !s) return s;
+  }
+  for (const auto& [name, key] : added) {
+    auto st = t.db.stmt("INSERT OR REPLACE INTO idx(app, col, name, key, id) VALUES(?1, ?2, ?3, ?4, ?5)");
+    if (Status s = st.bind(1, app).bind(2, col).bind(3, name).bind_blob(4, key).bind(5, id).run(); !s) return s;
+  }
+  return Status::ok();
+}
+
+Status log_change(Txn& t, const std::string& app, const std::string& col, WriteResult& r) {
+  r.seq = ++t.seqs[app];
+  Change c{app, col, r.seq, r.kind, r.doc.id,
+           r.kind == ChangeKind::kRemoved ? "{\"_id\":" + json::serialize(json::string(r.doc.id)) + "}" : r.doc.to_json()};
+  auto st = t.db.stmt("INSERT INTO changes(app, seq, col, id, kind, ts, doc) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  Status s = st.bind(1, app).bind(2, r.seq).bind(3, col).bind(4, c.id).bind(5, static_cast<int64_t>(c.kind))
+                 .bind(6, t.now_ms).bind(7, c.doc_json).run();
+  if (s) t.changes.push_back(std::move(c));
+  return s;
+}
+
+Result<WriteResult> apply_delete(Txn& t, const std::string& app, const WriteOp& op, std::optional<Document> cur) {
+  WriteResult r;
+  r.kind = ChangeKind::kRemoved;
+  if (!cur) return r;
+  r.changed = true;
+  r.doc = std::move(*cur);
+  auto st = t.db.stmt("DELETE FROM docs WHERE app=?1 AND col=?2 AND id=?3");
+  if (Status s = st.bind(1, app).bind(2, op.collection).bind(3, op.id).run(); !s) return s;
+  auto before = index_entries(r.doc, parse_object(r.doc.data), t.composites(app, op.collection));
+  if (Status s = write_index_diff(t, app, op.collection, op.id, before, {}); !s) return s;
+  if (Status s = log_change(t, app, op.collection, r); !s) return s;
+  return r;
+}
+
+Result<WriteResult> apply_op(Txn& t, const std::string& app, const WriteOp& op) {
+  auto cur = load_doc(t.db, app, op.collection, op.id);
+  if (!cur) return cur.status();
+  if (Status s = check_precondition(op, *cur); !s) return s;
+  if (op.kind == OpKind::kDelete) return apply_delete(t, app, op, std::move(*cur));
+
+  const auto defs = t.composites(app, op.collection);
+  json::object data = parse_object(op.data);
+  std::vector<IndexEntry> before;
+  WriteResult r;
+  r.changed = true;
+  if (*cur) {
+    json::object old = parse_object((*cur)->data);
+    before = index_entries(**cur, old, defs);
+    if (op.kind == OpKind::kPatch) {
+      json::value merged(std::move(old));
+      boost::system::error_code ec;
+      apply_merge_patch(merged, json::parse(op.data, ec));
+      data = std::move(merged.get_object());
+    }
+    r.kind = ChangeKind::kModified;
+    r.doc = std::move(**cur);
+    r.doc.version += 1;
+  } else {
+    r.kind = ChangeKind::kAdded;
+    r.doc = Document{op.id, 1, op.owner, t.now_ms, 0, {}};
+  }
+  r.doc.updated_ms = t.now_ms;
+  r.doc.data = json::serialize(data);
+  if (r.doc.data.size() > t.max_doc_bytes) {
+    return Status(Code::kPayloadTooLarge, "document " + op.id + " would exceed " + std::to_string(t.max_doc_bytes) + " bytes");
+  }
+  auto st = t.db.stmt(
+      "INSERT OR REPLACE INTO docs(app, col, id, version, owner, created, updated, data) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  Status s = st.bind(1, app).bind(2, op.collection).bind(3, op.id).bind(4, r.doc.version).bind(5, r.doc.owner)
+                 .bind(6, r.doc.created_ms).bind(7, r.doc.updated_ms).bind(8, r.doc.data).run();
+  if (!s) return s;
+  if (s = write_index_diff(t, app, op.collection, op.id, before, index_entries(r.doc, data, defs)); !s) return s;
+  if (s = log_change(t, app, op.collection, r); !s) return s;
+  return r;
+}
+
+}  // namespace
+
+Result<std::optional<Document>> load_doc(Db& db, const std::string& app, const std::string& col, const std::string& id) {
+  auto st = db.stmt("SELECT version, owner, created, updated, data FROM docs WHERE app=?1 AND col=?2 AND id=?3");
+  st.bind(1, app).bind(2, col).bind(3, id);
+  Status s;
+  if (!st.step(s)) {
+    if (!s) return s;
+    return std::optional<Document>();
+  }
+  return std::optional<Document>(Document{id, st.int64(0), std::string(st.text(1)), st.int64(2), st.int64(3),
+                                          std::string(st.text(4))});
+}
+
+Result<std::vector<WriteResult>> apply_batch(Txn& txn, const WriteBatch& batch) {
+  std::vector<WriteResult> out;
+  out.reserve(batch.ops.size());
+  for (size_t i = 0; i < batch.ops.size(); ++i) {
+    auto r = apply_op(txn, batch.app, batch.ops[i]);
+    if (!r) {
+      const Status& s = r.status();
+      return Status(s.code(), batch.ops.size() > 1 ? "operation " + std::to_string(i) + ": " + s.message() : s.message(),
+                    "{\"index\":" + std::to_string(i) + "}");
+    }
+    out.push_back(std::move(*r));
+  }
+  return out;
+}
+
+Result<std::string> backfill_index(Db& db, const std::string& app, const IndexDef& def, const std::string& after,
+                                   int limit) {
+  auto st = db.stmt(
+      "SELECT id, version, owner, created, updated, data FROM docs WHERE app=?1 AND col=?2 AND id>?3 ORDER BY id LIMIT ?4");
+  st.bind(1, app).bind(2, def.collection).bind(3, after).bind(4, static_cast<int64_t>(limit));
+  std::vector<std::pair<std::string, std::string>> entries;
+  std::string last;
+  int n = 0;
+  Status s;
+  std::string key;
+  while (st.step(s)) {
+    Document d{std::string(st.text(0)), st.int64(1), std::string(st.text(2)), st.int64(3), st.int64(4),
+               std::string(st.text(5))};
+    if (composite_key(def, d, parse_object(d.data), key)) entries.emplace_back(key, d.id);
+    last = d.id;
+    ++n;
+  }
+  if (!s) return s;
+  for (const auto& [k, id] : entries) {
+    auto ins = db.stmt("INSERT OR REPLACE INTO idx(app, col, name, key, id) VALUES(?1, ?2, ?3, ?4, ?5)");
+    if (Status e = ins.bind(1, app).bind(2, def.collection).bind(3, "c:" + def.name).bind_blob(4, k).bind(5, id).run(); !e) {
+      return e;
+    }
+  }
+  return n < limit ? std::string() : last;
+}
+
+}  // namespace headroom::storage::sqlite

@@ -1,0 +1,114 @@
+#pragma once
+// The document store: the one interface the document API talks to. Everything is asynchronous —
+// callbacks run on the store's own threads, so network threads never block on disk. An
+// implementation (SQLite now, PostgreSQL later) owns durability, the change log, indexes and
+// query execution; callers see only these types.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.hpp"
+#include "storage/query.hpp"
+
+namespace headroom::storage {
+
+struct Precondition {
+  enum class Kind { kNone, kExists, kMissing, kVersion };
+  Kind kind = Kind::kNone;
+  int64_t version = 0;  // kVersion: the current version must equal this
+  // Non-empty: an existing document must belong to this subject ("owner" write rule).
+  std::string owner;
+};
+
+enum class OpKind { kPut, kPatch, kDelete };
+
+struct WriteOp {
+  OpKind kind = OpKind::kPut;
+  std::string collection;
+  std::string id;
+  std::string data;   // kPut: the new user fields (JSON object); kPatch: an RFC 7386 merge patch
+  std::string owner;  // owner recorded when this op creates the document
+  Precondition pre;
+};
+
+// Applied atomically: every op or none.
+struct WriteBatch {
+  std::string app;
+  std::vector<WriteOp> ops;
+};
+
+enum class ChangeKind { kAdded = 1, kModified = 2, kRemoved = 3 };
+std::string_view change_kind_name(ChangeKind k);  // "added" | "modified" | "removed"
+
+struct WriteResult {
+  bool changed = false;  // false: a delete of a document that did not exist (no log entry)
+  ChangeKind kind = ChangeKind::kAdded;
+  int64_t seq = 0;
+  Document doc;  // after the write; for removals, the document as it was
+};
+
+// One committed change as the change log keeps it.
+struct Change {
+  std::string app;
+  std::string collection;
+  int64_t seq = 0;
+  ChangeKind kind = ChangeKind::kAdded;
+  std::string id;
+  std::string doc_json;  // full document after the change; for removals {"_id":...} only
+};
+
+struct IndexField {
+  std::string path;
+  bool desc = false;
+};
+
+struct IndexDef {
+  std::string name;  // derived from collection + fields (index_name())
+  std::string collection;
+  std::vector<IndexField> fields;
+  std::string state;  // "building" | "ready"
+};
+std::string index_name(const std::string& collection, const std::vector<IndexField>& fields);
+
+template <typename T>
+using Callback = std::function<void(Result<T>)>;
+using StatusCallback = std::function<void(Status)>;
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Writes; the callback runs once the batch is durable (or failed and left no trace).
+  virtual void write(WriteBatch batch, Callback<std::vector<WriteResult>> done) = 0;
+  virtual void get(std::string app, std::string collection, std::string id,
+                   Callback<std::optional<Document>> done) = 0;
+  virtual void query(Query q, Callback<QueryResult> done) = 0;
+
+  // Composite indexes; single-field indexes exist for every field without asking.
+  virtual void create_index(std::string app, IndexDef def, Callback<IndexDef> done) = 0;
+  virtual void list_indexes(std::string app, Callback<std::vector<IndexDef>> done) = 0;
+  virtual void drop_index(std::string app, std::string name, StatusCallback done) = 0;
+
+  // The change log: changes of `app` (one collection, or all when empty) with seq > after_seq.
+  virtual void read_changes(std::string app, std::string collection, int64_t after_seq, int limit,
+                            Callback<std::vector<Change>> done) = 0;
+  // Called on the writer thread after each commit, once per change, in seq order. Set before
+  // the first write; keep it short (hand off to another thread).
+  using ChangeListener = std::function<void(const Change&)>;
+  virtual void add_change_listener(ChangeListener fn) = 0;
+
+  // Small durable key/value records (quota counters and other bookkeeping).
+  virtual void put_meta(std::string key, std::string value, StatusCallback done) = 0;
+  virtual void get_meta_prefix(std::string prefix,
+                               Callback<std::vector<std::pair<std::string, std::string>>> done) = 0;
+
+  // Empty when healthy; otherwise why writes fail (e.g. after a failed fsync).
+  virtual std::string health() const = 0;
+  // Finishes queued work and stops the threads; later calls fail with UNAVAILABLE.
+  virtual void close() = 0;
+};
+
+}  // namespace headroom::storage
