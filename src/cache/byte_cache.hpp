@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cache/tag_table.hpp"
 #include "core/clock.hpp"
 
 namespace headroom::cache {
@@ -91,17 +92,14 @@ class ByteCache {
 
  private:
   struct Shard;
-  struct TagState;
-  class TagTable;
   Shard& shard_for(std::string_view key, uint64_t* hash) const;
-  std::shared_ptr<TagState> tag_state(std::string_view tag);
 
   const Clock& clock_;
   CacheOptions options_;
   int64_t shard_capacity_;
   mutable std::atomic<uint64_t> epoch_{1};
   std::vector<std::unique_ptr<Shard>> shards_;
-  std::unique_ptr<TagTable> tags_;
+  std::unique_ptr<TagEpochs> tags_;
 };
 
 }  // namespace headroom::cache
