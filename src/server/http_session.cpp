@@ -143,6 +143,9 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
       return close();
     }
     if (ec == bhttp::error::header_limit) return refuse(431, "request headers are larger than the limit");
+    if (ec == bhttp::error::body_limit) {
+      return refuse(413, fmt::format("body is larger than the limit of {} bytes", core_.limits.max_body_bytes));
+    }
     if (ec) return refuse(400, fmt::format("malformed request: {}", ec.message()));
     core_.active_requests.fetch_add(1);
     counted_active_ = true;

@@ -1,0 +1,69 @@
+# Two commands do everything on a fresh Debian 12 machine:
+#   make run    build and run the server on its embedded defaults (http://127.0.0.1:8080)
+#   make test   build and pass every test (unit, end-to-end with real clients)
+# Missing Debian and npm packages are installed by scripts/install-deps.sh (needs root or sudo).
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc)
+CMAKE_ARGS ?=
+HEADROOM   := $(BUILD)/src/app/headroom
+
+.PHONY: all deps deps-build build run test unit e2e asan test-asan fuzz bench bench-http bench-smoke format tidy clean
+
+all: build
+
+deps-build:
+	@scripts/install-deps.sh build
+
+deps:
+	@scripts/install-deps.sh test
+
+$(BUILD)/build.ninja: | deps-build
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_ARGS)
+
+build: deps-build $(BUILD)/build.ninja
+	ninja -C $(BUILD) -j $(JOBS)
+
+run: build
+	$(HEADROOM) serve
+
+test: deps build
+	scripts/run-tests.sh $(BUILD)
+
+unit: build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) -L unit
+
+e2e: deps build
+	HEADROOM_BIN=$(abspath $(HEADROOM)) scripts/run-e2e.sh
+
+# AddressSanitizer + UndefinedBehaviorSanitizer build of everything, unit and end-to-end tests.
+$(ASAN_BUILD)/build.ninja: | deps-build
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHEADROOM_SANITIZE=ON $(CMAKE_ARGS)
+
+asan: deps-build $(ASAN_BUILD)/build.ninja
+	ninja -C $(ASAN_BUILD) -j $(JOBS)
+
+test-asan: deps asan
+	scripts/run-tests.sh $(ASAN_BUILD)
+
+fuzz: deps
+	cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DHEADROOM_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	ninja -C build-fuzz -j $(JOBS)
+	scripts/run-fuzz.sh build-fuzz $${FUZZ_SECONDS:-20}
+
+bench-http: build
+	@scripts/install-deps.sh bench
+	bench/http_vs_nginx.sh $(HEADROOM)
+
+bench-smoke: build
+	bench/smoke.sh $(HEADROOM)
+
+format:
+	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+tidy: build
+	git ls-files 'src/*.cpp' | xargs clang-tidy -p $(BUILD) --quiet
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

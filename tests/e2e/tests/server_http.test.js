@@ -1,0 +1,177 @@
+// The foundation end to end: health, metrics, errors, limits on bad input, admission, drain.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { startServer } = require('../lib/server');
+const { rawExchange } = require('../lib/raw_http');
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+test('health, readiness and metrics answer', async () => {
+  const s = await startServer();
+  try {
+    const h = await fetch(s.url + '/healthz');
+    assert.equal(h.status, 200);
+    assert.deepEqual(await h.json(), { status: 'ok' });
+    assert.ok(h.headers.get('x-request-id'));
+    const r = await fetch(s.url + '/readyz');
+    assert.equal(r.status, 200);
+    const m = await fetch(s.url + '/metrics');
+    assert.equal(m.status, 200);
+    assert.match(m.headers.get('content-type'), /^text\/plain/);
+    const text = await m.text();
+    for (const name of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'headroom_http_requests_total',
+      'headroom_http_request_duration_seconds_bucket', 'headroom_http_in_flight', 'headroom_admission_rejected_total']) {
+      assert.ok(text.includes(name), `metrics lack ${name}`);
+    }
+    assert.match(text, /headroom_http_requests_total\{route="\/healthz",code="200"\} 1/);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('unknown routes and methods get the /v1 error format; request ids are echoed', async () => {
+  const s = await startServer();
+  try {
+    const res = await fetch(s.url + '/v1/nothing-here', { headers: { 'X-Request-Id': 'my-id-1' } });
+    assert.equal(res.status, 404);
+    assert.equal(res.headers.get('x-request-id'), 'my-id-1');
+    const body = await res.json();
+    assert.equal(body.error.code, 'NOT_FOUND');
+    assert.equal(typeof body.error.message, 'string');
+    const wrong = await fetch(s.url + '/healthz', { method: 'DELETE' });
+    assert.equal(wrong.status, 405);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('malformed request line gets 400 and the connection closes', async () => {
+  const s = await startServer();
+  try {
+    const { data, closed } = await rawExchange(s.port, 'GARBAGE\r\n\r\n');
+    assert.match(data, /^HTTP\/1\.1 400 /);
+    assert.ok(closed);
+    const bad2 = await rawExchange(s.port, 'GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n');
+    assert.match(bad2.data, /^HTTP\/1\.1 400 /);
+    // The server is still fine.
+    assert.equal((await fetch(s.url + '/healthz')).status, 200);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('oversized headers get 431, oversized bodies 413, long targets 414', async () => {
+  const s = await startServer({ sections: { server: { max_header_bytes: 4096, max_body_bytes: 2048,
+    max_request_line_bytes: 1024, test_routes: true } } });
+  try {
+    const big = 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ' + 'a'.repeat(8000) + '\r\n\r\n';
+    const h = await rawExchange(s.port, big);
+    assert.match(h.data, /^HTTP\/1\.1 431 /);
+    const body = await fetch(s.url + '/v1/test/echo', { method: 'POST', body: 'x'.repeat(5000) });
+    assert.equal(body.status, 413);
+    assert.equal((await body.json()).error.code, 'PAYLOAD_TOO_LARGE');
+    const ok = await fetch(s.url + '/v1/test/echo', { method: 'POST', body: 'x'.repeat(1000) });
+    assert.deepEqual(await ok.json(), { bytes: 1000 });
+    const long = await fetch(s.url + '/healthz?' + 'q'.repeat(2000));
+    assert.equal(long.status, 414);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('a client that never finishes its headers is cut after header_timeout', async () => {
+  const s = await startServer({ sections: { server: { header_timeout_ms: 400 } } });
+  try {
+    const started = Date.now();
+    const { closed } = await rawExchange(s.port, 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: 1', { timeoutMs: 5000 });
+    assert.ok(closed, 'connection should be closed by the server');
+    assert.ok(Date.now() - started < 4000);
+    const metrics = await (await fetch(s.url + '/metrics')).text();
+    assert.match(metrics, /headroom_http_header_timeouts_total 1/);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('admission: past max_concurrent_requests requests queue, then get 503 with Retry-After', async () => {
+  const s = await startServer({ sections: { server: { max_concurrent_requests: 2, admission_queue: 1,
+    admission_queue_timeout_ms: 300, test_routes: true } } });
+  try {
+    const slow = [fetch(s.url + '/v1/test/slow?ms=1500'), fetch(s.url + '/v1/test/slow?ms=1500')];
+    await sleep(150);
+    const queued = fetch(s.url + '/v1/test/slow?ms=10');  // waits 300 ms, then 503
+    await sleep(50);
+    const rejected = await fetch(s.url + '/v1/test/slow?ms=10');  // queue full: 503 at once
+    assert.equal(rejected.status, 503);
+    assert.equal(rejected.headers.get('retry-after'), '1');
+    assert.equal((await rejected.json()).error.code, 'UNAVAILABLE');
+    const q = await queued;
+    assert.equal(q.status, 503);
+    for (const r of await Promise.all(slow)) assert.equal(r.status, 200);
+    // Health stays reachable at capacity: it is not subject to admission.
+    const text = await (await fetch(s.url + '/metrics')).text();
+    assert.match(text, /headroom_admission_rejected_total\{tier="anonymous"\} 2/);
+    // Once the slow ones are done there is room again.
+    assert.equal((await fetch(s.url + '/v1/test/slow?ms=1')).status, 200);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('a queued request gets the slot when one frees up', async () => {
+  const s = await startServer({ sections: { server: { max_concurrent_requests: 1, admission_queue: 4,
+    admission_queue_timeout_ms: 3000, test_routes: true } } });
+  try {
+    const first = fetch(s.url + '/v1/test/slow?ms=300');
+    await sleep(50);
+    const second = await fetch(s.url + '/v1/test/slow?ms=1');
+    assert.equal(second.status, 200);
+    assert.equal((await first).status, 200);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('SIGTERM drains: readiness fails, the in-flight request finishes, exit 0', async () => {
+  const s = await startServer({ sections: { server: { test_routes: true } } });
+  const inflight = fetch(s.url + '/v1/test/slow?ms=800');
+  await sleep(100);
+  const started = Date.now();
+  s.proc.kill('SIGTERM');
+  const res = await inflight;
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('connection'), 'close');
+  const { code } = await s.exited;
+  assert.equal(code, 0);
+  assert.ok(Date.now() - started < 5000);
+  assert.match(s.output(), /SIGTERM received: draining/);
+  await assert.rejects(fetch(s.url + '/healthz'));
+});
+
+test('a second signal exits at once', async () => {
+  const s = await startServer({ sections: { server: { test_routes: true, shutdown_grace_ms: 30000 } } });
+  const inflight = fetch(s.url + '/v1/test/slow?ms=20000').catch(() => null);
+  await sleep(100);
+  const started = Date.now();
+  s.proc.kill('SIGTERM');
+  await sleep(100);
+  s.proc.kill('SIGTERM');
+  const { code } = await s.exited;
+  assert.notEqual(code, 0);
+  assert.ok(Date.now() - started < 3000);
+  await inflight;
+});
+
+test('keep-alive connections are reused and idle ones close on drain', async () => {
+  const s = await startServer();
+  try {
+    const { data } = await rawExchange(s.port,
+      'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    const answers = data.match(/HTTP\/1\.1 200 OK/g) || [];
+    assert.equal(answers.length, 2, 'two pipelined requests, two answers in order');
+    assert.ok(data.indexOf('"ok"') < data.indexOf('"ready"'));
+  } finally {
+    await s.stop();
+  }
+});
