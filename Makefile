@@ -49,7 +49,7 @@ test-asan: deps asan
 
 fuzz: deps
 	cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DHEADROOM_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
-	ninja -C build-fuzz -j $(JOBS)
+	ninja -C build-fuzz -j $(JOBS) fuzzers
 	scripts/run-fuzz.sh build-fuzz $${FUZZ_SECONDS:-20}
 
 bench-http: build
