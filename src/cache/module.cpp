@@ -1,0 +1,45 @@
+#include "cache/module.hpp"
+
+#include "core/crypto.hpp"
+#include "core/log.hpp"
+#include "server/module_context.hpp"
+
+namespace headroom::cache {
+
+namespace {
+
+bool may_read_stats(const http::Request& req, const config::Config& config) {
+  if (req.tier == http::Tier::kServer) return true;
+  const std::string_view auth = req.header("authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  return !config.admin.token.empty() && auth.substr(0, kBearer.size()) == kBearer &&
+         crypto::constant_time_equal(auth.substr(kBearer.size()), config.admin.token);
+}
+
+}  // namespace
+
+std::string hot_keys_path(const config::Config& config) { return config.data.dir + "/cache-hot-keys.tsv"; }
+
+std::shared_ptr<DocumentCache> install_cache(server::ModuleContext& ctx) {
+  auto cache = std::make_shared<DocumentCache>(ctx.config.cache, ctx.clock);
+  cache->register_metrics(ctx.metrics);
+  const config::Config& config = ctx.config;
+  ctx.router.add(
+      http::Method::kGet, "/v1/apps/{app_id}/cache/stats",
+      [cache, &config](http::Request& req, http::Responder respond) {
+        if (!may_read_stats(req, config)) {
+          return respond(http::error_response(Code::kPermissionDenied, "cache stats need a server token"));
+        }
+        respond(http::json_response(200, cache->stats_json(req.param("app_id"))));
+      },
+      http::RouteOptions{true, "/v1/apps/{app_id}/cache/stats"});
+  ctx.hooks.on_stop([cache, path = hot_keys_path(config)] {
+    if (!cache->enabled()) return;
+    if (Status s = cache->save_hot_keys(path, kHotKeysSaved); !s) {
+      spdlog::warn("cache: warm-restart keys not saved: {}", s.message());
+    }
+  });
+  return cache;
+}
+
+}  // namespace headroom::cache
