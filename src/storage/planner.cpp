@@ -13,10 +13,6 @@ namespace headroom::storage {
 namespace json = boost::json;
 namespace {
 
-bool is_range(FilterOp op) {
-  return op == FilterOp::kLt || op == FilterOp::kLe || op == FilterOp::kGt || op == FilterOp::kGe;
-}
-
 // Key bounds of one field segment behind prefix `p`, as a [lo, hi) range.
 struct Bounds {
   std::string lo, hi;
@@ -31,8 +27,8 @@ Bounds whole_prefix(const std::string& p) {
 
 Bounds range_bounds(const std::string& p, const std::vector<const Filter*>& ranges, bool desc) {
   unsigned char tag = type_tag(ranges[0]->value);
-  unsigned char start = tag == kTagTrue ? kTagFalse : tag;
-  unsigned char end = (tag == kTagFalse ? kTagTrue : tag) + 1;
+  unsigned char start = tag == kTagTrue ? static_cast<unsigned char>(kTagFalse) : tag;
+  unsigned char end = (tag == kTagFalse ? static_cast<unsigned char>(kTagTrue) : tag) + 1;
   Bounds b;
   if (!desc) {
     b = {p + char(start), p + char(end)};

@@ -1,0 +1,61 @@
+#include "storage/planner.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+namespace headroom::storage {
+namespace {
+
+Query q(std::vector<Filter> where, std::vector<OrderBy> order = {}) {
+  Query out;
+  out.app = "app";
+  out.collection = "c";
+  out.where = std::move(where);
+  out.order_by = std::move(order);
+  return out;
+}
+
+Filter f(std::string path, FilterOp op, const char* v) { return {std::move(path), op, boost::json::parse(v)}; }
+
+TEST(Planner, ChoosesPrimarySingleOrComposite) {
+  EXPECT_EQ(plan_query(q({}), {})->kind, Plan::Kind::kPrimary);
+  auto single = plan_query(q({f("a", FilterOp::kEq, "1")}), {});
+  EXPECT_EQ(single->index, "f:a");
+  auto contains = plan_query(q({f("t", FilterOp::kArrayContains, "1")}), {});
+  EXPECT_EQ(contains->index, "a:t");
+  auto ordered = plan_query(q({}, {{"a", true}}), {});
+  EXPECT_EQ(ordered->index, "f:a");
+  EXPECT_TRUE(ordered->reverse);
+  auto missing = plan_query(q({f("a", FilterOp::kEq, "1")}, {{"b", false}}), {});
+  EXPECT_EQ(missing.status().code(), Code::kFailedPrecondition);
+  IndexDef def{"c:a:asc:b:asc", "c", {{"a", false}, {"b", false}}, "ready"};
+  auto composite = plan_query(q({f("a", FilterOp::kEq, "1")}, {{"b", true}}), {def});
+  ASSERT_TRUE(composite);
+  EXPECT_EQ(composite->index, "c:c:a:asc:b:asc");
+  EXPECT_TRUE(composite->reverse);
+}
+
+TEST(Planner, RejectsWhatFirestoreRejects) {
+  EXPECT_EQ(plan_query(q({f("a", FilterOp::kLt, "1"), f("b", FilterOp::kGt, "1")}), {}).status().code(),
+            Code::kInvalidArgument);
+  EXPECT_EQ(plan_query(q({f("a", FilterOp::kLt, "1")}, {{"b", false}}), {}).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(plan_query(q({f("a", FilterOp::kIn, "[1]"), f("b", FilterOp::kNotIn, "[1]")}), {}).status().code(),
+            Code::kInvalidArgument);
+}
+
+TEST(Planner, CursorsAreBoundToTheirQuery) {
+  auto p = plan_query(q({}, {{"a", false}}), {});
+  std::string c = encode_cursor(*p, {std::string("k\0ey", 4), "id1"});
+  auto back = decode_cursor(*p, c);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->key, std::string("k\0ey", 4));
+  EXPECT_EQ(back->id, "id1");
+  auto other = plan_query(q({}, {{"b", false}}), {});
+  EXPECT_FALSE(decode_cursor(*other, c));
+  EXPECT_FALSE(decode_cursor(*p, "%%%"));
+  EXPECT_FALSE(decode_cursor(*p, ""));
+}
+
+}  // namespace
+}  // namespace headroom::storage

@@ -1,0 +1,224 @@
+#include "storage/sqlite/sqlite_store.hpp"
+
+#include <cstdio>
+#include <exception>
+
+#include "storage/sqlite/fault_vfs.hpp"
+#include "storage/sqlite/internal.hpp"
+
+namespace headroom::storage::sqlite {
+namespace {
+
+Status unavailable(std::string msg) { return Status(Code::kUnavailable, std::move(msg)); }
+
+// Callbacks are user code on our threads: an exception must not take the thread down.
+template <typename Fn, typename... Args>
+void safe_call(const Fn& fn, Args&&... args) {
+  try {
+    fn(std::forward<Args>(args)...);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "storage callback threw: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "storage callback threw\n");
+  }
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(SqliteOptions options) {
+  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(options)));
+  if (Status s = store->start(); !s) return s;
+  return store;
+}
+
+SqliteStore::~SqliteStore() { close(); }
+
+Status SqliteStore::start() {
+  clock_ = opt_.clock ? opt_.clock : &SystemClock::instance();
+  if (opt_.vfs == kFaultVfsName) (void)fault_vfs_fail_syncs();
+  auto w = Db::open(opt_.path, opt_.vfs, false);
+  if (!w) return w.status();
+  wdb_ = std::move(*w);
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA cache_size=-32768",
+                             "PRAGMA temp_store=MEMORY"}) {
+    if (Status s = wdb_->exec(pragma); !s) return s;
+  }
+  if (Status s = create_schema(*wdb_); !s) return s;
+  seqs_ = load_seqs(*wdb_);
+  for (auto& [app, def] : load_indexes(*wdb_)) indexes_[app].push_back(def);
+  for (int i = 0; i < std::max(1, opt_.readers); ++i) {
+    auto r = Db::open(opt_.path, opt_.vfs, false);
+    if (!r) return r.status();
+    if (Status s = (*r)->exec("PRAGMA query_only=1; PRAGMA cache_size=-16384"); !s) return s;
+    rdbs_.push_back(std::move(*r));
+  }
+  last_trim_ms_ = clock_->unix_ms();
+  writer_ = std::thread([this] { writer_loop(); });
+  for (auto& db : rdbs_) readers_.emplace_back([this, d = db.get()] { reader_loop(*d); });
+  for (const auto& [app, defs] : indexes_) {
+    for (const auto& def : defs) {
+      if (def.state != "ready") schedule_backfill(app, def, "");
+    }
+  }
+  return Status::ok();
+}
+
+void SqliteStore::close() {
+  if (closed_.exchange(true)) return;
+  {
+    std::lock_guard lk(wmu_);
+    stopping_ = true;
+  }
+  wcv_.notify_all();
+  if (writer_.joinable()) writer_.join();
+  {
+    std::lock_guard lk(rmu_);
+    rstopping_ = true;
+  }
+  rcv_.notify_all();
+  for (auto& t : readers_) t.join();
+  readers_.clear();
+  rdbs_.clear();
+  if (wdb_ && health().empty()) (void)wdb_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  wdb_.reset();
+}
+
+std::string SqliteStore::health() const {
+  std::lock_guard lk(hmu_);
+  return broken_;
+}
+
+// ---- writer -------------------------------------------------------------------------------
+
+void SqliteStore::enqueue(Job job) {
+  {
+    std::lock_guard lk(wmu_);
+    if (!stopping_ && wqueue_.size() < opt_.max_queue) {
+      wqueue_.push_back(std::move(job));
+      wcv_.notify_one();
+      return;
+    }
+  }
+  safe_call(job.done, unavailable(closed_ ? "storage is closed" : "storage write queue is full"));
+}
+
+void SqliteStore::writer_loop() {
+  std::vector<Job> group;
+  while (true) {
+    {
+      std::unique_lock lk(wmu_);
+      wcv_.wait(lk, [&] { return stopping_ || !wqueue_.empty(); });
+      if (wqueue_.empty()) return;
+      while (!wqueue_.empty() && group.size() < opt_.max_group) {
+        group.push_back(std::move(wqueue_.front()));
+        wqueue_.pop_front();
+      }
+    }
+    commit_group(group);
+    group.clear();
+    if (clock_->unix_ms() - last_trim_ms_ > 60'000) trim_changes();
+  }
+}
+
+bool SqliteStore::run_job(Txn& txn, Job& job, Status& status) {
+  auto seqs_before = txn.seqs;
+  size_t changes_before = txn.changes.size();
+  if (status = wdb_->stmt("SAVEPOINT w").run(); !status) return false;
+  try {
+    status = job.apply(txn);
+  } catch (const std::exception& e) {
+    status = internal_error(std::string("write failed: ") + e.what());
+  }
+  if (status.is_ok()) {
+    status = wdb_->stmt("RELEASE w").run();
+    return status.is_ok();
+  }
+  if (status.code() == Code::kUnavailable) return false;  // the database itself failed
+  Status undo = wdb_->stmt("ROLLBACK TO w").run();
+  if (undo) undo = wdb_->stmt("RELEASE w").run();
+  txn.seqs = std::move(seqs_before);
+  txn.changes.resize(changes_before);
+  if (!undo) status = undo;
+  return undo.is_ok();
+}
+
+void SqliteStore::commit_group(std::vector<Job>& group) {
+  if (std::string why = health(); !why.empty()) {
+    for (auto& j : group) safe_call(j.done, unavailable("storage failed earlier (" + why + "); restart needed"));
+    return;
+  }
+  std::vector<Status> statuses(group.size());
+  auto seqs = seqs_;
+  std::vector<Change> changes;
+  Txn txn{*wdb_, clock_->unix_ms(), opt_.max_doc_bytes, seqs, changes,
+          [this](const std::string& app, const std::string& col) { return composites(app, col, false); }};
+  Status fatal = wdb_->stmt("BEGIN IMMEDIATE").run();
+  for (size_t i = 0; fatal && i < group.size(); ++i) {
+    if (!run_job(txn, group[i], statuses[i])) fatal = statuses[i];
+  }
+  if (fatal) fatal = save_seqs(txn);
+  if (fatal) fatal = wdb_->stmt("COMMIT").run();
+  if (!fatal) {
+    (void)wdb_->exec("ROLLBACK");
+    {
+      std::lock_guard lk(hmu_);
+      broken_ = fatal.message();
+    }
+    std::fprintf(stderr, "storage: commit failed, refusing writes until restart: %s\n", fatal.message().c_str());
+    for (auto& j : group) safe_call(j.done, unavailable("write not committed: " + fatal.message()));
+    return;
+  }
+  seqs_ = std::move(seqs);
+  commits_.fetch_add(1);
+  uint64_t ok = 0;
+  for (size_t i = 0; i < group.size(); ++i) {
+    ok += statuses[i].is_ok();
+    safe_call(group[i].done, statuses[i]);
+  }
+  committed_writes_.fetch_add(ok);
+  for (const auto& c : changes) {
+    for (const auto& l : listeners_) safe_call(l, c);
+  }
+}
+
+void SqliteStore::trim_changes() {
+  last_trim_ms_ = clock_->unix_ms();
+  int64_t cutoff = last_trim_ms_ - opt_.change_retention_ms;
+  enqueue({[cutoff](Txn& t) -> Status {
+             for (const auto& [app, seq] : t.seqs) {
+               auto st = t.db.stmt(
+                   "DELETE FROM changes WHERE app=?1 AND seq < (SELECT seq FROM changes WHERE app=?1 AND ts >= ?2 "
+                   "ORDER BY seq LIMIT 1)");
+               if (Status s = st.bind(1, app).bind(2, cutoff).run(); !s) return s;
+             }
+             return Status::ok();
+           },
+           [](Status) {}});
+}
+
+void SqliteStore::add_change_listener(ChangeListener fn) { listeners_.push_back(std::move(fn)); }
+
+void SqliteStore::write(WriteBatch batch, Callback<std::vector<WriteResult>> done) {
+  auto result = std::make_shared<std::vector<WriteResult>>();
+  auto b = std::make_shared<WriteBatch>(std::move(batch));
+  enqueue({[b, result](Txn& t) -> Status {
+             auto r = apply_batch(t, *b);
+             if (!r) return r.status();
+             *result = std::move(*r);
+             return Status::ok();
+           },
+           [result, done = std::move(done)](Status s) {
+             if (!s) return done(std::move(s));
+             done(std::move(*result));
+           }});
+}
+
+void SqliteStore::put_meta(std::string key, std::string value, StatusCallback done) {
+  enqueue({[key = std::move(key), value = std::move(value)](Txn& t) {
+             auto st = t.db.stmt("INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)");
+             return st.bind(1, key).bind(2, value).run();
+           },
+           std::move(done)});
+}
+
+}  // namespace headroom::storage::sqlite
