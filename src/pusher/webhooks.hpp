@@ -27,6 +27,13 @@ struct WebhookEvent {
   std::string data;       // client_event: the data as JSON text, sent as a string
   std::string socket_id;  // client_event
   std::string to_json() const;
+  static WebhookEvent of(std::string name, std::string channel, std::string user_id = {}) {
+    WebhookEvent ev;
+    ev.name = std::move(name);
+    ev.channel = std::move(channel);
+    ev.user_id = std::move(user_id);
+    return ev;
+  }
 };
 
 class Webhooks : public std::enable_shared_from_this<Webhooks> {

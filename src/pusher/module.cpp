@@ -1,0 +1,49 @@
+#include "pusher/module.hpp"
+
+#include "channels/broker.hpp"
+#include "pusher/http_api.hpp"
+#include "pusher/hub.hpp"
+#include "pusher/session.hpp"
+#include "pusher/stats.hpp"
+#include "pusher/webhooks.hpp"
+#include "pusher/ws_connection.hpp"
+
+namespace headroom::pusher {
+
+struct PusherModule {
+  explicit PusherModule(server::ModuleContext& ctx)
+      : stats(ctx.metrics),
+        webhooks(std::make_shared<Webhooks>(ctx.config, ctx.clock, ctx.executor, ctx.http_client, stats)),
+        hub(std::make_shared<Hub>(ctx.config, ctx.clock, stats, broker, webhooks)) {}
+  Stats stats;
+  channels::InProcessBroker broker;
+  std::shared_ptr<Webhooks> webhooks;
+  std::shared_ptr<Hub> hub;
+};
+
+void PusherModuleDeleter::operator()(PusherModule* m) const { delete m; }
+
+PusherModuleHandle install_pusher(server::ModuleContext& ctx) {
+  PusherModuleHandle module(new PusherModule(ctx));
+  auto hub = module->hub;
+  register_websocket_endpoint(ctx.websockets, hub);
+  register_http_api(ctx.router, hub);
+  std::weak_ptr<Hub> weak = hub;
+  ctx.metrics.add_collector([weak](observe::Writer& w) {
+    auto h = weak.lock();
+    if (!h) return;
+    w.family("headroom_channels", "gauge", "Occupied channels");
+    w.sample("headroom_channels", {}, static_cast<double>(h->directory().channel_count()));
+    w.family("headroom_channel_subscriptions", "gauge", "Channel subscriptions over all connections");
+    w.sample("headroom_channel_subscriptions", {}, static_cast<double>(h->directory().subscription_count()));
+  });
+  ctx.hooks.on_drain([weak] {
+    if (auto h = weak.lock()) {
+      h->set_draining();
+      h->close_all(kErrorReconnect, "Server shutting down: reconnect");
+    }
+  });
+  return module;
+}
+
+}  // namespace headroom::pusher

@@ -1,0 +1,288 @@
+#include "pusher/session.hpp"
+
+#include "pusher/auth.hpp"
+#include "pusher/ws_frame.hpp"
+
+namespace headroom::pusher {
+
+using channels::ChannelKind;
+
+Session::Session(Hub& hub, Loop& loop, const config::AppConfig& app, Transport& transport, std::string socket_id)
+    : hub_(hub), loop_(loop), app_(app), transport_(transport), socket_id_(std::move(socket_id)) {}
+
+Session::~Session() { on_closed(); }
+
+void Session::start() {
+  started_ = true;
+  loop_.sessions.insert(this);
+  send_text(connection_established(socket_id_, hub_.config().websocket.activity_timeout_s));
+}
+
+void Session::send_text(const std::string& message) {
+  auto frame = std::make_shared<const std::string>(ws::encode_frame(ws::Opcode::kText, message));
+  if (transport_.send_frame(frame)) {
+    hub_.stats().messages_out.inc();
+    hub_.stats().bytes_out.inc(frame->size());
+  }
+}
+
+void Session::send_error(std::optional<int> code, std::string_view message) {
+  send_text(error_message(code, message));
+}
+
+void Session::deliver(const channels::SharedFrame& frame, const channels::Envelope& envelope) {
+  if (closed_) return;
+  if (envelope.offset != 0) {
+    auto it = subs_.find(envelope.channel);
+    if (it == subs_.end()) return;
+    if (envelope.offset <= it->second.last_offset) return;  // already replayed
+    it->second.last_offset = envelope.offset;
+  }
+  transport_.send_frame(frame);
+}
+
+void Session::on_text(std::string_view text) {
+  if (closed_) return;
+  hub_.stats().messages_in.inc();
+  auto msg = parse_client_message(text);
+  if (!msg) {
+    hub_.stats().protocol_errors.inc();
+    send_error(std::nullopt, "Invalid message: " + msg.status().message());
+    return;
+  }
+  const std::string& ev = msg->event;
+  if (ev == "pusher:ping") {
+    send_text(server_message("pusher:pong", {}, "{}"));
+  } else if (ev == "pusher:pong") {
+    // activity is tracked by the transport
+  } else if (ev == "pusher:subscribe") {
+    handle_subscribe(*msg);
+  } else if (ev == "pusher:unsubscribe") {
+    handle_unsubscribe(*msg);
+  } else if (ev == "pusher:signin") {
+    handle_signin(*msg);
+  } else if (ev.rfind("client-", 0) == 0) {
+    handle_client_event(*msg);
+  } else if (ev.rfind("pusher:", 0) != 0) {
+    hub_.stats().protocol_errors.inc();
+    send_error(std::nullopt, "Unsupported event: only pusher:* and client-* events may be sent");
+  }
+}
+
+void Session::refuse_subscription(const std::string& channel, std::string_view type, std::string_view why,
+                                  int status) {
+  hub_.stats().subscription_errors.inc();
+  send_text(subscription_error(channel, type, why, status));
+}
+
+bool Session::authorize(const channels::ChannelTraits& traits, const SubscribeRequest& req, channels::Member* member) {
+  if (traits.kind == ChannelKind::kServerToUser) {
+    if (user_id_.empty() || channels::server_to_user_id(req.channel) != user_id_) {
+      refuse_subscription(req.channel, "AuthError", "sign in as this user to subscribe to its channel", 403);
+      return false;
+    }
+    return true;
+  }
+  if (!traits.needs_auth()) return true;
+  const std::string_view data = traits.kind == ChannelKind::kPresence ? std::string_view(req.channel_data) : "";
+  if (!verify_channel_auth(app_, socket_id_, req.channel, data, req.auth)) {
+    refuse_subscription(req.channel, "AuthError", "invalid signature for this socket and channel", 401);
+    return false;
+  }
+  if (traits.kind == ChannelKind::kPresence) {
+    auto user = parse_presence_data(req.channel_data);
+    if (!user) {
+      refuse_subscription(req.channel, "AuthError", user.status().message(), 400);
+      return false;
+    }
+    member->user_id = user->id;
+    member->user_info_json = user->info_json;
+  }
+  return true;
+}
+
+void Session::handle_subscribe(const ClientMessage& msg) {
+  auto req = parse_subscribe(msg.data);
+  if (!req) {
+    hub_.stats().protocol_errors.inc();
+    send_error(std::nullopt, req.status().message());
+    return;
+  }
+  const std::string& channel = req->channel;
+  if (auto valid = channels::validate_channel_name(channel); !valid) {
+    refuse_subscription(channel, "InvalidChannel", valid.message(), 400);
+    return;
+  }
+  if (subs_.count(channel)) {  // already subscribed: confirm again
+    const bool presence = subs_[channel].traits.kind == ChannelKind::kPresence;
+    send_text(server_message_str("pusher_internal:subscription_succeeded", channel,
+                                 presence ? hub_.directory().presence(app_.id, channel) : "{}"));
+    return;
+  }
+  const int limit = hub_.config().websocket.max_channels_per_connection;
+  if (static_cast<int>(subs_.size()) >= limit) {
+    refuse_subscription(channel, "LimitReached", "at most " + std::to_string(limit) + " channels per connection", 429);
+    return;
+  }
+  const auto traits = channels::classify(channel);
+  channels::Member member;
+  if (!authorize(traits, *req, &member)) return;
+  const bool presence = traits.kind == ChannelKind::kPresence;
+  auto joined = hub_.directory().join(app_.id, channel, presence ? &member : nullptr, app_.max_presence_members);
+  if (!joined) {
+    refuse_subscription(channel, "LimitReached", joined.status().message(), 429);
+    return;
+  }
+  Subscription sub{traits, channels::SubscriberShard::key(app_.id, channel), presence ? member.user_id : "", 0};
+  auto& stored = subs_.emplace(channel, std::move(sub)).first->second;
+  loop_.subscribers.add(stored.key, this);
+  after_subscribe(channel, stored, *req, *joined);
+}
+
+void Session::after_subscribe(const std::string& channel, Subscription& sub, const SubscribeRequest& req,
+                              const channels::JoinResult& joined) {
+  const bool presence = sub.traits.kind == ChannelKind::kPresence;
+  send_text(server_message_str("pusher_internal:subscription_succeeded", channel,
+                               presence ? joined.presence_json : "{}"));
+  const bool listed = sub.traits.kind != ChannelKind::kServerToUser;
+  if (joined.occupied && listed) hub_.emit_webhook(app_, WebhookEvent::of("channel_occupied", channel));
+  if (joined.member_added) {
+    auto info = hub_.directory().member_info(app_.id, channel, sub.member_id).value_or("null");
+    hub_.publish(app_, channel,
+                 server_message_str("pusher_internal:member_added", channel,
+                                    "{\"user_id\":" + quoted(sub.member_id) + ",\"user_info\":" + info + "}"),
+                 socket_id_);
+    hub_.emit_webhook(app_, WebhookEvent::of("member_added", channel, sub.member_id));
+  }
+  if (req.since) {
+    auto missed = hub_.history().since(app_.id, channel, *req.since);
+    if (!missed) {
+      hub_.stats().recoveries_failed.inc();
+      send_text(server_message("headroom:recovery_failed", channel,
+                               "{\"since\":" + std::to_string(*req.since) + "}"));
+    } else {
+      hub_.stats().recoveries_ok.inc();
+      sub.last_offset = *req.since;
+      for (const auto& ev : *missed) {
+        send_text(ev.message);
+        sub.last_offset = ev.offset;
+      }
+    }
+  }
+  if (sub.traits.cache) {
+    if (auto cached = hub_.directory().cached(app_.id, channel)) {
+      send_text(*cached);
+    } else {
+      send_text("{\"event\":\"pusher:cache_miss\",\"channel\":" + quoted(channel) + "}");
+      hub_.emit_webhook(app_, WebhookEvent::of("cache_miss", channel));
+    }
+  }
+}
+
+void Session::handle_unsubscribe(const ClientMessage& msg) {
+  std::string channel = msg.channel;
+  if (msg.data.is_object()) {
+    if (auto it = msg.data.as_object().find("channel"); it != msg.data.as_object().end() && it->value().is_string()) {
+      channel = std::string(it->value().as_string());
+    }
+  }
+  auto it = subs_.find(channel);
+  if (it == subs_.end()) return;
+  Subscription sub = std::move(it->second);
+  subs_.erase(it);
+  leave(channel, sub);
+}
+
+void Session::leave(const std::string& channel, const Subscription& sub) {
+  loop_.subscribers.remove(sub.key, this);
+  const std::string* member = sub.member_id.empty() ? nullptr : &sub.member_id;
+  auto left = hub_.directory().leave(app_.id, channel, member);
+  if (left.member_removed) {
+    hub_.publish(app_, channel,
+                 server_message_str("pusher_internal:member_removed", channel,
+                                    "{\"user_id\":" + quoted(sub.member_id) + "}"));
+    hub_.emit_webhook(app_, WebhookEvent::of("member_removed", channel, sub.member_id));
+  }
+  if (left.vacated && sub.traits.kind != ChannelKind::kServerToUser) {
+    hub_.emit_webhook(app_, WebhookEvent::of("channel_vacated", channel));
+  }
+}
+
+bool Session::allow_client_event() {
+  int limit = hub_.config().websocket.max_messages_per_second;
+  if (app_.max_client_events_per_sec > 0 && (limit <= 0 || app_.max_client_events_per_sec < limit)) {
+    limit = app_.max_client_events_per_sec;
+  }
+  if (limit <= 0) return true;
+  const int64_t now = hub_.clock().unix_ms();
+  if (now - rate_window_ms_ >= 1000) {
+    rate_window_ms_ = now;
+    rate_count_ = 0;
+  }
+  return ++rate_count_ <= limit;
+}
+
+void Session::handle_client_event(const ClientMessage& msg) {
+  auto reject = [&](std::optional<int> code, std::string_view why) {
+    hub_.stats().client_events_rejected.inc();
+    send_error(code, why);
+  };
+  if (!app_.enable_client_messages) return reject(std::nullopt, "client events are disabled for this app");
+  auto it = subs_.find(msg.channel);
+  if (it == subs_.end()) return reject(std::nullopt, "client event on a channel this connection is not subscribed to");
+  if (!it->second.traits.allows_client_events()) {
+    return reject(std::nullopt, "client events are only allowed on private and presence channels");
+  }
+  if (auto valid = channels::validate_event_name(msg.event); !valid) return reject(std::nullopt, valid.message());
+  const int max_payload = hub_.config().websocket.max_payload_bytes;
+  if (max_payload > 0 && static_cast<int>(msg.data_text.size()) > max_payload) {
+    return reject(std::nullopt, "client event payload over " + std::to_string(max_payload) + " bytes");
+  }
+  if (!allow_client_event()) {
+    hub_.stats().client_events_rate_limited.inc();
+    send_error(kErrorClientEventRate, "client event rate limit exceeded");
+    return;
+  }
+  const std::string& user = it->second.member_id;
+  hub_.publish(app_, msg.channel, server_message(msg.event, msg.channel, msg.data_text, user), socket_id_);
+  auto hook = WebhookEvent::of("client_event", msg.channel, user);
+  hook.event = msg.event;
+  hook.data = msg.data_text;
+  hook.socket_id = socket_id_;
+  hub_.emit_webhook(app_, hook);
+}
+
+void Session::handle_signin(const ClientMessage& msg) {
+  if (!app_.enable_user_authentication) {
+    send_error(std::nullopt, "user authentication is disabled for this app");
+    return;
+  }
+  auto req = parse_signin(msg.data);
+  auto user = req ? parse_user_data(req->user_data) : Result<UserData>(req.status());
+  if (!req || !user || !verify_user_auth(app_, socket_id_, req->user_data, req->auth)) {
+    send_error(kErrorUnauthorized, "invalid sign-in: user_data must be signed for this socket");
+    transport_.close(kErrorUnauthorized, "invalid sign-in");
+    return;
+  }
+  if (user_id_.empty()) hub_.stats().signed_in_users.add(1);
+  if (vip_) hub_.stats().vip_sessions.add(-1);
+  user_id_ = user->id;
+  vip_ = user->tier == "vip";
+  if (vip_) hub_.stats().vip_sessions.add(1);
+  send_text(server_message("pusher:signin_success", {}, "{\"user_data\":" + quoted(req->user_data) + "}"));
+}
+
+void Session::on_closed() {
+  if (closed_) return;
+  closed_ = true;
+  if (started_) loop_.sessions.erase(this);
+  auto subs = std::move(subs_);
+  subs_.clear();
+  for (const auto& [channel, sub] : subs) leave(channel, sub);
+  if (!user_id_.empty()) hub_.stats().signed_in_users.add(-1);
+  if (vip_) hub_.stats().vip_sessions.add(-1);
+  vip_ = false;
+  user_id_.clear();
+}
+
+}  // namespace headroom::pusher

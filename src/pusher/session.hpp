@@ -1,0 +1,88 @@
+#pragma once
+// One Pusher connection's protocol state, without I/O: subscriptions, presence membership,
+// sign-in, client events and their rate limit. It lives on its connection's event loop and talks
+// to the socket through Transport, so unit tests drive it with a fake transport.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "channels/channel_name.hpp"
+#include "channels/subscriber_shard.hpp"
+#include "config/config.hpp"
+#include "pusher/hub.hpp"
+#include "pusher/protocol.hpp"
+
+namespace headroom::pusher {
+
+// Pusher close / error codes used here (DESIGN.md §1).
+inline constexpr int kErrorAppUnknown = 4001;
+inline constexpr int kErrorAppDisabled = 4003;
+inline constexpr int kErrorUnauthorized = 4009;
+inline constexpr int kErrorOverCapacity = 4100;
+inline constexpr int kErrorReconnect = 4200;
+inline constexpr int kErrorPongTimeout = 4201;
+inline constexpr int kErrorClientEventRate = 4301;
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // Queues a complete frame; false when the connection is closing (or just closed as slow).
+  virtual bool send_frame(const channels::SharedFrame& frame) = 0;
+  // Sends a close frame and ends the connection; asynchronous and idempotent.
+  virtual void close(uint16_t code, const std::string& reason) = 0;
+};
+
+class Session final : public channels::Subscriber {
+ public:
+  Session(Hub& hub, Loop& loop, const config::AppConfig& app, Transport& transport, std::string socket_id);
+  ~Session() override;
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  void start();  // joins the loop and sends pusher:connection_established
+  void on_text(std::string_view text);
+  void on_closed();  // leaves every channel; idempotent
+  void close(uint16_t code, const std::string& reason) { transport_.close(code, reason); }
+
+  const config::AppConfig& app() const { return app_; }
+  const std::string& user_id() const { return user_id_; }
+  const std::string& socket_id() const override { return socket_id_; }
+  void deliver(const channels::SharedFrame& frame, const channels::Envelope& envelope) override;
+  size_t subscription_count() const { return subs_.size(); }
+
+ private:
+  struct Subscription {
+    channels::ChannelTraits traits;
+    std::string key;       // shard key
+    std::string member_id;  // presence: the user id this connection joined as
+    uint64_t last_offset = 0;
+  };
+  void handle_subscribe(const ClientMessage& msg);
+  void handle_unsubscribe(const ClientMessage& msg);
+  void handle_client_event(const ClientMessage& msg);
+  void handle_signin(const ClientMessage& msg);
+  bool authorize(const channels::ChannelTraits& traits, const SubscribeRequest& req, channels::Member* member);
+  void after_subscribe(const std::string& channel, Subscription& sub, const SubscribeRequest& req,
+                       const channels::JoinResult& joined);
+  void leave(const std::string& channel, const Subscription& sub);
+  bool allow_client_event();
+  void send_text(const std::string& message);
+  void send_error(std::optional<int> code, std::string_view message);
+  void refuse_subscription(const std::string& channel, std::string_view type, std::string_view why, int status);
+
+  Hub& hub_;
+  Loop& loop_;
+  const config::AppConfig& app_;
+  Transport& transport_;
+  const std::string socket_id_;
+  std::map<std::string, Subscription> subs_;
+  std::string user_id_;
+  bool vip_ = false;
+  bool closed_ = false;
+  bool started_ = false;
+  int64_t rate_window_ms_ = 0;
+  int rate_count_ = 0;
+};
+
+}  // namespace headroom::pusher

@@ -1,0 +1,249 @@
+#include "pusher/ws_connection.hpp"
+
+#include <array>
+#include <boost/asio/execution/context.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/query.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <deque>
+#include <vector>
+
+#include "core/log.hpp"
+#include "pusher/hub.hpp"
+#include "pusher/session.hpp"
+#include "pusher/ws_frame.hpp"
+#include "pusher/ws_handshake.hpp"
+#include "server/event_loops.hpp"
+#include "server/websocket_route.hpp"
+
+namespace headroom::pusher {
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using channels::SharedFrame;
+
+namespace {
+
+constexpr size_t kMaxFramesPerWrite = 64;
+constexpr auto kCloseLinger = std::chrono::seconds(2);
+
+class WsConnection final : public std::enable_shared_from_this<WsConnection>, public Transport {
+ public:
+  WsConnection(tcp::socket socket, std::shared_ptr<Hub> hub)
+      : socket_(std::move(socket)),
+        timer_(socket_.get_executor()),
+        hub_(std::move(hub)),
+        parser_(static_cast<size_t>(hub_->config().websocket.max_frame_bytes),
+                static_cast<size_t>(hub_->config().websocket.max_frame_bytes)) {}
+
+  ~WsConnection() override {
+    if (app_) hub_->release(*app_);
+  }
+
+  void start(const http::Request& req, std::string already_read) {
+    auto response = ws::handshake_response(req);
+    if (!response) {
+      const int status = response.status().code() == Code::kFailedPrecondition ? 426 : 400;
+      write_raw_and_close(ws::http_error_text(status, response.status().message()));
+      return;
+    }
+    write_raw(std::move(*response));
+    const auto* app = hub_->config().app_by_key(req.param("key"));
+    if (!app) {
+      hub_->stats().rejected_unknown_app.inc();
+      return refuse(kErrorAppUnknown, "App key " + std::string(req.param("key")) + " does not exist");
+    }
+    if (!app->enabled) return refuse(kErrorAppDisabled, "App is disabled");
+    if (hub_->draining()) return refuse(kErrorReconnect, "Server is shutting down: reconnect");
+    switch (hub_->admit(*app)) {
+      case Hub::Admission::kOk:
+        break;
+      case Hub::Admission::kInstanceFull:
+      case Hub::Admission::kAppFull:
+        hub_->stats().rejected_connection_limit.inc();
+        return refuse(kErrorOverCapacity, "Over connection limit: back off and retry");
+    }
+    app_ = app;
+    auto& ctx = static_cast<asio::io_context&>(asio::query(socket_.get_executor(), asio::execution::context));
+    Loop& loop = hub_->loop_for(&ctx, [&ctx] { return std::make_unique<server::AsioExecutor>(ctx); });
+    session_ = std::make_unique<Session>(*hub_, loop, *app, *this, make_socket_id());
+    session_->start();
+    last_activity_ = std::chrono::steady_clock::now();
+    arm_timer(std::chrono::seconds(hub_->config().websocket.activity_timeout_s));
+    on_bytes(already_read);
+    read();
+  }
+
+  bool send_frame(const SharedFrame& frame) override {
+    if (closing_) return false;
+    const int64_t limit = hub_->config().websocket.send_buffer_bytes;
+    if (queued_bytes_ + static_cast<int64_t>(frame->size()) > limit) {
+      hub_->stats().slow_consumers_closed.inc();
+      // Frames not yet being written are dropped: the close frame goes out right after the batch.
+      if (queue_.size() > in_flight_) queue_.resize(in_flight_);
+      close(kErrorOverCapacity, "Send buffer full: slow consumer");
+      return false;
+    }
+    enqueue(frame);
+    return true;
+  }
+
+  void close(uint16_t code, const std::string& reason) override {
+    if (closing_) return;
+    closing_ = true;
+    enqueue(std::make_shared<const std::string>(ws::encode_close(code, reason)));
+    close_queued_ = true;
+    auto self = shared_from_this();
+    timer_.expires_after(kCloseLinger);
+    timer_.async_wait([self](boost::system::error_code ec) {
+      if (!ec) self->teardown();
+    });
+    asio::post(socket_.get_executor(), [self] {
+      if (self->session_) self->session_->on_closed();
+    });
+  }
+
+ private:
+  void refuse(int code, const std::string& message) {
+    enqueue(std::make_shared<const std::string>(ws::encode_frame(ws::Opcode::kText, error_message(code, message))));
+    close(static_cast<uint16_t>(code), message);
+  }
+
+  void write_raw(std::string bytes) { enqueue(std::make_shared<const std::string>(std::move(bytes))); }
+
+  void write_raw_and_close(std::string bytes) {
+    write_raw(std::move(bytes));
+    closing_ = true;
+    close_queued_ = true;
+  }
+
+  void enqueue(SharedFrame frame) {
+    queued_bytes_ += static_cast<int64_t>(frame->size());
+    queue_.push_back(std::move(frame));
+    if (in_flight_ == 0) write();
+  }
+
+  void write() {
+    if (queue_.empty() || dead_) return;
+    in_flight_ = std::min(queue_.size(), kMaxFramesPerWrite);
+    buffers_.clear();
+    for (size_t i = 0; i < in_flight_; ++i) buffers_.emplace_back(asio::buffer(*queue_[i]));
+    asio::async_write(socket_, buffers_, [self = shared_from_this()](boost::system::error_code ec, size_t n) {
+      self->on_written(ec, n);
+    });
+  }
+
+  void on_written(boost::system::error_code ec, size_t bytes) {
+    for (size_t i = 0; i < in_flight_ && !queue_.empty(); ++i) {
+      queued_bytes_ -= static_cast<int64_t>(queue_.front()->size());
+      queue_.pop_front();
+    }
+    in_flight_ = 0;
+    if (ec) return teardown();
+    if (!queue_.empty()) return write();
+    if (close_queued_) {
+      boost::system::error_code ignored;
+      socket_.shutdown(tcp::socket::shutdown_send, ignored);
+      if (!session_) teardown();  // handshake refused: nothing more to read
+    }
+  }
+
+  void read() {
+    socket_.async_read_some(asio::buffer(read_buf_), [self = shared_from_this()](boost::system::error_code ec, size_t n) {
+      if (ec) return self->teardown();
+      self->on_bytes(std::string_view(self->read_buf_.data(), n));
+      if (!self->dead_) self->read();
+    });
+  }
+
+  void on_bytes(std::string_view bytes) {
+    if (bytes.empty() || closing_) return;
+    hub_->stats().bytes_in.inc(bytes.size());
+    last_activity_ = std::chrono::steady_clock::now();
+    ping_sent_ = false;
+    parser_.feed(bytes);
+    for (;;) {
+      ws::Event ev = parser_.next();
+      using Kind = ws::Event::Kind;
+      if (ev.kind == Kind::kNone) return;
+      if (ev.kind == Kind::kMessage) {
+        if (ev.opcode == ws::Opcode::kText) {
+          session_->on_text(ev.payload);
+        } else {
+          hub_->stats().protocol_errors.inc();
+        }
+      } else if (ev.kind == Kind::kPing) {
+        enqueue(std::make_shared<const std::string>(ws::encode_frame(ws::Opcode::kPong, ev.payload)));
+      } else if (ev.kind == Kind::kClose) {
+        const uint16_t code = ev.close_code == ws::kCloseNoStatus ? ws::kCloseNormal : ev.close_code;
+        return close(code, "");
+      } else if (ev.kind == Kind::kError) {
+        hub_->stats().protocol_errors.inc();
+        return close(ev.close_code, ev.payload);
+      }
+      if (closing_) return;
+    }
+  }
+
+  void arm_timer(std::chrono::steady_clock::duration after) {
+    timer_.expires_after(after);
+    timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (!ec && !self->closing_) self->on_timer();
+    });
+  }
+
+  void on_timer() {
+    const auto& ws_config = hub_->config().websocket;
+    const auto idle = std::chrono::seconds(ws_config.activity_timeout_s);
+    const auto now = std::chrono::steady_clock::now();
+    if (ping_sent_) {
+      if (now - last_activity_ >= idle + std::chrono::seconds(ws_config.pong_timeout_s)) {
+        return close(kErrorPongTimeout, "Pong reply not received");
+      }
+    } else if (now - last_activity_ >= idle) {
+      ping_sent_ = true;
+      send_frame(std::make_shared<const std::string>(
+          ws::encode_frame(ws::Opcode::kText, server_message("pusher:ping", {}, "{}"))));
+      return arm_timer(std::chrono::seconds(ws_config.pong_timeout_s));
+    }
+    arm_timer(ping_sent_ ? std::chrono::seconds(1) : idle - (now - last_activity_));
+  }
+
+  void teardown() {
+    if (dead_) return;
+    dead_ = true;
+    closing_ = true;
+    timer_.cancel();
+    boost::system::error_code ignored;
+    socket_.close(ignored);
+    if (session_) session_->on_closed();
+  }
+
+  tcp::socket socket_;
+  asio::steady_timer timer_;
+  std::shared_ptr<Hub> hub_;
+  ws::FrameParser parser_;
+  std::unique_ptr<Session> session_;
+  const config::AppConfig* app_ = nullptr;
+  std::deque<SharedFrame> queue_;
+  std::vector<asio::const_buffer> buffers_;
+  size_t in_flight_ = 0;
+  int64_t queued_bytes_ = 0;
+  bool closing_ = false;
+  bool close_queued_ = false;
+  bool dead_ = false;
+  bool ping_sent_ = false;
+  std::chrono::steady_clock::time_point last_activity_;
+  std::array<char, 16384> read_buf_{};
+};
+
+}  // namespace
+
+void register_websocket_endpoint(server::WebSocketRoutes& routes, std::shared_ptr<Hub> hub) {
+  routes.add("/app/{key}", [hub](tcp::socket socket, http::Request request, std::string already_read) {
+    auto conn = std::make_shared<WsConnection>(std::move(socket), hub);
+    conn->start(request, std::move(already_read));
+  });
+}
+
+}  // namespace headroom::pusher
