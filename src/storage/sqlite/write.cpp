@@ -68,6 +68,7 @@ Status log_change(Txn& t, const std::string& app, const std::string& col, WriteR
 Result<WriteResult> apply_delete(Txn& t, const std::string& app, const WriteOp& op, std::optional<Document> cur) {
   WriteResult r;
   r.kind = ChangeKind::kRemoved;
+  r.doc.id = op.id;
   if (!cur) return r;
   r.changed = true;
   r.doc = std::move(*cur);

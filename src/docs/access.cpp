@@ -1,0 +1,41 @@
+#include "docs/access.hpp"
+
+#include "docs/jwt.hpp"
+
+namespace headroom::docs {
+
+std::string_view bearer_token(const http::Request& req) {
+  std::string_view h = req.header("authorization");
+  if (h.size() < 7) return {};
+  std::string_view scheme = h.substr(0, 7);
+  if (scheme != "Bearer " && scheme != "bearer ") return {};
+  h.remove_prefix(7);
+  while (!h.empty() && h.front() == ' ') h.remove_prefix(1);
+  return h;
+}
+
+Result<Caller> caller_from(const http::Request& req, const config::AppConfig& app, int64_t now_s) {
+  if (req.header("authorization").empty()) return Caller{};
+  std::string_view token = bearer_token(req);
+  if (token.empty()) return Status(Code::kUnauthenticated, "Authorization must be 'Bearer <token>'");
+  auto claims = verify_jwt(token, app.secret, now_s);
+  if (!claims) return claims.status();
+  return Caller{claims->tier, claims->sub};
+}
+
+RuleDecision check_rule(std::string_view rule, const Caller& caller, std::string_view what) {
+  if (rule == "public" || caller.server()) return {};
+  if (!caller.signed_in()) {
+    return {Status(Code::kUnauthenticated, std::string(what) + " needs a signed-in caller (Authorization: Bearer <token>)")};
+  }
+  if (rule == "authenticated") return {};
+  if (rule == "owner") return {Status::ok(), true};
+  return {Status(Code::kPermissionDenied, std::string(what) + " is reserved for the app's server")};
+}
+
+bool may_read(std::string_view rule, const Caller& caller, std::string_view owner) {
+  RuleDecision d = check_rule(rule, caller, "read");
+  return d.status.is_ok() && (!d.owner_only || owner == caller.subject);
+}
+
+}  // namespace headroom::docs

@@ -1,0 +1,149 @@
+// Single-document routes: GET, PUT, POST (server id), PATCH (merge patch), DELETE.
+#include <boost/json/serialize.hpp>
+
+#include <charconv>
+
+#include "docs/internal.hpp"
+#include "docs/validate.hpp"
+
+namespace headroom::docs {
+namespace json = boost::json;
+using storage::Precondition;
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return s;
+}
+
+std::optional<int64_t> etag_version(std::string_view tag) {
+  tag = trim(tag);
+  if (tag.substr(0, 2) == "W/") tag.remove_prefix(2);
+  if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"') tag = tag.substr(1, tag.size() - 2);
+  int64_t v = 0;
+  auto [p, ec] = std::from_chars(tag.data(), tag.data() + tag.size(), v);
+  if (ec != std::errc() || p != tag.data() + tag.size() || v < 1) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+Result<Precondition> precondition_from(const http::Request& req) {
+  Precondition pre;
+  std::string_view match = trim(req.header("if-match"));
+  std::string_view none = trim(req.header("if-none-match"));
+  if (!match.empty() && !none.empty()) return invalid_argument("use either If-Match or If-None-Match, not both");
+  if (match == "*") {
+    pre.kind = Precondition::Kind::kExists;
+  } else if (!match.empty()) {
+    auto v = etag_version(match);
+    if (!v) return invalid_argument("If-Match must be \"*\" or a document version ETag like \"3\"");
+    pre = {Precondition::Kind::kVersion, *v, {}};
+  } else if (none == "*") {
+    pre.kind = Precondition::Kind::kMissing;
+  } else if (!none.empty()) {
+    return invalid_argument("If-None-Match on writes must be \"*\"");
+  }
+  return pre;
+}
+
+void Documents::get_doc(http::Request& req, http::Responder respond) {
+  auto t = prelude(req, respond, false);
+  if (!t) return count(kOpGet, false);
+  std::string id(req.param("id"));
+  if (Status s = validate_id(id); !s) return respond(http::error_response(s));
+  if (Status s = quotas_.charge(t->app->id, Quotas::kRead); !s) return respond(http::error_response(s));
+  std::string if_none_match(req.header("if-none-match"));
+  store_->get(t->app->id, t->col, id,
+              [this, t = *t, id, if_none_match, respond = std::move(respond)](Result<std::optional<storage::Document>> r) {
+                count(kOpGet, r.is_ok());
+                if (!r) return respond(http::error_response(r.status()));
+                if (!r->has_value()) return respond(http::error_response(Code::kNotFound, "document " + t.col + "/" + id + " not found"));
+                const storage::Document& doc = **r;
+                if (t.rule.owner_only && doc.owner != t.caller.subject) {
+                  return respond(http::error_response(Code::kPermissionDenied, "document " + id + " belongs to another user"));
+                }
+                auto v = etag_version(if_none_match);
+                if (trim(if_none_match) == "*" || (v && *v == doc.version)) {
+                  http::Response r304;
+                  r304.status = 304;
+                  r304.set_header("ETag", "\"" + std::to_string(doc.version) + "\"");
+                  return respond(std::move(r304));
+                }
+                respond(doc_response(200, doc));
+              });
+}
+
+void Documents::write_one(const Target& t, storage::WriteOp op, Quotas::Kind kind, http::Responder respond) {
+  int metric = op.kind == storage::OpKind::kPut ? kOpPut : op.kind == storage::OpKind::kPatch ? kOpPatch : kOpDelete;
+  if (Status s = quotas_.charge(t.app->id, kind); !s) {
+    count(metric, false);
+    return respond(http::error_response(s));
+  }
+  if (t.rule.owner_only) op.pre.owner = t.caller.subject;
+  op.owner = t.caller.subject;
+  storage::WriteBatch b{t.app->id, {}};
+  b.ops.push_back(std::move(op));
+  store_->write(std::move(b), [this, metric, respond = std::move(respond)](Result<std::vector<storage::WriteResult>> r) {
+    count(metric, r.is_ok());
+    if (!r) return respond(http::error_response(r.status()));
+    const storage::WriteResult& w = r->front();
+    if (metric == kOpDelete) {
+      if (!w.changed) return respond(http::error_response(Code::kNotFound, "document " + w.doc.id + " not found"));
+      http::Response gone;
+      gone.status = 204;
+      return respond(std::move(gone));
+    }
+    http::Response res = doc_response(w.kind == storage::ChangeKind::kAdded ? 201 : 200, w.doc);
+    res.set_header("X-Headroom-Seq", std::to_string(w.seq));
+    respond(std::move(res));
+  });
+}
+
+void Documents::put_doc(http::Request& req, http::Responder respond, bool server_id) {
+  auto t = prelude(req, respond, true);
+  if (!t) return count(kOpPut, false);
+  std::string id = server_id ? new_document_id() : std::string(req.param("id"));
+  if (Status s = validate_id(id); !s) return respond(http::error_response(s));
+  auto pre = precondition_from(req);
+  if (!pre) return respond(http::error_response(pre.status()));
+  if (server_id) pre->kind = Precondition::Kind::kMissing;
+  auto body = parse_document(req.body);
+  if (!body) return respond(http::error_response(body.status()));
+  storage::WriteOp op{storage::OpKind::kPut, t->col, id, json::serialize(*body), {}, *pre};
+  if (server_id) {
+    std::string location = "/v1/apps/" + t->app->id + "/collections/" + t->col + "/docs/" + id;
+    respond = [location, respond = std::move(respond)](http::Response r) {
+      if (r.status == 201) r.set_header("Location", location);
+      respond(std::move(r));
+    };
+  }
+  write_one(*t, std::move(op), Quotas::kWrite, std::move(respond));
+}
+
+void Documents::patch_doc(http::Request& req, http::Responder respond) {
+  auto t = prelude(req, respond, true);
+  if (!t) return count(kOpPatch, false);
+  std::string id(req.param("id"));
+  if (Status s = validate_id(id); !s) return respond(http::error_response(s));
+  auto pre = precondition_from(req);
+  if (!pre) return respond(http::error_response(pre.status()));
+  auto body = parse_document(req.body);
+  if (!body) return respond(http::error_response(body.status()));
+  write_one(*t, {storage::OpKind::kPatch, t->col, id, json::serialize(*body), {}, *pre}, Quotas::kWrite,
+            std::move(respond));
+}
+
+void Documents::delete_doc(http::Request& req, http::Responder respond) {
+  auto t = prelude(req, respond, true);
+  if (!t) return count(kOpDelete, false);
+  std::string id(req.param("id"));
+  if (Status s = validate_id(id); !s) return respond(http::error_response(s));
+  auto pre = precondition_from(req);
+  if (!pre) return respond(http::error_response(pre.status()));
+  write_one(*t, {storage::OpKind::kDelete, t->col, id, {}, {}, *pre}, Quotas::kDelete, std::move(respond));
+}
+
+}  // namespace headroom::docs

@@ -1,0 +1,238 @@
+// The document API through its routes, without a network: requests go to the Router's handlers
+// and the test waits for the Responder.
+#include "docs/documents.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+#include <filesystem>
+#include <future>
+
+#include "docs/jwt.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
+#include "storage/store_conformance.hpp"
+
+namespace headroom::docs {
+namespace {
+namespace json = boost::json;
+
+class DocumentsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = storage::testing::temp_dir("docs");
+    config::AppConfig app;
+    app.id = "app1";
+    app.key = "key1";
+    app.secret = "secret123";
+    app.collections["pub"] = {"public", "public", ""};
+    app.collections["mine"] = {"owner", "owner", ""};
+    app.collections["srv"] = {"public", "server", ""};
+    config_.apps.push_back(app);
+    config_.quotas.writes_per_day = 50;
+    open();
+  }
+  void open() {
+    storage::sqlite::SqliteOptions o;
+    o.path = dir_ + "/headroom.db";
+    o.clock = &clock_;
+    auto store = storage::sqlite::SqliteStore::open(o);
+    ASSERT_TRUE(store);
+    router_ = std::make_unique<http::Router>();
+    docs_ = std::make_unique<Documents>(config_, clock_, metrics_, std::move(*store));
+    docs_->quotas().load();
+    docs_->add_routes(*router_);
+  }
+  void TearDown() override {
+    docs_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  http::Response call(http::Method m, std::string target, std::string body = "",
+                      std::vector<std::pair<std::string, std::string>> headers = {}) {
+    http::Request req;
+    req.method = m;
+    req.target = target;
+    size_t q = target.find('?');
+    req.path = target.substr(0, q);
+    if (q != std::string::npos) req.query = target.substr(q + 1);
+    req.body = std::move(body);
+    req.headers = std::move(headers);
+    auto match = router_->match(req);
+    if (!match.route) return http::error_response(Code::kNotFound, "no route");
+    std::promise<http::Response> p;
+    auto f = p.get_future();
+    match.route->handler(req, [&p](http::Response r) { p.set_value(std::move(r)); });
+    return f.get();
+  }
+  std::pair<std::string, std::string> bearer(const std::string& sub, http::Tier tier = http::Tier::kAuthenticated) {
+    return {"authorization", "Bearer " + mint_jwt("secret123", sub, tier, clock_.unix_ms() / 1000, 3600)};
+  }
+  static json::value body(const http::Response& r) { return json::parse(r.body_view()); }
+  static std::string header(const http::Response& r, std::string_view name) {
+    for (const auto& [k, v] : r.headers) {
+      if (k == name) return v;
+    }
+    return "";
+  }
+  static std::string code(const http::Response& r) { return std::string(body(r).at("error").at("code").as_string()); }
+
+  std::string dir_;
+  FakeClock clock_;
+  config::Config config_;
+  observe::Registry metrics_;
+  std::unique_ptr<http::Router> router_;
+  std::unique_ptr<Documents> docs_;
+};
+
+constexpr auto kGet = http::Method::kGet;
+constexpr auto kPut = http::Method::kPut;
+constexpr auto kPost = http::Method::kPost;
+constexpr auto kPatch = http::Method::kPatch;
+constexpr auto kDelete = http::Method::kDelete;
+const std::string kDocs = "/v1/apps/app1/collections/pub/docs";
+
+TEST_F(DocumentsTest, CrudWithEtagsAndPreconditions) {
+  auto created = call(kPut, kDocs + "/d1", R"({"title":"a","n":1})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(header(created, "ETag"), "\"1\"");
+  EXPECT_EQ(body(created).at("_id"), "d1");
+  auto got = call(kGet, kDocs + "/d1");
+  EXPECT_EQ(got.status, 200);
+  EXPECT_EQ(body(got).at("title"), "a");
+  EXPECT_EQ(call(kGet, kDocs + "/d1", "", {{"if-none-match", "\"1\""}}).status, 304);
+  EXPECT_EQ(call(kPut, kDocs + "/d1", "{}", {{"if-none-match", "*"}}).status, 412);
+  EXPECT_EQ(call(kPut, kDocs + "/d1", "{}", {{"if-match", "\"7\""}}).status, 412);
+  auto patched = call(kPatch, kDocs + "/d1", R"({"n":null,"x":{"y":1}})", {{"if-match", "\"1\""}});
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  EXPECT_EQ(body(patched).at("_version"), 2);
+  EXPECT_FALSE(body(patched).as_object().contains("n"));
+  EXPECT_EQ(call(kPatch, kDocs + "/nope", "{}").status, 404);
+  auto posted = call(kPost, kDocs, R"({"k":1})");
+  ASSERT_EQ(posted.status, 201);
+  EXPECT_NE(header(posted, "Location").find("/docs/"), std::string::npos);
+  EXPECT_EQ(call(kDelete, kDocs + "/d1").status, 204);
+  EXPECT_EQ(call(kDelete, kDocs + "/d1").status, 404);
+  EXPECT_EQ(call(kGet, kDocs + "/d1").status, 404);
+}
+
+TEST_F(DocumentsTest, BadInputGetsV1Errors) {
+  auto malformed = call(kPut, kDocs + "/d", "{nope");
+  EXPECT_EQ(malformed.status, 400);
+  EXPECT_EQ(code(malformed), "INVALID_ARGUMENT");
+  EXPECT_EQ(call(kPut, kDocs + "/d", "[1,2]").status, 400);
+  EXPECT_EQ(call(kPut, "/v1/apps/app1/collections/_x/docs/d", "{}").status, 400);
+  EXPECT_EQ(call(kPut, kDocs + "/a%20b", "{}").status, 400);
+  EXPECT_EQ(call(kGet, "/v1/apps/nope/collections/pub/docs/d").status, 404);
+  auto big = call(kPut, kDocs + "/d", R"({"s":")" + std::string(1 << 20, 'x') + "\"}");
+  EXPECT_EQ(big.status, 413);
+  EXPECT_EQ(code(big), "PAYLOAD_TOO_LARGE");
+  auto bad_query = call(kPost, "/v1/apps/app1/collections/pub/query", R"({"where":[["a","like",1]]})");
+  EXPECT_EQ(bad_query.status, 400);
+  EXPECT_NE(body(bad_query).at("error").at("message").as_string().find("unknown operator"), std::string::npos);
+  EXPECT_EQ(call(kPut, kDocs + "/d", "{}", {{"if-match", "soon"}}).status, 400);
+}
+
+TEST_F(DocumentsTest, QueriesPagesCountsAndExplains) {
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(call(kPut, kDocs + "/d" + std::to_string(i), R"({"n":)" + std::to_string(i) + R"(,"g":"a"})").status, 201);
+  }
+  auto page = call(kGet, kDocs + "?limit=2");
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_EQ(body(page).at("docs").as_array().size(), 2u);
+  std::string next(body(page).at("next").as_string());
+  auto page2 = call(kGet, kDocs + "?limit=2&after=" + next);
+  EXPECT_EQ(body(page2).at("docs").at(0).at("_id"), "d2");
+  EXPECT_EQ(call(kGet, kDocs + "?after=garbage").status, 400);
+  auto q = call(kPost, "/v1/apps/app1/collections/pub/query",
+                R"({"where":[["n",">=",3]],"orderBy":[["n","desc"]],"explain":true})");
+  ASSERT_EQ(q.status, 200) << q.body;
+  EXPECT_EQ(body(q).at("docs").at(0).at("_id"), "d4");
+  EXPECT_EQ(body(q).at("explain").at("plan"), "index");
+  auto count = call(kPost, "/v1/apps/app1/collections/pub/query", R"({"where":[["g","==","a"]],"count":true})");
+  EXPECT_EQ(body(count).at("count"), 5);
+  auto needs = call(kPost, "/v1/apps/app1/collections/pub/query", R"({"where":[["g","==","a"]],"orderBy":[["n","asc"]]})");
+  EXPECT_EQ(needs.status, 400);
+  EXPECT_EQ(code(needs), "FAILED_PRECONDITION");
+  EXPECT_EQ(body(needs).at("error").at("details").at("name"), "pub:g:asc:n:asc");
+}
+
+TEST_F(DocumentsTest, IndexesNeedServerTokens) {
+  std::string def = R"({"collection":"pub","fields":[["g","asc"],["n","asc"]]})";
+  EXPECT_EQ(call(kPost, "/v1/apps/app1/indexes", def).status, 401);
+  EXPECT_EQ(call(kPost, "/v1/apps/app1/indexes", def, {bearer("u")}).status, 403);
+  auto created = call(kPost, "/v1/apps/app1/indexes", def, {bearer("backend", http::Tier::kServer)});
+  EXPECT_EQ(created.status, 202) << created.body;
+  EXPECT_EQ(body(created).at("name"), "pub:g:asc:n:asc");
+  auto list = call(kGet, "/v1/apps/app1/indexes", "", {bearer("backend", http::Tier::kServer)});
+  EXPECT_EQ(body(list).at("indexes").as_array().size(), 1u);
+  EXPECT_EQ(call(kDelete, "/v1/apps/app1/indexes/pub:g:asc:n:asc", "", {bearer("b", http::Tier::kServer)}).status, 204);
+}
+
+TEST_F(DocumentsTest, RulesAndTokens) {
+  const std::string mine = "/v1/apps/app1/collections/mine/docs";
+  EXPECT_EQ(call(kPut, mine + "/x", "{}").status, 401);
+  auto expired_token = "Bearer " + mint_jwt("secret123", "alice", http::Tier::kAuthenticated, 1000, 10);
+  auto expired = call(kPut, mine + "/x", "{}", {{"authorization", expired_token}});
+  EXPECT_EQ(expired.status, 401);
+  EXPECT_EQ(body(expired).at("error").at("message"), "token expired");
+  EXPECT_EQ(call(kPut, mine + "/x", "{}", {{"authorization", "Bearer junk"}}).status, 401);
+  ASSERT_EQ(call(kPut, mine + "/a1", R"({"v":1})", {bearer("alice")}).status, 201);
+  ASSERT_EQ(call(kPut, mine + "/b1", R"({"v":2})", {bearer("bob")}).status, 201);
+  EXPECT_EQ(call(kPut, mine + "/a1", "{}", {bearer("bob")}).status, 403);
+  EXPECT_EQ(call(kGet, mine + "/a1", "", {bearer("bob")}).status, 403);
+  EXPECT_EQ(call(kGet, mine + "/a1", "", {bearer("alice")}).status, 200);
+  auto list = call(kGet, mine, "", {bearer("alice")});
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_EQ(body(list).at("docs").as_array().size(), 1u);
+  EXPECT_EQ(call(kGet, mine + "/a1", "", {bearer("backend", http::Tier::kServer)}).status, 200);
+  EXPECT_EQ(call(kPut, "/v1/apps/app1/collections/srv/docs/x", "{}", {bearer("alice")}).status, 403);
+  EXPECT_EQ(call(kPut, "/v1/apps/app1/collections/srv/docs/x", "{}", {bearer("b", http::Tier::kServer)}).status, 201);
+  EXPECT_EQ(call(kPut, "/v1/apps/app1/collections/other/docs/x", "{}").status, 401);  // default: authenticated
+  http::Request req;
+  req.path = "/v1/apps/app1/collections/pub/docs";
+  req.headers.push_back(bearer("vip-user", http::Tier::kVip));
+  docs_->identify(req);
+  EXPECT_EQ(req.tier, http::Tier::kVip);
+  EXPECT_EQ(req.subject, "vip-user");
+}
+
+TEST_F(DocumentsTest, BatchesAreAtomic) {
+  const std::string batch = "/v1/apps/app1/batch";
+  auto ok = call(kPost, batch,
+                 R"({"ops":[{"op":"create","collection":"pub","id":"b1","data":{"a":1}},
+                           {"op":"set","collection":"pub","id":"b2","data":{"a":2}},
+                           {"op":"patch","collection":"pub","id":"b1","data":{"b":1},"ifMatch":1}]})");
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(body(ok).at("results").at(2).at("_version"), 2);
+  auto failed = call(kPost, batch,
+                     R"({"ops":[{"op":"set","collection":"pub","id":"b3","data":{}},
+                               {"op":"delete","collection":"pub","id":"b1","ifMatch":1}]})");
+  EXPECT_EQ(failed.status, 412);
+  EXPECT_EQ(body(failed).at("error").at("details").at("index"), 1);
+  EXPECT_EQ(call(kGet, kDocs + "/b3").status, 404);
+  EXPECT_EQ(call(kGet, kDocs + "/b1").status, 200);
+  EXPECT_EQ(call(kPost, batch, R"({"ops":[]})").status, 400);
+  EXPECT_EQ(call(kPost, batch, R"({"ops":[{"op":"explode","collection":"pub","id":"x"}]})").status, 400);
+}
+
+TEST_F(DocumentsTest, QuotasCountPersistAndEnforce) {
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(call(kPut, kDocs + "/q" + std::to_string(i), "{}").status, 201);
+  EXPECT_EQ(docs_->quotas().used("app1", Quotas::kWrite), 3);
+  docs_->flush();
+  docs_.reset();
+  open();
+  EXPECT_EQ(docs_->quotas().used("app1", Quotas::kWrite), 3);
+  config_.quotas.enforce = true;
+  config_.quotas.writes_per_day = 4;
+  EXPECT_EQ(call(kPut, kDocs + "/q9", "{}").status, 201);
+  auto over = call(kPut, kDocs + "/q10", "{}");
+  EXPECT_EQ(over.status, 429);
+  EXPECT_EQ(code(over), "RESOURCE_EXHAUSTED");
+  clock_.advance(std::chrono::hours(24));
+  EXPECT_EQ(call(kPut, kDocs + "/q10", "{}").status, 201);
+  EXPECT_EQ(docs_->quotas().used("app1", Quotas::kWrite), 1);
+}
+
+}  // namespace
+}  // namespace headroom::docs

@@ -1,0 +1,26 @@
+#pragma once
+// Shared by the route files of the document API.
+#include <string>
+
+#include "docs/documents.hpp"
+
+namespace headroom::docs {
+
+struct Documents::Target {
+  const config::AppConfig* app = nullptr;
+  std::string col;
+  Caller caller;
+  RuleDecision rule;
+};
+
+enum OpMetric { kOpGet, kOpPut, kOpPatch, kOpDelete, kOpQuery, kOpBatch, kOpIndex, kOpCount };
+
+// The document with ETag = "<version>".
+http::Response doc_response(int status, const storage::Document& doc);
+// If-Match / If-None-Match → a precondition; INVALID_ARGUMENT when malformed.
+Result<storage::Precondition> precondition_from(const http::Request& req);
+// Query errors: FAILED_PRECONDITION answers 400, not 412 (DESIGN.md §2).
+http::Response query_error(const Status& s);
+std::string new_document_id();
+
+}  // namespace headroom::docs

@@ -1,0 +1,29 @@
+#pragma once
+// HS256 JSON Web Tokens signed with an app's secret: the bearer tokens of the /v1 document API.
+// Claims: sub (required), exp (required, Unix seconds), tier "authenticated" | "vip" (default
+// authenticated), role "server" (optional: the app's own backend, bypasses rules).
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/status.hpp"
+#include "http/message.hpp"
+
+namespace headroom::docs {
+
+struct Claims {
+  std::string sub;
+  http::Tier tier = http::Tier::kAuthenticated;  // kAuthenticated | kVip | kServer (role "server")
+  int64_t exp = 0;                               // Unix seconds
+};
+
+// UNAUTHENTICATED with the reason ("token expired", "bad signature", "malformed token: …").
+Result<Claims> verify_jwt(std::string_view token, std::string_view secret, int64_t now_s);
+
+// A token for `sub` valid for ttl_s seconds from now_s. tier kServer adds role "server".
+std::string mint_jwt(std::string_view secret, std::string_view sub, http::Tier tier, int64_t now_s, int64_t ttl_s);
+
+// "1h", "30m", "45s", "2d" or plain seconds; -1 when malformed.
+int64_t parse_ttl_seconds(std::string_view text);
+
+}  // namespace headroom::docs

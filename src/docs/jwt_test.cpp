@@ -1,0 +1,51 @@
+#include "docs/jwt.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/crypto.hpp"
+
+namespace headroom::docs {
+namespace {
+
+constexpr int64_t kNow = 1'800'000'000;
+
+TEST(Jwt, MintedTokensVerify) {
+  auto c = verify_jwt(mint_jwt("secret", "alice", http::Tier::kVip, kNow, 3600), "secret", kNow + 10);
+  ASSERT_TRUE(c) << c.status().message();
+  EXPECT_EQ(c->sub, "alice");
+  EXPECT_EQ(c->tier, http::Tier::kVip);
+  auto server = verify_jwt(mint_jwt("secret", "backend", http::Tier::kServer, kNow, 60), "secret", kNow);
+  EXPECT_EQ(server->tier, http::Tier::kServer);
+}
+
+TEST(Jwt, RejectsWithAReason) {
+  std::string good = mint_jwt("secret", "alice", http::Tier::kAuthenticated, kNow, 60);
+  auto expired = verify_jwt(good, "secret", kNow + 61);
+  EXPECT_EQ(expired.status().code(), Code::kUnauthenticated);
+  EXPECT_EQ(expired.status().message(), "token expired");
+  EXPECT_EQ(verify_jwt(good, "other", kNow).status().message(), "bad token signature");
+  EXPECT_NE(verify_jwt("abc", "secret", kNow).status().message().find("malformed"), std::string::npos);
+  EXPECT_FALSE(verify_jwt("a.b.c", "secret", kNow));
+  EXPECT_FALSE(verify_jwt("", "secret", kNow));
+  EXPECT_FALSE(verify_jwt("..", "secret", kNow));
+  // alg "none" is never accepted.
+  std::string none = crypto::base64url_encode(R"({"alg":"none"})") + "." +
+                     crypto::base64url_encode(R"({"sub":"x","exp":9999999999})") + ".";
+  EXPECT_FALSE(verify_jwt(none, "secret", kNow));
+  // A correctly signed token without exp is malformed.
+  std::string signing = crypto::base64url_encode(R"({"alg":"HS256"})") + "." + crypto::base64url_encode(R"({"sub":"x"})");
+  std::string no_exp = signing + "." + crypto::base64url_encode(crypto::hmac_sha256("secret", signing));
+  EXPECT_NE(verify_jwt(no_exp, "secret", kNow).status().message().find("exp"), std::string::npos);
+}
+
+TEST(Jwt, ParsesTtls) {
+  EXPECT_EQ(parse_ttl_seconds("1h"), 3600);
+  EXPECT_EQ(parse_ttl_seconds("30m"), 1800);
+  EXPECT_EQ(parse_ttl_seconds("90"), 90);
+  EXPECT_EQ(parse_ttl_seconds("2d"), 172800);
+  EXPECT_EQ(parse_ttl_seconds("x"), -1);
+  EXPECT_EQ(parse_ttl_seconds("-5s"), -1);
+}
+
+}  // namespace
+}  // namespace headroom::docs

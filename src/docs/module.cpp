@@ -1,0 +1,43 @@
+// install_documents: the document API's one entry point for the composition root.
+#include <filesystem>
+#include <stdexcept>
+
+#include "docs/documents.hpp"
+#include "server/module_context.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
+
+namespace headroom::docs {
+
+std::shared_ptr<Documents> install_documents(server::ModuleContext& ctx) {
+  std::filesystem::create_directories(ctx.config.data.dir);
+  storage::sqlite::SqliteOptions opt;
+  opt.path = (std::filesystem::path(ctx.config.data.dir) / "headroom.db").string();
+  opt.clock = &ctx.clock;
+  auto opened = storage::sqlite::SqliteStore::open(opt);
+  if (!opened) throw std::runtime_error("documents: " + opened.status().message());
+  storage::sqlite::SqliteStore* sqlite = opened->get();
+  auto docs = std::make_shared<Documents>(ctx.config, ctx.clock, ctx.metrics, std::move(*opened));
+  docs->quotas().load();
+  docs->add_routes(ctx.router);
+  docs->start_flushing(ctx.executor);
+  ctx.hooks.add_request_filter([docs](http::Request& req) -> std::optional<http::Response> {
+    docs->identify(req);
+    return std::nullopt;
+  });
+  ctx.hooks.add_readiness_check("storage", [docs] { return docs->store().health(); });
+  std::vector<std::string> apps;
+  for (const auto& a : ctx.config.apps) apps.push_back(a.id);
+  ctx.metrics.add_collector([docs, sqlite, apps](observe::Writer& w) {
+    docs->quotas().collect(w, apps);
+    w.family("headroom_db_commits_total", "counter", "Storage transactions committed (group commits)");
+    w.sample("headroom_db_commits_total", {}, static_cast<double>(sqlite->commits()));
+    w.family("headroom_db_committed_writes_total", "counter", "Write requests acknowledged durable");
+    w.sample("headroom_db_committed_writes_total", {}, static_cast<double>(sqlite->committed_writes()));
+    w.family("headroom_db_healthy", "gauge", "1 while storage accepts writes");
+    w.sample("headroom_db_healthy", {}, sqlite->health().empty() ? 1 : 0);
+  });
+  ctx.hooks.on_stop([docs] { docs->close(); });
+  return docs;
+}
+
+}  // namespace headroom::docs

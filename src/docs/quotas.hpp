@@ -1,0 +1,58 @@
+#pragma once
+// Per-app daily counters of document reads, writes and deletes (config.quotas; seed: 50,000 /
+// 20,000 / 5,000 per day). The day is the UTC day of the injected clock; counters persist in the
+// store (meta "quota/<day>/<app>") every few seconds, so a restart keeps them (losing at most the
+// last flush interval after a kill -9). Enforced (429 RESOURCE_EXHAUSTED) only when
+// quotas.enforce; always exported as headroom_quota_used{app,kind} / headroom_quota_limit{app,kind}.
+#include <array>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "core/status.hpp"
+#include "observe/metrics.hpp"
+#include "storage/store.hpp"
+
+namespace headroom::docs {
+
+class Quotas {
+ public:
+  enum Kind { kRead = 0, kWrite = 1, kDelete = 2 };
+
+  Quotas(const config::QuotaConfig& cfg, Clock& clock, storage::Store& store);
+  Quotas(const Quotas&) = delete;
+  Quotas& operator=(const Quotas&) = delete;
+
+  // Would n more operations fit today? RESOURCE_EXHAUSTED only when enforcing.
+  Status check(const std::string& app, Kind kind, int64_t n = 1);
+  // check() and, when it passes, count them.
+  Status charge(const std::string& app, Kind kind, int64_t n = 1);
+  void add(const std::string& app, Kind kind, int64_t n);
+  int64_t used(const std::string& app, Kind kind);
+  int64_t limit(Kind kind) const;
+
+  // Loads today's stored counters (blocking; startup only).
+  void load();
+  // Writes changed counters to the store (asynchronous).
+  void flush();
+  void collect(observe::Writer& w, const std::vector<std::string>& apps);
+
+  static const char* kind_name(Kind k);
+
+ private:
+  int64_t today() const { return clock_.unix_ms() / 86'400'000; }
+  void roll_locked();
+
+  const config::QuotaConfig& cfg_;
+  Clock& clock_;
+  storage::Store& store_;
+  std::mutex mu_;
+  int64_t day_;
+  std::map<std::string, std::array<int64_t, 3>> counts_;
+  std::map<std::string, bool> dirty_;
+};
+
+}  // namespace headroom::docs
