@@ -2,7 +2,10 @@
 #include "app/modules.hpp"
 
 #include "cache/module.hpp"
+#include "observe/observe_module.hpp"
 #include "ratelimit/module.hpp"
+
+#include "pusher/module.hpp"
 
 namespace headroom::app {
 
@@ -10,6 +13,8 @@ struct Modules {
   // Feature modules add their owning members here.
   std::shared_ptr<cache::DocumentCache> cache;
   std::shared_ptr<ratelimit::RateLimitModule> limits;
+  pusher::PusherModuleHandle pusher;
+  std::unique_ptr<observe::ObserveModule> observe;
 };
 
 void ModulesDeleter::operator()(Modules* m) const { delete m; }
@@ -17,9 +22,12 @@ void ModulesDeleter::operator()(Modules* m) const { delete m; }
 ModulesHandle install_modules(server::ModuleContext& ctx) {
   ModulesHandle modules(new Modules);
   modules->cache = cache::install_cache(ctx);  // before documents, which read through it
+  modules->pusher = pusher::install_pusher(ctx);
   // Rate limits run after the filters that identify the caller (tier, subject): keep this line
   // below the documents/auth module's.
   modules->limits = ratelimit::install_ratelimit(ctx);
+  // Last: its request filter counts active users by the req.subject the filters above set.
+  modules->observe = observe::install_observe(ctx);
   return modules;
 }
 
