@@ -1,0 +1,229 @@
+// fanout: N subscribers on one channel, events published at an open-loop rate (Pusher HTTP API,
+// NATS PUB or Redis PUBLISH); reports deliveries/s and publish-to-delivery latency, measured
+// from each event's intended send time (carried in the event) so a stalled publisher cannot hide
+// latency (coordinated omission).
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "common.hpp"
+#include "messages.hpp"
+#include "pusher_client.hpp"
+#include "raw_pubsub.hpp"
+#include "subscribers.hpp"
+
+namespace headroom::bench {
+
+namespace {
+
+struct alignas(64) LoopStats {
+  Histogram delivery;
+  Histogram publish;
+  std::atomic<uint64_t> deliveries{0};
+  std::atomic<uint64_t> published{0};
+  std::atomic<uint64_t> publish_errors{0};
+  std::atomic<int64_t> last_delivery_ns{0};
+};
+
+class Publishing {
+ public:
+  Publishing(Context& ctx, Runtime& rt, LoopStats& stats, std::string channel, size_t pad)
+      : ctx_(ctx), rt_(rt), stats_(stats), channel_(std::move(channel)), pad_(pad, 'x') {}
+
+  void start(int connections) {
+    Loop& loop = rt_.loop(0);
+    if (ctx_.protocol == "pusher") {
+      http_ = HttpPool::create(loop, ctx_.server, connections, "");
+    } else {
+      auto proto = ctx_.protocol == "nats" ? RawProtocol::kNats : RawProtocol::kRedis;
+      raw_ = std::make_shared<RawPublisher>(proto, channel_, [this](int64_t intended) { acked(intended, true); });
+      rt_.on_all([this](Loop& l) {
+        if (l.index() == 0) raw_->connect(l, ctx_.server);
+      });
+    }
+  }
+
+  bool ready() const { return http_ || (raw_ && raw_->ready()); }
+  size_t backlog() const { return http_ ? http_->backlog() : raw_ ? raw_->backlog() : 0; }
+
+  // On loop 0.
+  void publish(int64_t intended) {
+    std::string data = marker(intended) + pad_;
+    if (raw_) return raw_->publish(intended, data);
+    std::string body = R"({"name":"bench","channels":[)" + json_quote(channel_) + R"(],"data":)" + json_quote(data) + "}";
+    std::string path = "/apps/" + ctx_.app.id + "/events";
+    HttpRequest req;
+    req.method = "POST";
+    req.target = path + "?" + pusher_api_query(ctx_.app, "POST", path, body, unix_seconds());
+    req.headers = "Content-Type: application/json\r\n";
+    req.body = std::move(body);
+    http_->request(std::move(req), [this, intended](const HttpResponse& r, std::string_view error) {
+      bool ok = error.empty() && r.status >= 200 && r.status < 300;
+      if (!ok && first_error_.empty()) {
+        first_error_ = error.empty() ? "publish: HTTP " + std::to_string(r.status) + " " + r.body.substr(0, 200)
+                                     : "publish: " + std::string(error);
+      }
+      acked(intended, ok);
+    });
+  }
+
+  void close() {
+    if (http_) http_->close();
+    if (raw_) raw_->close();
+  }
+  std::string first_error_;
+
+ private:
+  void acked(int64_t intended, bool ok) {
+    if (ok) {
+      stats_.publish.record(now_ns() - intended);
+      stats_.published.fetch_add(1, std::memory_order_relaxed);
+    } else {
+      stats_.publish_errors.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+
+  Context& ctx_;
+  Runtime& rt_;
+  LoopStats& stats_;
+  std::string channel_;
+  std::string pad_;
+  std::shared_ptr<HttpPool> http_;
+  std::shared_ptr<RawPublisher> raw_;
+};
+
+// Open-loop ticker on loop 0: event i is due at t0 + i/rate.
+void tick(Loop& loop, Publishing& pub, int64_t t0, int64_t end, double rate, uint64_t& sent, size_t max_backlog,
+          std::atomic<uint64_t>& skipped, std::atomic<bool>& finished) {
+  int64_t now = now_ns();
+  auto due = static_cast<uint64_t>(static_cast<double>(std::min(now, end) - t0) * rate / 1e9);
+  while (sent < due) {
+    int64_t intended = t0 + static_cast<int64_t>(static_cast<double>(sent) * 1e9 / rate);
+    if (pub.backlog() < max_backlog) {
+      pub.publish(intended);
+    } else {
+      skipped.fetch_add(1, std::memory_order_relaxed);
+    }
+    ++sent;
+  }
+  if (now >= end) {
+    finished = true;
+    return;
+  }
+  loop.after(1'000'000, [&loop, &pub, t0, end, rate, &sent, max_backlog, &skipped, &finished] {
+    tick(loop, pub, t0, end, rate, sent, max_backlog, skipped, finished);
+  });
+}
+
+}  // namespace
+
+int run_fanout(Context& ctx) {
+  const auto subscribers = static_cast<size_t>(ctx.opts.integer("subscribers", 100));
+  const double rate = ctx.opts.number("rate", 50);
+  const double duration_s = ctx.opts.number("duration", 3);
+  const int connections = static_cast<int>(ctx.opts.integer("publish-connections", 4));
+  const auto pad = static_cast<size_t>(ctx.opts.integer("payload", 64));
+  const std::string channel = ctx.opts.str("channel", "bench-fanout");
+  const double drain_s = ctx.opts.number("drain", 3);
+  const int64_t connect_timeout_ns = static_cast<int64_t>(ctx.opts.number("connect-timeout", 60) * 1e9);
+  if (rate <= 0) {
+    ctx.error("--rate must be positive (open loop)");
+    return 2;
+  }
+
+  Runtime rt(ctx.threads);
+  std::vector<LoopStats> stats(static_cast<size_t>(rt.size()));
+  const int64_t rss_before = process_rss_bytes(ctx.server_pid);
+  SubscriberSet subs(ctx, rt, channel);
+  subs.on_marker = [&stats](Loop& loop, int64_t marker_ns) {
+    auto& s = stats[static_cast<size_t>(loop.index())];
+    const int64_t now = now_ns();
+    s.delivery.record(now - marker_ns);
+    s.deliveries.fetch_add(1, std::memory_order_relaxed);
+    s.last_delivery_ns.store(now, std::memory_order_relaxed);
+  };
+  const int64_t connect_start = now_ns();
+  subs.open(subscribers, connect_timeout_ns);
+  const double connect_s = static_cast<double>(now_ns() - connect_start) / 1e9;
+  const size_t ready = subs.ready();
+  const int64_t rss_connected = process_rss_bytes(ctx.server_pid);
+  if (ready == 0) ctx.error("no subscriber became ready");
+
+  Publishing pub(ctx, rt, stats[0], channel, pad);
+  pub.start(connections);
+  for (int i = 0; i < 200 && !pub.ready(); ++i) sleep_ms(10);
+  uint64_t sent = 0;
+  std::atomic<uint64_t> skipped{0};
+  std::atomic<bool> finished{false};
+  const int64_t t0 = now_ns() + 10'000'000;
+  const int64_t end = t0 + static_cast<int64_t>(duration_s * 1e9);
+  rt.loop(0).at(t0, [&] { tick(rt.loop(0), pub, t0, end, rate, sent, 100000, skipped, finished); });
+
+  auto total = [&](auto member) {
+    uint64_t n = 0;
+    for (auto& s : stats) n += (s.*member).load(std::memory_order_relaxed);
+    return n;
+  };
+  uint64_t last = 0;
+  int64_t last_t = now_ns();
+  int64_t drain_deadline = 0;
+  for (;;) {
+    sleep_ms(100);
+    uint64_t d = total(&LoopStats::deliveries);
+    uint64_t expected = total(&LoopStats::published) * ready;
+    int64_t t = now_ns();
+    if (t - last_t >= 1'000'000'000) {
+      ctx.progress.show("fanout: " + std::to_string(ready) + " subscribers, " +
+                        std::to_string(static_cast<uint64_t>(static_cast<double>(d - last) * 1e9 / static_cast<double>(t - last_t))) +
+                        " deliveries/s, " + std::to_string(total(&LoopStats::published)) + " published");
+      last = d;
+      last_t = t;
+    }
+    if (!finished) continue;
+    if (drain_deadline == 0) drain_deadline = t + static_cast<int64_t>(drain_s * 1e9);
+    if ((d >= expected && pub.backlog() == 0) || t >= drain_deadline) break;
+  }
+  ctx.progress.done();
+  const int64_t rss_after = process_rss_bytes(ctx.server_pid);
+  rt.stop();
+  pub.close();
+
+  Histogram delivery, publish;
+  for (auto& s : stats) {
+    delivery.merge(s.delivery);
+    publish.merge(s.publish);
+  }
+  const uint64_t deliveries = total(&LoopStats::deliveries);
+  const uint64_t published = total(&LoopStats::published);
+  // Deliveries/s from the first intended publish to the last delivery.
+  int64_t last_delivery = t0 + 1;
+  for (auto& s : stats) last_delivery = std::max(last_delivery, s.last_delivery_ns.load());
+  const double window_s = static_cast<double>(last_delivery - t0) / 1e9;
+  if (!pub.first_error_.empty()) ctx.error(pub.first_error_);
+  ctx.results = {
+      {"protocol", ctx.protocol},
+      {"subscribers_requested", subscribers},
+      {"subscribers_ready", ready},
+      {"subscriber_failures", subs.failures()},
+      {"connect_seconds", connect_s},
+      {"offered_publish_rate", rate},
+      {"duration_s", duration_s},
+      {"publishes_sent", sent - skipped.load()},
+      {"publishes_ok", published},
+      {"publish_errors", total(&LoopStats::publish_errors)},
+      {"publishes_skipped_backlog", skipped.load()},
+      {"deliveries", deliveries},
+      {"deliveries_expected", published * ready},
+      {"deliveries_per_s", static_cast<double>(deliveries) / window_s},
+      {"offered_deliveries_per_s", rate * static_cast<double>(ready)},
+      {"delivery_latency", histogram_json(delivery)},
+      {"publish_latency", histogram_json(publish)},
+      {"server_rss_before_bytes", rss_before},
+      {"server_rss_connected_bytes", rss_connected},
+      {"server_rss_after_bytes", rss_after},
+  };
+  subs.clear();
+  return ready == 0 ? 1 : 0;
+}
+
+}  // namespace headroom::bench
