@@ -9,6 +9,7 @@
 #include "app/modules.hpp"
 #include "config/loader.hpp"
 #include "core/log.hpp"
+#include "observe/alert_rules.hpp"
 #include "observe/metrics.hpp"
 #include "server/server.hpp"
 
@@ -106,6 +107,11 @@ int run_token(const CommonOptions& common, const TokenOptions& token) {
   (void)token;
   std::fprintf(stderr, "headroom: token: the document API is not built into this binary yet\n");
   return 1;
+}
+
+int run_alert_rules(const CommonOptions& common) {
+  std::fputs(observe::prometheus_rules_yaml(observe::default_rules(load_config(common))).c_str(), stdout);
+  return 0;
 }
 
 }  // namespace headroom::app

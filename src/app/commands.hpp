@@ -30,5 +30,7 @@ int run_config_check(const CommonOptions& common, const std::string& file);
 int run_config_print(const CommonOptions& common);
 int run_version();
 int run_token(const CommonOptions& common, const TokenOptions& token);
+// Prints the alert rules (thresholds from the config) as a Prometheus rules file.
+int run_alert_rules(const CommonOptions& common);
 
 }  // namespace headroom::app

@@ -43,6 +43,11 @@ int main(int argc, char** argv) {
   token_cmd->add_option("--ttl", token.ttl, "lifetime, e.g. 30m, 1h, 7d");
   token_cmd->add_flag("--server", token.server_role, "role: server (bypasses collection rules)");
 
+  auto* alerts_cmd = cli.add_subcommand("alerts", "alert rules");
+  alerts_cmd->require_subcommand(1);
+  alerts_cmd->fallthrough();
+  auto* rules_cmd = alerts_cmd->add_subcommand("rules", "print the alert rules as a Prometheus rules file (YAML)");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -54,6 +59,7 @@ int main(int argc, char** argv) {
     if (*print_cmd) return app::run_config_print(common);
     if (*version_cmd) return app::run_version();
     if (*token_cmd) return app::run_token(common, token);
+    if (*rules_cmd) return app::run_alert_rules(common);
   } catch (const config::ConfigError& e) {
     std::fprintf(stderr, "headroom: config: %s\n", e.what());
     return 2;

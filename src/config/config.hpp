@@ -107,6 +107,9 @@ struct AlertsConfig {
   double cache_hit_ratio = 0.5;     // warning below this
   double rate_limited_ratio = 0.1;  // warning: heavy rate limiting
   int security_failures_per_minute = 30;  // critical: failed signatures/tokens
+  int memory_limit_mb = 0;          // memory ratio denominator; 0: cgroup limit, else 512 (seed: Cloud Run 512 MB)
+  int for_ms = -1;                  // -1: each rule's own `for`; else every rule waits this long (tests)
+  double quota_ratio = 0.8;         // DESIGN.md §3: quota alert at 80 %
 };
 
 struct BackupConfig {

@@ -119,7 +119,10 @@ std::string to_toml(const Config& c, bool redact) {
                                     {"memory_ratio", a.memory_ratio},
                                     {"cache_hit_ratio", a.cache_hit_ratio},
                                     {"rate_limited_ratio", a.rate_limited_ratio},
-                                    {"security_failures_per_minute", a.security_failures_per_minute}});
+                                    {"security_failures_per_minute", a.security_failures_per_minute},
+                                    {"memory_limit_mb", a.memory_limit_mb},
+                                    {"for_ms", a.for_ms},
+                                    {"quota_ratio", a.quota_ratio}});
   root.insert("backup", toml::table{{"schedule", c.backup.schedule},
                                     {"keep", c.backup.keep},
                                     {"dir", c.backup.dir}});

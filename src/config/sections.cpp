@@ -68,6 +68,9 @@ void read_misc(Reader& r, Config& c) {
   r.get(al, "alerts", "cache_hit_ratio", c.alerts.cache_hit_ratio, 0, 1);
   r.get(al, "alerts", "rate_limited_ratio", c.alerts.rate_limited_ratio, 0, 1);
   r.get(al, "alerts", "security_failures_per_minute", c.alerts.security_failures_per_minute, 1, kIntMax);
+  r.get(al, "alerts", "memory_limit_mb", c.alerts.memory_limit_mb, 0, kIntMax);
+  r.get(al, "alerts", "for_ms", c.alerts.for_ms, -1, 86400000);
+  r.get(al, "alerts", "quota_ratio", c.alerts.quota_ratio, 0, 1);
 
   const auto& b = r.section("backup");
   r.get(b, "backup", "schedule", c.backup.schedule);

@@ -1,0 +1,122 @@
+#include "observe/observe_module.hpp"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "observe/observe_state.hpp"
+#include "observe/process_stats.hpp"
+
+namespace headroom::observe {
+
+namespace {
+constexpr uint64_t kAssumedMemoryLimit = 512ull << 20;  // seed: Cloud Run 512 MB
+
+SamplerLimits limits_from(const config::Config& c) {
+  SamplerLimits l;
+  l.cpu_cores = cpu_limit_cores();
+  if (c.alerts.memory_limit_mb > 0) {
+    l.memory_limit_bytes = static_cast<uint64_t>(c.alerts.memory_limit_mb) << 20;
+  } else {
+    l.memory_limit_bytes = cgroup_memory_limit().value_or(kAssumedMemoryLimit);
+  }
+  return l;
+}
+
+ScaleTriggers triggers_from(const config::Config& c) {
+  ScaleTriggers t;
+  t.cpu_ratio = c.alerts.cpu_ratio > 0 ? c.alerts.cpu_ratio : 0.8;
+  t.memory_ratio = c.alerts.memory_ratio > 0 ? c.alerts.memory_ratio : 0.8;
+  t.latency_p95_s = c.alerts.latency_p95_ms / 1000.0;
+  // seed: scale at 60 concurrent requests of Cloud Run's 80, i.e. three quarters of the limit.
+  t.concurrent_requests = std::max(1.0, 0.75 * c.server.max_concurrent_requests);
+  return t;
+}
+
+std::string host_name() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "headroom";
+  return buf;
+}
+}  // namespace
+
+ObserveModule::State::State(server::ModuleContext& ctx, SamplerLimits limits, ScaleTriggers triggers)
+    : config(ctx.config),
+      metrics(ctx.metrics),
+      clock(ctx.clock),
+      instance(host_name()),
+      users(ctx.clock),
+      sampler(ctx.metrics, ctx.clock, window, users, limits, triggers) {
+  if (!config.alerts.webhook.empty()) {
+    notifier = AlertNotifier::create(config.alerts.webhook, ctx.http_client, ctx.executor, ctx.metrics);
+  }
+  engine = std::make_unique<AlertEngine>(default_rules(config), ctx.clock, ctx.metrics,
+                                         [this](const AlertTransition& t) { on_transition(t); });
+}
+
+void ObserveModule::State::on_transition(const AlertTransition& t) {
+  const auto sev = severity_name(t.severity);
+  if (t.to == "firing" && t.severity == Severity::kCritical) {
+    spdlog::error("alert {} {} -> {} ({}): {}; value {:.4g} {} {:.4g}", t.name, t.from, t.to, sev, t.summary, t.value,
+                  t.comparison, t.threshold);
+  } else {
+    spdlog::warn("alert {} {} -> {} ({}): {}; value {:.4g} {} {:.4g}", t.name, t.from, t.to, sev, t.summary, t.value,
+                 t.comparison, t.threshold);
+  }
+  // Receivers care about firing and resolved; pending and cleared-while-pending stay in the log.
+  if (notifier && (t.to == "firing" || t.to == "resolved")) notifier->enqueue(alert_webhook_body(t, instance));
+}
+
+ObserveModule::ObserveModule(server::ModuleContext& ctx)
+    : state_(std::make_shared<State>(ctx, limits_from(ctx.config), triggers_from(ctx.config))) {
+  std::weak_ptr<State> weak = state_;
+  const auto eval = std::chrono::milliseconds(ctx.config.alerts.eval_interval_ms);
+  const auto sample = std::min(eval, std::chrono::milliseconds(2000));
+  state_->sampler.tick();
+  state_->sample_task = PeriodicTask(ctx.executor, sample, [weak] {
+    if (auto s = weak.lock()) s->sampler.tick();
+  });
+  state_->eval_task = PeriodicTask(ctx.executor, eval, [weak] {
+    if (auto s = weak.lock()) s->engine->evaluate(s->window);
+  });
+  ctx.hooks.add_request_filter([weak](http::Request& req) -> std::optional<http::Response> {
+    if (auto s = weak.lock()) {
+      if (!req.subject.empty()) {
+        s->users.record("sub:" + req.subject);
+      } else if (!req.remote_ip.empty()) {
+        s->users.record("ip:" + req.remote_ip);
+      }
+    }
+    return std::nullopt;
+  });
+  add_admin_routes(ctx.router, weak);
+  add_dashboard_routes(ctx.router);
+}
+
+ObserveModule::~ObserveModule() {
+  state_->sample_task = PeriodicTask();
+  state_->eval_task = PeriodicTask();
+}
+
+std::function<double()> ObserveModule::scale_pressure_fn() const {
+  std::weak_ptr<State> weak = state_;
+  return [weak] {
+    auto s = weak.lock();
+    return s ? s->sampler.scale_pressure() : 0.0;
+  };
+}
+
+ActiveUsers& ObserveModule::active_users() { return state_->users; }
+AlertEngine& ObserveModule::alerts() { return *state_->engine; }
+
+void ObserveModule::add_overview_section(std::string name, std::function<std::string()> json) {
+  std::lock_guard lock(state_->sections_mu);
+  state_->sections[std::move(name)] = std::move(json);
+}
+
+std::unique_ptr<ObserveModule> install_observe(server::ModuleContext& ctx) {
+  return std::make_unique<ObserveModule>(ctx);
+}
+
+}  // namespace headroom::observe

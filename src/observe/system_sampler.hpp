@@ -1,0 +1,93 @@
+#pragma once
+// Samples the system every few seconds: CPU utilisation of the allowed cores, resident memory
+// against the limit, a scrape of the Registry into the MetricWindow, and the derived gauges —
+// error ratio, latency p50/p95/p99 over the last minute, active users and scale pressure (the
+// largest ratio of a value to the seed's scale trigger). Keeps a short history for the dashboard.
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "observe/active_users.hpp"
+#include "observe/metric_window.hpp"
+#include "observe/metrics.hpp"
+#include "observe/process_stats.hpp"
+
+namespace headroom::observe {
+
+struct ScaleTriggers {
+  double cpu_ratio = 0.8;          // seed: CPU > 80 %
+  double memory_ratio = 0.8;       // seed: memory > 80 %
+  double latency_p95_s = 0.2;      // seed: latency > 200 ms
+  double concurrent_requests = 60; // seed: concurrent requests > 60
+};
+
+struct SamplerLimits {
+  double cpu_cores = 1;              // cores this process may use (cgroup cpu.max or the machine)
+  uint64_t memory_limit_bytes = 512ull << 20;
+};
+
+// One point of the dashboard's charts.
+struct OverviewPoint {
+  int64_t ts = 0;  // Unix ms
+  double p50 = 0, p95 = 0, p99 = 0;  // seconds, last minute
+  double requests_per_s = 0, errors_per_s = 0, error_ratio = 0;
+  double ws_connections = 0, vip_sessions = 0, messages_per_s = 0;
+  double cache_hit_ratio = -1;  // -1: no lookups
+  double cpu_ratio = 0, memory_ratio = 0, memory_bytes = 0;
+  double rate_limited_per_s = 0, in_flight = 0, scale_pressure = 0, active_users = 0;
+};
+
+// cgroup v2 cpu.max (quota / period) or v1 cfs quota; else the number of online CPUs.
+double cpu_limit_cores();
+
+class SystemSampler {
+ public:
+  using StatsReader = std::function<ProcessStats()>;
+  SystemSampler(Registry& registry, const Clock& clock, MetricWindow& window, ActiveUsers& users,
+                SamplerLimits limits, ScaleTriggers triggers, StatsReader read = read_process_stats);
+  SystemSampler(const SystemSampler&) = delete;
+  SystemSampler& operator=(const SystemSampler&) = delete;
+
+  void tick();
+  double scale_pressure() const { return pressure_.load(std::memory_order_relaxed); }
+  std::vector<OverviewPoint> history_since(int64_t ts) const;
+  OverviewPoint latest() const;
+  const SamplerLimits& limits() const { return limits_; }
+  const ScaleTriggers& triggers() const { return triggers_; }
+
+ private:
+  void sample_process();
+  OverviewPoint derive();
+
+  Registry& registry_;
+  const Clock& clock_;
+  MetricWindow& window_;
+  ActiveUsers& users_;
+  SamplerLimits limits_;
+  ScaleTriggers triggers_;
+  StatsReader read_;
+  bool have_previous_ = false;
+  double previous_cpu_ = 0;
+  Clock::TimePoint previous_at_{};
+
+  Gauge& cpu_ratio_;
+  Gauge& cpu_cores_;
+  Gauge& memory_ratio_;
+  Gauge& memory_limit_;
+  Gauge& error_ratio_;
+  Gauge& p50_;
+  Gauge& p95_;
+  Gauge& p99_;
+  Gauge& active_users_;
+  Gauge& pressure_gauge_;
+  std::atomic<double> pressure_{0};
+
+  mutable std::mutex mu_;
+  std::deque<OverviewPoint> history_;
+};
+
+}  // namespace headroom::observe
