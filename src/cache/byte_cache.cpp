@@ -27,6 +27,18 @@ struct Entry {
 };
 using List = std::list<Entry>;
 
+// The entry index's key: the text and its hash, computed once per operation (shard choice, sketch
+// and index lookup all use it).
+struct HashedKey {
+  std::string_view text;
+  uint64_t hash;
+  bool operator==(const HashedKey& o) const { return text == o.text; }
+};
+struct HashedKeyHash {
+  size_t operator()(const HashedKey& k) const { return static_cast<size_t>(k.hash); }
+};
+using Index = std::unordered_map<HashedKey, List::iterator, HashedKeyHash>;
+
 // Recently invalidated keys and their epochs, bounded; the oldest forgotten epoch becomes the floor.
 class Tombstones {
  public:
@@ -94,14 +106,14 @@ struct ByteCache::Shard {
   }
   void remove(List::iterator it) {
     bytes(it->segment) -= it->charge;
-    index.erase(std::string_view(it->key));
+    index.erase(HashedKey{it->key, it->hash});
     list(it->segment).erase(it);
   }
   List::iterator insert_window(Entry e) {
     e.segment = Segment::kWindow;
     window_bytes += e.charge;
     window.push_front(std::move(e));
-    index.emplace(std::string_view(window.front().key), window.begin());
+    index.emplace(HashedKey{window.front().key, window.front().hash}, window.begin());
     return window.begin();
   }
   void count_tag(std::string_view tag, bool hit) {
@@ -167,7 +179,7 @@ struct ByteCache::Shard {
   mutable std::mutex mu;
   List window, probation, protected_;
   int64_t window_bytes = 0, probation_bytes = 0, protected_bytes = 0;
-  std::unordered_map<std::string_view, List::iterator> index;
+  Index index;
   FrequencySketch sketch;
   Tombstones tombstones;
   std::unordered_map<std::string, TagStats> tag_stats;
@@ -195,7 +207,7 @@ Value ByteCache::get(std::string_view key, std::string_view tag) {
   const int64_t now = clock_.now().time_since_epoch().count();
   std::lock_guard lock(s.mu);
   s.sketch.increment(hash);
-  auto found = s.index.find(key);
+  auto found = s.index.find(HashedKey{key, hash});
   if (found != s.index.end()) {
     auto it = found->second;
     const bool tag_invalidated = it->tag_epoch && it->tag_epoch->epoch.load() > it->ticket;
@@ -227,7 +239,7 @@ FillResult ByteCache::fill(std::string_view key, std::string_view tag, Ticket ti
     ++s.fills_stale;
     return FillResult::kStale;
   }
-  if (auto found = s.index.find(key); found != s.index.end()) {
+  if (auto found = s.index.find(HashedKey{key, hash}); found != s.index.end()) {
     if (found->second->ticket > ticket) return FillResult::kStale;  // a newer read already filled it
     s.remove(found->second);
   }
@@ -244,7 +256,7 @@ void ByteCache::invalidate(std::string_view key) {
   std::lock_guard lock(s.mu);
   s.tombstones.put(key, epoch_.fetch_add(1) + 1);
   ++s.invalidations;
-  if (auto found = s.index.find(key); found != s.index.end()) s.remove(found->second);
+  if (auto found = s.index.find(HashedKey{key, hash}); found != s.index.end()) s.remove(found->second);
 }
 
 void ByteCache::invalidate_tag(std::string_view tag) { tags_->invalidate(tag); }

@@ -2,11 +2,17 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "server/module_context.hpp"
 
 namespace headroom::ratelimit {
 
 namespace {
+
+constexpr std::array<std::string_view, 6> kPolicies = {"anonymous", "authenticated",  "vip",
+                                                       "server",    "backend_events", "backend_reads"};
+constexpr std::array<std::string_view, 4> kResults = {"allowed", "limited", "shadow_limited", "blocked"};
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
@@ -58,9 +64,10 @@ RateLimitModule::RateLimitModule(const config::Config& config, observe::Registry
     limited_[t] = &metrics.counter("headroom_rate_limited_total", "Requests refused by rate limits",
                                    {{"tier", std::string(http::tier_name(tier))}, {"scope", std::string(scope_of(tier))}});
   }
-  for (std::string_view policy : {"anonymous", "authenticated", "vip", "server", "backend_events", "backend_reads"}) {
-    for (std::string_view result : {"allowed", "limited", "shadow_limited", "blocked"}) {
-      decisions_[fmt::format("{}|{}", policy, result)] =
+  for (size_t p = 0; p < kPolicies.size(); ++p) {
+    for (size_t r = 0; r < kResults.size(); ++r) {
+      const std::string_view policy = kPolicies[p], result = kResults[r];
+      decisions_[p][r] =
           &metrics.counter("headroom_ratelimit_decisions_total", "Rate-limit decisions by policy and result",
                            {{"policy", std::string(policy)}, {"result", std::string(result)}});
     }
@@ -138,7 +145,9 @@ void RateLimitModule::count(const Verdict& v, http::Tier tier) {
 }
 
 observe::Counter& RateLimitModule::counter(std::string_view policy, std::string_view result) {
-  return *decisions_.at(fmt::format("{}|{}", policy, result));
+  const auto p = std::find(kPolicies.begin(), kPolicies.end(), policy) - kPolicies.begin();
+  const auto r = std::find(kResults.begin(), kResults.end(), result) - kResults.begin();
+  return *decisions_.at(static_cast<size_t>(p)).at(static_cast<size_t>(r));
 }
 
 void RateLimitModule::register_collectors(observe::Registry& metrics) {

@@ -4,7 +4,6 @@
 // handler runs, and adds RateLimit-* headers to every limited route's response. It owns the
 // limiter store, the abuse monitor and the metrics.
 #include <array>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -57,7 +56,7 @@ class RateLimitModule {
   AbuseMonitor abuse_;
   IpMatcher trusted_;
   std::array<observe::Counter*, 4> limited_{};  // by tier
-  std::map<std::string, observe::Counter*> decisions_;  // "policy|result", fixed after construction
+  std::array<std::array<observe::Counter*, 4>, 6> decisions_{};  // [policy][result], see module.cpp
 };
 
 // Installs the filter on ctx.hooks and returns the module (the filter keeps it alive). Scale pressure
