@@ -33,6 +33,11 @@ std::string_view scope_of(http::Tier tier) {
   return "ip";
 }
 
+bool presented_bearer(const http::Request& req) {
+  const std::string_view auth = req.header("authorization");
+  return auth.size() > 7 && (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ");
+}
+
 const config::AppConfig* find_app(const config::Config& c, std::string_view id) {
   for (const auto& a : c.apps) {
     if (a.id == id) return &a;
@@ -122,6 +127,10 @@ std::optional<http::Response> RateLimitModule::filter(http::Request& req) {
       return http::error_response(Code::kPermissionDenied,
                                   "temporarily blocked after repeated failures or rate-limit hits");
     }
+  }
+  if (!key.empty() && req.tier == http::Tier::kAnonymous && !target->pusher && presented_bearer(req)) {
+    // The identity filter (run before this one) did not accept the token: bad, expired or forged.
+    abuse_.record(key, Signal::kBadToken);
   }
   Verdict v = decide(req, *target, key);
   count(v, target->backend ? http::Tier::kServer : req.tier);

@@ -169,5 +169,19 @@ TEST_F(Fixture, RepeatedLimitHitsBanWhenConfigured) {
   EXPECT_NE(metrics.render().find("headroom_blocked_keys 1"), std::string::npos);
 }
 
+TEST_F(Fixture, BearerTokensLeftAnonymousCountAsBadTokens) {
+  make();
+  auto r = get("/v1/apps/a/x");
+  r.headers.emplace_back("authorization", "Bearer not-a-valid-token");
+  (void)call(r);
+  auto ok = get("/v1/apps/a/x");
+  ok.headers.emplace_back("authorization", "Bearer good");
+  ok.tier = http::Tier::kAuthenticated;
+  ok.subject = "alice";
+  (void)call(ok);
+  EXPECT_EQ(module->abuse().signals(Signal::kBadToken), 1u);
+  EXPECT_NE(metrics.render().find("headroom_security_signals_total{signal=\"bad_token\"} 1"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace headroom::ratelimit
