@@ -8,6 +8,7 @@
 #include "app/data_dir.hpp"
 #include "app/modules.hpp"
 #include "config/loader.hpp"
+#include "docs/jwt.hpp"
 #include "core/log.hpp"
 #include "observe/alert_rules.hpp"
 #include "observe/metrics.hpp"
@@ -103,10 +104,23 @@ int run_version() {
 }
 
 int run_token(const CommonOptions& common, const TokenOptions& token) {
-  (void)common;
-  (void)token;
-  std::fprintf(stderr, "headroom: token: the document API is not built into this binary yet\n");
-  return 1;
+  config::Config config = load_config(common);
+  prepare_data_dir(config);
+  const config::AppConfig* app = config.app_by_id(token.app_id);
+  if (!app) {
+    std::fprintf(stderr, "headroom: token: no app with id '%s'\n", token.app_id.c_str());
+    return 2;
+  }
+  int64_t ttl = docs::parse_ttl_seconds(token.ttl);
+  if (ttl <= 0) {
+    std::fprintf(stderr, "headroom: token: --ttl '%s' is not a duration like 30m, 1h, 7d\n", token.ttl.c_str());
+    return 2;
+  }
+  http::Tier tier = token.server_role ? http::Tier::kServer
+                    : token.tier == "vip" ? http::Tier::kVip
+                                          : http::Tier::kAuthenticated;
+  std::printf("%s\n", docs::mint_jwt(app->secret, token.subject, tier, SystemClock::instance().unix_ms() / 1000, ttl).c_str());
+  return 0;
 }
 
 int run_alert_rules(const CommonOptions& common) {

@@ -2,6 +2,7 @@
 #include "app/modules.hpp"
 
 #include "cache/module.hpp"
+#include "docs/documents.hpp"
 #include "observe/observe_module.hpp"
 #include "ratelimit/module.hpp"
 
@@ -12,6 +13,7 @@ namespace headroom::app {
 struct Modules {
   // Feature modules add their owning members here.
   std::shared_ptr<cache::DocumentCache> cache;
+  std::shared_ptr<docs::Documents> documents;
   std::shared_ptr<ratelimit::RateLimitModule> limits;
   pusher::PusherModuleHandle pusher;
   std::unique_ptr<observe::ObserveModule> observe;
@@ -22,6 +24,7 @@ void ModulesDeleter::operator()(Modules* m) const { delete m; }
 ModulesHandle install_modules(server::ModuleContext& ctx) {
   ModulesHandle modules(new Modules);
   modules->cache = cache::install_cache(ctx);  // before documents, which read through it
+  modules->documents = docs::install_documents(ctx);  // sets req.tier/subject from bearer tokens
   modules->pusher = pusher::install_pusher(ctx);
   // Rate limits run after the filters that identify the caller (tier, subject): keep this line
   // below the documents/auth module's.
