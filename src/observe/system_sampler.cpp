@@ -79,6 +79,7 @@ void SystemSampler::tick() {
   window_.add({clock_.now(), std::make_shared<const MetricSnapshot>(MetricSnapshot::parse(registry_.render())),
                registry_.histogram_sum("headroom_http_request_duration_seconds")});
   OverviewPoint point = derive();
+  if (window_.size() < 2) return;  // no rates from a single scrape: keep it off the charts
   std::lock_guard lock(mu_);
   history_.push_back(point);
   while (history_.size() > kHistoryPoints) history_.pop_front();

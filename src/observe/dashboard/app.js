@@ -77,6 +77,7 @@
       el: 'chart-cache', unit: '%', max: 100,
       series: [line('hit ratio', colors.green, { spanGaps: true }), limitLine('alert below')],
       values: (p) => [p.cache_hit === null ? null : p.cache_hit * 100, thresholds.cache_hit_ratio * 100],
+      emptyNote: 'No cache lookups in the last minute',
     },
   };
 
@@ -86,11 +87,12 @@
     const opts = {
       width: Math.max(200, el.clientWidth),
       height: 170,
-      legend: { live: true },
+      legend: { live: false },
       cursor: { points: { size: 6 } },
       scales: { x: { time: true }, y: def.max ? { range: (u, min, max) => [0, Math.max(def.max, max)] } : { range: (u, min, max) => [0, Math.max(1, max * 1.15)] } },
       axes: [
-        { stroke: '#6b7385', grid: { stroke: '#eef1f7' }, ticks: { stroke: '#e4e8f0' } },
+        { stroke: '#6b7385', grid: { stroke: '#eef1f7' }, ticks: { stroke: '#e4e8f0' }, space: 70,
+          values: (u, vals) => vals.map((v) => new Date(v * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false })) },
         { stroke: '#6b7385', grid: { stroke: '#eef1f7' }, ticks: { stroke: '#e4e8f0' }, size: 48,
           values: (u, vals) => vals.map((v) => fmt.num(v, v < 10 ? 1 : 0) + (def.unit === '%' ? '%' : '')) },
       ],
@@ -105,6 +107,12 @@
       const data = [points.map((p) => p.ts / 1000)];
       def.series.forEach((_, i) => data.push(points.map((p) => def.values(p)[i])));
       charts[name].setData(data);
+      if (def.emptyNote) {
+        const empty = data[1].every((v) => v === null || v === undefined);
+        const el = $(def.el);
+        el.classList.toggle('is-empty', empty);
+        el.dataset.note = def.emptyNote;
+      }
     }
   }
   function resize() {
@@ -115,8 +123,8 @@
   }
 
   // ---- panels -------------------------------------------------------------------------------
-  function kpi(label, value, unit, level) {
-    return `<div class="kpi ${level || ''}"><div class="label">${esc(label)}</div><div class="value">${esc(value)}<small>${esc(unit || '')}</small></div></div>`;
+  function kpi(label, value, unit, level, title) {
+    return `<div class="kpi ${level || ''}" title="${esc(title || label)}"><div class="label">${esc(label)}</div><div class="value">${esc(value)}<small>${esc(unit || '')}</small></div></div>`;
   }
   function level(v, warn, bad) { return v >= bad ? 'bad' : v >= warn ? 'warn' : ''; }
 
@@ -131,10 +139,12 @@
       kpi('VIP sessions', fmt.num(c.vip), ''),
       kpi('Active users', fmt.num(Math.round(c.users)), '5 min'),
       kpi('Messages', fmt.num(c.mps, 1), '/s'),
-      kpi('Cache hits', c.cache_hit === null ? (c.cache_hit_ratio_total === null ? '–' : fmt.pct(c.cache_hit_ratio_total)) : fmt.pct(c.cache_hit), '%'),
+      kpi('Cache hits', c.cache_hit === null ? '–' : fmt.pct(c.cache_hit), c.cache_hit === null ? 'no lookups' : '%'),
       kpi('CPU', fmt.pct(c.cpu), '%', level(c.cpu, t.cpu_ratio * 0.75, t.cpu_ratio)),
-      kpi('Memory', fmt.pct(c.mem), '% · ' + fmt.bytes(c.mem_bytes), level(c.mem, t.memory_ratio * 0.75, t.memory_ratio)),
-      kpi('Scale pressure', fmt.num(c.pressure, 2), '× trigger', level(c.pressure, 0.75, 1)),
+      kpi('Memory', fmt.pct(c.mem), '%', level(c.mem, t.memory_ratio * 0.75, t.memory_ratio),
+        `${fmt.bytes(c.mem_bytes)} resident of a ${fmt.bytes(o.limits.memory_limit_bytes)} limit`),
+      kpi('Pressure', fmt.num(c.pressure, 2), '×', level(c.pressure, 0.75, 1),
+        'Scale pressure: largest of CPU/80 %, memory/80 %, p95/200 ms, concurrent requests/60; 1 = scale out'),
     ].join('');
   }
 

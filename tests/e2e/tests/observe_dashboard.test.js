@@ -1,0 +1,114 @@
+// The dashboard in headless Chromium: served from the binary, login with the admin token, live
+// charts with data from real traffic (HTTP, WebSockets, VIP sign-ins, events) and a firing alert.
+// Saves tests/e2e/artifacts/dashboard.png.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+const { startServer } = require('../lib/server');
+const { client, connected, subscribed, serverSdk } = require('./channels_util');
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const ARTIFACTS = path.resolve(__dirname, '../artifacts');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Background traffic until stop(): fast and slow requests, some 5xx, events to subscribed clients.
+function traffic(s) {
+  let running = true;
+  const sdk = serverSdk(s);
+  const loops = [
+    (async () => {
+      for (let i = 0; running; i++) {
+        const target = i % 7 === 0 ? '/v1/test/fail' : i % 3 === 0 ? `/v1/test/slow?ms=${20 + (i % 5) * 30}` : '/healthz';
+        await fetch(s.url + target).then((r) => r.arrayBuffer()).catch(() => {});
+        await sleep(15);
+      }
+    })(),
+    (async () => {
+      for (let i = 0; running; i++) {
+        await sdk.trigger('room-1', 'message', { n: i }).catch(() => {});
+        await sleep(60);
+      }
+    })(),
+  ];
+  return async () => { running = false; await Promise.all(loops); };
+}
+
+test('dashboard: login, charts with data, a firing alert, screenshot', { timeout: 90000 }, async (t) => {
+  if (!fs.existsSync(CHROMIUM)) {
+    t.skip(`no Chromium at ${CHROMIUM} (Debian package chromium)`);
+    return;
+  }
+  const s = await startServer({
+    sections: { server: { test_routes: true }, rate_limits: { enabled: false },
+      alerts: { eval_interval_ms: 500, for_ms: 1000 } },
+  });
+  const clients = [];
+  let browser;
+  let stopTraffic = async () => {};
+  try {
+    for (let i = 0; i < 6; i++) {
+      const vip = i < 2;
+      const p = client(s, { userData: { id: `user-${i}`, user_info: vip ? { tier: 'vip' } : {} } });
+      clients.push(p);
+      await connected(p);
+      await subscribed(p, 'room-1');
+      if (vip) p.signin();
+    }
+    stopTraffic = traffic(s);
+    await sleep(5000);  // a few sampling periods of history before the page opens
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(s.url + '/dashboard');
+    await page.waitForSelector('#login-form', { state: 'visible' });
+
+    // A wrong token is refused and the form comes back.
+    await page.fill('#token', 'wrong-token-wrong-token-000');
+    await page.click('#login-form button');
+    await page.waitForFunction(() => document.getElementById('login-error').textContent.includes('not accepted'));
+
+    await page.fill('#token', s.adminToken);
+    await page.click('#login-form button');
+    await page.waitForSelector('body[data-loaded="true"]', { timeout: 10000 });
+    await page.waitForSelector('.badge.firing.critical', { timeout: 15000 });
+    await sleep(4500);  // two more polls: charts move
+
+    const canvases = await page.$$eval('.chart canvas', (cs) => cs.length);
+    assert.ok(canvases >= 6, `expected 6 charts, got ${canvases}`);
+    const kpis = await page.$$eval('.kpi', (ks) => Object.fromEntries(ks.map((k) =>
+      [k.querySelector('.label').textContent, k.querySelector('.value').textContent])));
+    assert.ok(parseFloat(kpis.Requests) > 0, JSON.stringify(kpis));
+    assert.equal(parseInt(kpis.WebSockets, 10), 6);
+    assert.equal(parseInt(kpis['VIP sessions'], 10), 2);
+    const alertText = await page.textContent('#alerts');
+    assert.match(alertText, /HighErrorRate/);
+    const apps = await page.textContent('#apps');
+    assert.match(apps, new RegExp(s.app.id));
+    // Charts hold real points: uPlot's data for the requests chart is non-empty.
+    const legend = await page.textContent('#chart-requests');
+    assert.match(legend, /requests\/s/);
+    assert.deepEqual(errors, []);
+
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+
+    // Sign out clears the token.
+    await page.click('#logout');
+    await page.waitForSelector('#login-form', { state: 'visible' });
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('headroom.adminToken')), null);
+  } finally {
+    await stopTraffic();
+    for (const p of clients) p.disconnect();
+    if (browser) await browser.close();
+    await s.stop();
+  }
+});
