@@ -4,6 +4,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -50,19 +51,37 @@ boost::json::object machine() {
           {"arch", std::string(u.machine)}};
 }
 
-void pretty(std::FILE* out, const boost::json::value& v, int indent) {
-  std::string pad(static_cast<size_t>(indent) * 2, ' ');
-  if (v.is_object() && !v.as_object().empty()) {
-    std::fputs("{\n", out);
-    size_t i = 0;
+// JSON text with plain decimal numbers (Boost.JSON would print 2.5E0) and optional indentation.
+void write_json(std::string& out, const boost::json::value& v, int indent, bool pretty) {
+  const std::string pad = pretty ? "\n" + std::string(static_cast<size_t>(indent + 1) * 2, ' ') : "";
+  const std::string close_pad = pretty ? "\n" + std::string(static_cast<size_t>(indent) * 2, ' ') : "";
+  if (v.is_double()) {
+    char buf[64];
+    double d = v.as_double();
+    std::snprintf(buf, sizeof buf, "%.10g", std::isfinite(d) ? d : 0.0);
+    out += buf;
+  } else if (v.is_object() && !v.as_object().empty()) {
+    out += '{';
+    bool first = true;
     for (const auto& [k, e] : v.as_object()) {
-      std::fprintf(out, "%s  %s: ", pad.c_str(), boost::json::serialize(boost::json::string(k)).c_str());
-      pretty(out, e, indent + 1);
-      std::fputs(++i < v.as_object().size() ? ",\n" : "\n", out);
+      out += first ? "" : ",";
+      out += pad + boost::json::serialize(boost::json::string(k)) + (pretty ? ": " : ":");
+      write_json(out, e, indent + 1, pretty);
+      first = false;
     }
-    std::fprintf(out, "%s}", pad.c_str());
+    out += close_pad + '}';
+  } else if (v.is_array() && !v.as_array().empty()) {
+    out += '[';
+    bool first = true;
+    for (const auto& e : v.as_array()) {
+      out += first ? "" : ",";
+      out += pad;
+      write_json(out, e, indent + 1, pretty);
+      first = false;
+    }
+    out += close_pad + ']';
   } else {
-    std::fputs(boost::json::serialize(v).c_str(), out);
+    out += boost::json::serialize(v);
   }
 }
 
@@ -117,12 +136,9 @@ int main(int argc, char** argv) {
                                {"results", ctx.results},
                                {"error_count", ctx.error_count},
                                {"errors", ctx.errors}};
-    if (indent) {
-      pretty(stdout, out, 0);
-      std::fputs("\n", stdout);
-    } else {
-      std::puts(boost::json::serialize(out).c_str());
-    }
+    std::string text;
+    write_json(text, out, 0, indent);
+    std::puts(text.c_str());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "headroom-bench: %s: %s\n", name.c_str(), e.what());
     return 2;

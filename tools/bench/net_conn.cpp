@@ -247,6 +247,11 @@ class HttpConn : public std::enable_shared_from_this<HttpConn> {
     socket_.close(ec);
     connected_ = false;
   }
+  // The pool is going away: close, and never call back again.
+  void abandon() {
+    abandoned_ = true;
+    close();
+  }
 
  private:
   void write() {
@@ -271,6 +276,7 @@ class HttpConn : public std::enable_shared_from_this<HttpConn> {
   }
 
   void finish(HttpResponse response, std::string error, bool keep) {
+    if (abandoned_) return;
     if (!keep) close();
     auto callback = std::move(current_.callback);
     current_ = {};
@@ -286,11 +292,14 @@ class HttpConn : public std::enable_shared_from_this<HttpConn> {
   PendingRequest current_;
   std::string in_;
   char buf_[16384];
-  bool busy_ = false, connected_ = false;
+  bool busy_ = false, connected_ = false, abandoned_ = false;
 };
 
 class HttpPoolImpl final : public HttpPool, public std::enable_shared_from_this<HttpPoolImpl> {
  public:
+  ~HttpPoolImpl() override {
+    for (auto& c : conns_) c->abandon();
+  }
   HttpPoolImpl(Loop& loop, Endpoint server, int connections, std::string source_ip)
       : io_(io_of(loop)), server_(std::move(server)), host_header_(server_.host + ":" + std::to_string(server_.port)) {
     for (int i = 0; i < std::max(1, connections); ++i) {
@@ -320,7 +329,7 @@ class HttpPoolImpl final : public HttpPool, public std::enable_shared_from_this<
   void close() override {
     closing_ = true;
     queue_.clear();
-    for (auto& c : conns_) c->close();
+    for (auto& c : conns_) c->abandon();
   }
 
  private:

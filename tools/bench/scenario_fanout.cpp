@@ -96,7 +96,8 @@ class Publishing {
 void tick(Loop& loop, Publishing& pub, int64_t t0, int64_t end, double rate, uint64_t& sent, size_t max_backlog,
           std::atomic<uint64_t>& skipped, std::atomic<bool>& finished) {
   int64_t now = now_ns();
-  auto due = static_cast<uint64_t>(static_cast<double>(std::min(now, end) - t0) * rate / 1e9);
+  // Event i is due at t0 + i/rate, so by time t, floor((t - t0) * rate) + 1 are due.
+  auto due = static_cast<uint64_t>(static_cast<double>(std::min(now, end - 1) - t0) * rate / 1e9) + 1;
   while (sent < due) {
     int64_t intended = t0 + static_cast<int64_t>(static_cast<double>(sent) * 1e9 / rate);
     if (pub.backlog() < max_backlog) {
