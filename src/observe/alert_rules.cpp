@@ -75,14 +75,17 @@ void add_critical(std::vector<AlertRule>& out, const config::AlertsConfig& a) {
   out.push_back(std::move(errors));
 
   auto db = rule("DatabaseErrors", Severity::kCritical, "The database reports errors",
-                 "Storage operations failed in the last 5 minutes (I/O, corruption, disk full, PostgreSQL down).");
+                 "Storage failed in the last 5 minutes (I/O, corruption, disk full, PostgreSQL down), or "
+                 "headroom_db_healthy is 0 (storage refuses writes).");
   db.value = [](const MetricWindow& w) {
     double total = 0;
     for (const auto& name : db_error_metrics()) total += w.increase(name, kFive);
+    auto now = w.latest();
+    if (now->has("headroom_db_healthy") && now->max("headroom_db_healthy") < 1) total += 1;
     return std::optional<double>(total);
   };
   db.threshold = 0;
-  db.promql = "sum(increase(headroom_db_errors_total[5m])) > 0";
+  db.promql = "sum(increase(headroom_db_errors_total[5m])) > 0 or min(headroom_db_healthy) == 0";
   out.push_back(std::move(db));
 
   auto security = rule("SecurityIncident", Severity::kCritical, "Burst of failed signatures or tokens",

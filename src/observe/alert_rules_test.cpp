@@ -47,8 +47,8 @@ TEST(DefaultRules, EvaluateAgainstAWindow) {
   };
   auto& ok = reg.counter("headroom_http_requests_total", "h", {{"code", "200"}});
   auto& bad = reg.counter("headroom_http_requests_total", "h", {{"code", "500"}});
-  reg.gauge("headroom_quota_used", "h", {{"app", "a"}, {"op", "reads"}}).set(45000);
-  reg.gauge("headroom_quota_limit", "h", {{"app", "a"}, {"op", "reads"}}).set(50000);
+  reg.gauge("headroom_quota_used", "h", {{"app", "a"}, {"kind", "read"}}).set(45000);
+  reg.gauge("headroom_quota_limit", "h", {{"app", "a"}, {"kind", "read"}}).set(50000);
   scrape();
   EXPECT_FALSE(find(rules, "HighErrorRate").value(w).has_value());  // no traffic, no data
   clock.advance(std::chrono::seconds(10));
@@ -64,6 +64,16 @@ TEST(DefaultRules, EvaluateAgainstAWindow) {
   EXPECT_NEAR(*q, 0.9, 1e-9);
   EXPECT_TRUE(find(rules, "QuotaNearLimit").holds(*q));
   EXPECT_EQ(*find(rules, "DatabaseErrors").value(w), 0);
+  auto& healthy = reg.gauge("headroom_db_healthy", "h");
+  healthy.set(0);
+  clock.advance(std::chrono::seconds(1));
+  scrape();
+  EXPECT_TRUE(find(rules, "DatabaseErrors").holds(*find(rules, "DatabaseErrors").value(w)));
+  healthy.set(1);
+  reg.counter("headroom_db_errors_total", "h").inc();
+  clock.advance(std::chrono::seconds(1));
+  scrape();
+  EXPECT_EQ(*find(rules, "DatabaseErrors").value(w), 1);
   EXPECT_FALSE(find(rules, "LowCacheHitRatio").value(w).has_value());
 }
 
