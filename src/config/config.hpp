@@ -35,6 +35,7 @@ struct LogConfig {
   std::string file;            // empty: stderr
   int max_file_mb = 64;        // rotate past this size
   int keep_files = 7;          // seed: log retention (a week of daily-sized files)
+  int max_age_days = 14;       // rotated files older than this are deleted (hourly); 0: by count only
   bool access_log = true;
   int max_errors_per_second = 50;
 };

@@ -92,3 +92,11 @@ TEST(Config, PrintRedactsSecrets) {
 
 }  // namespace
 }  // namespace headroom::config
+
+namespace headroom::config {
+// Regression, found by config_fuzz: a bare non-ASCII character where toml++ expects a key.
+TEST(Config, NonAsciiBareCharacterIsAParseErrorNotACrash) {
+  EXPECT_THROW(load_from_string("IN\xc4\xb0: RunningINF"), ConfigError);
+  EXPECT_THROW(load_from_string("\xc4\xb0 = 1"), ConfigError);
+}
+}  // namespace headroom::config

@@ -68,6 +68,7 @@ std::string to_toml(const Config& c, bool redact) {
                                  {"file", c.log.file},
                                  {"max_file_mb", c.log.max_file_mb},
                                  {"keep_files", c.log.keep_files},
+                                 {"max_age_days", c.log.max_age_days},
                                  {"access_log", c.log.access_log},
                                  {"max_errors_per_second", c.log.max_errors_per_second}});
   root.insert("admin", toml::table{{"token", secret(c.admin.token, redact)}});

@@ -45,6 +45,7 @@ void read_misc(Reader& r, Config& c) {
   r.get(log, "log", "file", c.log.file);
   r.get(log, "log", "max_file_mb", c.log.max_file_mb, 1, 100000);
   r.get(log, "log", "keep_files", c.log.keep_files, 1, 10000);
+  r.get(log, "log", "max_age_days", c.log.max_age_days, 0, 36500);
   r.get(log, "log", "access_log", c.log.access_log);
   r.get(log, "log", "max_errors_per_second", c.log.max_errors_per_second, 1, 1000000);
 
