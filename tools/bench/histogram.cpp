@@ -24,7 +24,7 @@ int64_t Histogram::bucket_low(int bucket) {
 int64_t Histogram::bucket_high(int bucket) {
   if (bucket < 128) return bucket;
   const int msb = bucket / 64 + 5;
-  return bucket_low(bucket) + (int64_t{1} << (msb - 6)) - 1;
+  return bucket_low(bucket) + ((int64_t{1} << (msb - 6)) - 1);  // the last bucket ends at INT64_MAX
 }
 
 void Histogram::record(int64_t value_ns) {

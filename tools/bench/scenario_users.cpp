@@ -39,6 +39,7 @@ struct Settings {
 class UserModel {
  public:
   UserModel(Context& ctx, Runtime& rt, Settings s) : ctx_(ctx), rt_(rt), s_(std::move(s)), stats_(static_cast<size_t>(rt.size())) {
+    concurrency_ = static_cast<size_t>(ctx.opts.integer("connect-concurrency", 256));
     events_.on_connected = [this](PusherClient& c) { on_connected(c); };
     events_.on_subscribed = [this](PusherClient& c, std::string_view) { on_subscribed(c); };
     events_.on_signed_in = [this](PusherClient&) { signed_in_.fetch_add(1); };
@@ -76,7 +77,7 @@ class UserModel {
         c->connect(loop, ctx_.server, source_address(c->id(), ctx_.sources));
       });
       const int64_t wait_until = now_ns() + timeout_ns;
-      while (users_.size() > ready_.load() + failed_.load() + 256 && now_ns() < wait_until) sleep_ms(1);
+      while (users_.size() > ready_.load() + failed_.load() + concurrency_ && now_ns() < wait_until) sleep_ms(1);
     }
     const int64_t deadline = now_ns() + timeout_ns;
     while (ready_.load() + failed_.load() < target && now_ns() < deadline) sleep_ms(5);
@@ -229,6 +230,7 @@ class UserModel {
   std::vector<std::shared_ptr<PusherClient>> users_;
   std::atomic<size_t> ready_{0}, failed_{0}, dropped_{0}, signed_in_{0}, rooms_ready_{0};
   std::atomic<bool> error_noted_{false};
+  size_t concurrency_ = 256;
 
  public:
   void clear() { users_.clear(); }
