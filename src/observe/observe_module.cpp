@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "observe/log_retention.hpp"
 #include "observe/observe_state.hpp"
 #include "observe/process_stats.hpp"
 
@@ -80,6 +81,18 @@ ObserveModule::ObserveModule(server::ModuleContext& ctx)
   state_->eval_task = PeriodicTask(ctx.executor, eval, [weak] {
     if (auto s = weak.lock()) s->engine->evaluate(s->window);
   });
+  if (!ctx.config.log.file.empty() && ctx.config.log.max_age_days > 0) {
+    const std::string file = ctx.config.log.file;
+    const auto max_age = std::chrono::hours(24) * ctx.config.log.max_age_days;
+    auto prune = [file, max_age] {
+      if (int n = prune_rotated_logs(file, std::chrono::system_clock::now() - max_age); n > 0) {
+        spdlog::info("log retention: deleted {} rotated log files older than {} days", n,
+                     std::chrono::duration_cast<std::chrono::hours>(max_age).count() / 24);
+      }
+    };
+    ctx.executor.post(prune);
+    state_->log_retention_task = PeriodicTask(ctx.executor, std::chrono::hours(1), prune);
+  }
   ctx.hooks.add_request_filter([weak](http::Request& req) -> std::optional<http::Response> {
     if (auto s = weak.lock()) {
       if (!req.subject.empty()) {
@@ -97,6 +110,7 @@ ObserveModule::ObserveModule(server::ModuleContext& ctx)
 ObserveModule::~ObserveModule() {
   state_->sample_task = PeriodicTask();
   state_->eval_task = PeriodicTask();
+  state_->log_retention_task = PeriodicTask();
 }
 
 std::function<double()> ObserveModule::scale_pressure_fn() const {

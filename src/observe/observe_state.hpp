@@ -33,6 +33,7 @@ struct ObserveModule::State {
   std::unique_ptr<AlertEngine> engine;
   PeriodicTask sample_task;
   PeriodicTask eval_task;
+  PeriodicTask log_retention_task;
   std::mutex sections_mu;
   std::map<std::string, std::function<std::string()>> sections;
 
