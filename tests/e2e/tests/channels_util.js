@@ -5,6 +5,15 @@ const PusherJS = require('pusher-js');
 const Pusher = require('pusher');
 const WebSocket = require('ws');
 
+// pusher-js (faye-websocket) closes its socket twice after a user sign-in and leaks the first
+// 30 s close-wait timer, which would keep the test process alive; long timers are unref'd.
+const originalSetTimeout = global.setTimeout;
+global.setTimeout = function setTimeoutUnrefLong(fn, ms, ...args) {
+  const t = originalSetTimeout(fn, ms, ...args);
+  if (ms >= 30000 && t && t.unref) t.unref();
+  return t;
+};
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function serverSdk(s, app = s.app) {
