@@ -89,17 +89,21 @@ void add_critical(std::vector<AlertRule>& out, const config::AlertsConfig& a) {
   out.push_back(std::move(db));
 
   auto security = rule("SecurityIncident", Severity::kCritical, "Burst of failed signatures or tokens",
-                       "Failed Pusher signatures and rejected JWTs in the last minute are at or above the threshold.");
+                       "Failed Pusher signatures, rejected JWTs or admin tokens in the last minute (the larger of "
+                       "the security signals and HTTP 401 responses) are at or above the threshold.");
   security.value = [](const MetricWindow& w) {
-    return std::optional<double>(w.increase("headroom_security_signals_total", kMinute, [](const Labels& l) {
+    const double signals = w.increase("headroom_security_signals_total", kMinute, [](const Labels& l) {
       auto s = label_value(l, "signal");
       return s == "bad_signature" || s == "bad_token";
-    }));
+    });
+    const double unauthorized = w.increase("headroom_http_requests_total", kMinute, label_is("code", "401"));
+    return std::optional<double>(std::max(signals, unauthorized));
   };
   security.comparison = Comparison::kGreaterOrEqual;
   security.threshold = a.security_failures_per_minute;
   security.promql = fmt::format(
-      R"(sum(increase(headroom_security_signals_total{{signal=~"bad_signature|bad_token"}}[1m])) >= {})",
+      R"(sum(increase(headroom_security_signals_total{{signal=~"bad_signature|bad_token"}}[1m])) >= {0} or )"
+      R"(sum(increase(headroom_http_requests_total{{code="401"}}[1m])) >= {0})",
       a.security_failures_per_minute);
   out.push_back(std::move(security));
 

@@ -75,6 +75,11 @@ TEST(DefaultRules, EvaluateAgainstAWindow) {
   scrape();
   EXPECT_EQ(*find(rules, "DatabaseErrors").value(w), 1);
   EXPECT_FALSE(find(rules, "LowCacheHitRatio").value(w).has_value());
+  reg.counter("headroom_http_requests_total", "h", {{"code", "401"}}).inc(31);
+  clock.advance(std::chrono::seconds(1));
+  scrape();
+  EXPECT_EQ(*find(rules, "SecurityIncident").value(w), 31);
+  EXPECT_TRUE(find(rules, "SecurityIncident").holds(31));
 }
 
 TEST(PrometheusRules, YamlNamesEveryRule) {

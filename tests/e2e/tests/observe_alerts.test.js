@@ -125,3 +125,24 @@ test('headroom alerts rules prints a rules file promtool accepts', (t) => {
   assert.equal(check.status, 0, check.stdout + check.stderr);
   assert.match(check.stdout, /SUCCESS: 11 rules found/);
 });
+
+test('a burst of forged Pusher API signatures fires SecurityIncident', async () => {
+  const sink = await startWebhookSink();
+  const s = await startServer({ sections: { alerts: { webhook: sink.url, eval_interval_ms: 200, for_ms: 0,
+    security_failures_per_minute: 20 } } });
+  try {
+    const ts = Math.floor(Date.now() / 1000);
+    for (let i = 0; i < 25; i++) {
+      const res = await fetch(`${s.url}/apps/${s.app.id}/channels?auth_key=${s.app.key}&auth_timestamp=${ts}` +
+        `&auth_version=1.0&auth_signature=${'0'.repeat(64)}`);
+      assert.equal(res.status, 401);
+      await res.arrayBuffer();
+    }
+    const got = await sink.waitFor((b) => b.alerts && b.alerts[0].labels.alertname === 'SecurityIncident');
+    assert.equal(got.body.alerts[0].labels.severity, 'critical');
+    assert.match(got.body.text, /\[FIRING\] SecurityIncident/);
+  } finally {
+    await s.stop();
+    await sink.close();
+  }
+});
