@@ -1,1 +1,214 @@
+#include "pusher/session.hpp"
+
 #include <gtest/gtest.h>
+
+#include "core/crypto.hpp"
+#include "core/manual_executor.hpp"
+#include "pusher/auth.hpp"
+#include "pusher/ws_frame.hpp"
+
+namespace headroom::pusher {
+namespace {
+
+struct FakeTransport final : Transport {
+  bool send_frame(const channels::SharedFrame& frame) override {
+    if (closed_code) return false;
+    // Server frames here are always short text frames: strip the 2- or 4-byte header.
+    const size_t header = (static_cast<uint8_t>((*frame)[1]) & 0x7F) == 126 ? 4 : 2;
+    sent.push_back(frame->substr(header));
+    return true;
+  }
+  void close(uint16_t code, const std::string&) override {
+    if (!closed_code) closed_code = code;
+  }
+  bool saw(const std::string& needle) const {
+    for (const auto& m : sent) {
+      if (m.find(needle) != std::string::npos) return true;
+    }
+    return false;
+  }
+  std::vector<std::string> sent;
+  uint16_t closed_code = 0;
+};
+
+struct Fixture : ::testing::Test {
+  Fixture() {
+    app.id = "app";
+    app.key = "key";
+    app.secret = "secret";
+    app.max_presence_members = 2;
+    config.apps.push_back(app);
+    config.websocket.max_channels_per_connection = 3;
+    config.websocket.max_messages_per_second = 2;
+    config.channels.history.push_back({"chat-", 10, 60});
+    hub = std::make_unique<Hub>(config, clock, stats, broker, nullptr);
+    auto ex = std::make_unique<ManualExecutor>(clock);
+    executor = ex.get();
+    loop = &hub->loop_for(this, [&] { return std::move(ex); });
+  }
+  std::unique_ptr<Session> connect(FakeTransport& t, const std::string& socket_id) {
+    auto s = std::make_unique<Session>(*hub, *loop, config.apps[0], t, socket_id);
+    s->start();
+    return s;
+  }
+  void subscribe(Session& s, const std::string& channel, const std::string& channel_data = "") {
+    std::string auth = sign_channel(config.apps[0], s.socket_id(), channel, channel_data);
+    std::string msg = R"({"event":"pusher:subscribe","data":{"channel":")" + channel + R"(","auth":")" + auth + "\"";
+    if (!channel_data.empty()) msg += ",\"channel_data\":" + pusher::quoted(channel_data);
+    s.on_text(msg + "}}");
+  }
+  FakeClock clock;
+  observe::Registry registry;
+  Stats stats{registry};
+  channels::InProcessBroker broker;
+  config::Config config;
+  config::AppConfig app;
+  std::unique_ptr<Hub> hub;
+  ManualExecutor* executor = nullptr;
+  Loop* loop = nullptr;
+};
+
+}  // namespace
+
+TEST_F(Fixture, ConnectionEstablishedThenPingPong) {
+  FakeTransport t;
+  auto s = connect(t, "1.1");
+  ASSERT_EQ(t.sent.size(), 1u);
+  EXPECT_NE(t.sent[0].find("pusher:connection_established"), std::string::npos);
+  s->on_text(R"({"event":"pusher:ping","data":{}})");
+  EXPECT_TRUE(t.saw("pusher:pong"));
+  s->on_text("{oops");
+  EXPECT_TRUE(t.saw("pusher:error"));
+  EXPECT_EQ(t.closed_code, 0);
+}
+
+TEST_F(Fixture, PublicSubscribeAndPublishSharesOneFrame) {
+  FakeTransport a, b;
+  auto sa = connect(a, "1.1");
+  auto sb = connect(b, "1.2");
+  sa->on_text(R"({"event":"pusher:subscribe","data":{"channel":"news"}})");
+  sb->on_text(R"({"event":"pusher:subscribe","data":{"channel":"news"}})");
+  EXPECT_TRUE(a.saw("subscription_succeeded"));
+  hub->publish(config.apps[0], "news", server_message_str("ev", "news", "x"), "1.2");
+  executor->run_due();
+  EXPECT_TRUE(a.saw(R"("event":"ev")"));
+  EXPECT_FALSE(b.saw(R"("event":"ev")"));
+  EXPECT_EQ(hub->directory().info("app", "news").subscription_count, 2);
+  sa.reset();  // closing leaves the channel
+  EXPECT_EQ(hub->directory().info("app", "news").subscription_count, 1);
+}
+
+TEST_F(Fixture, PrivateChannelsNeedTheRightSignature) {
+  FakeTransport t;
+  auto s = connect(t, "1.1");
+  s->on_text(R"({"event":"pusher:subscribe","data":{"channel":"private-x","auth":"key:bad"}})");
+  EXPECT_TRUE(t.saw(R"("status":401)"));
+  subscribe(*s, "private-x");
+  EXPECT_TRUE(t.saw(R"(subscription_succeeded","channel":"private-x")"));
+  s->on_text(R"({"event":"pusher:subscribe","data":{"channel":"#server-to-user-1"}})");
+  EXPECT_TRUE(t.saw(R"("status":403)"));
+}
+
+TEST_F(Fixture, ChannelLimitAnswers429) {
+  FakeTransport t;
+  auto s = connect(t, "1.1");
+  for (const char* c : {"a", "b", "c", "d"}) {
+    s->on_text(std::string(R"({"event":"pusher:subscribe","data":{"channel":")") + c + "\"}}");
+  }
+  EXPECT_EQ(s->subscription_count(), 3u);
+  EXPECT_TRUE(t.saw(R"("status":429)"));
+  s->on_text(R"({"event":"pusher:subscribe","data":{"channel":"bad name"}})");
+  EXPECT_TRUE(t.saw(R"("status":400)"));
+}
+
+TEST_F(Fixture, PresenceMembersAndLimit) {
+  FakeTransport a, b, c;
+  auto sa = connect(a, "1.1");
+  auto sb = connect(b, "1.2");
+  auto sc = connect(c, "1.3");
+  subscribe(*sa, "presence-r", R"({"user_id":"a","user_info":{"n":1}})");
+  subscribe(*sb, "presence-r", R"({"user_id":"b"})");
+  executor->run_due();
+  EXPECT_TRUE(a.saw(R"(member_added","channel":"presence-r","data":"{\"user_id\":\"b\",\"user_info\":null}")"));
+  EXPECT_TRUE(b.saw(R"(\"ids\":[\"a\",\"b\"])"));
+  subscribe(*sc, "presence-r", R"({"user_id":"c"})");
+  EXPECT_TRUE(c.saw(R"("status":429)"));
+  sb.reset();
+  executor->run_due();
+  EXPECT_TRUE(a.saw("member_removed"));
+}
+
+TEST_F(Fixture, ClientEventsRules) {
+  FakeTransport a, b;
+  auto sa = connect(a, "1.1");
+  auto sb = connect(b, "1.2");
+  sa->on_text(R"({"event":"client-x","channel":"private-c","data":{}})");
+  EXPECT_TRUE(a.saw("not subscribed"));
+  sa->on_text(R"({"event":"pusher:subscribe","data":{"channel":"pub"}})");
+  sa->on_text(R"({"event":"client-x","channel":"pub","data":{}})");
+  EXPECT_TRUE(a.saw("only allowed on private and presence"));
+  subscribe(*sa, "private-c");
+  subscribe(*sb, "private-c");
+  for (int i = 0; i < 3; ++i) sa->on_text(R"({"event":"client-x","channel":"private-c","data":{"i":1}})");
+  executor->run_due();
+  EXPECT_TRUE(b.saw(R"({"event":"client-x","channel":"private-c","data":{"i":1}})"));
+  EXPECT_FALSE(a.saw(R"("event":"client-x")"));
+  EXPECT_TRUE(a.saw("4301"));
+  EXPECT_EQ(stats.client_events_rate_limited.value(), 1u);
+  clock.advance(std::chrono::seconds(1));
+  a.sent.clear();
+  sa->on_text(R"({"event":"client-x","channel":"private-c","data":{}})");
+  EXPECT_FALSE(a.saw("4301"));
+}
+
+TEST_F(Fixture, SigninCountsVipSessionsAndBadSigninCloses4009) {
+  FakeTransport t, bad;
+  auto s = connect(t, "1.1");
+  const std::string user = R"({"id":"u1","user_info":{"tier":"vip"}})";
+  const std::string auth = "key:" + crypto::hmac_sha256_hex("secret", "1.1::user::" + user);
+  s->on_text(R"({"event":"pusher:signin","data":{"auth":")" + auth + R"(","user_data":)" + pusher::quoted(user) + "}}");
+  EXPECT_TRUE(t.saw("pusher:signin_success"));
+  EXPECT_EQ(stats.vip_sessions.value(), 1);
+  s->on_text(R"({"event":"pusher:subscribe","data":{"channel":"#server-to-user-u1"}})");
+  EXPECT_TRUE(t.saw(R"(subscription_succeeded","channel":"#server-to-user-u1")"));
+  hub->terminate_user("app", "u1");
+  executor->run_due();
+  EXPECT_EQ(t.closed_code, 4009);
+  s.reset();
+  EXPECT_EQ(stats.vip_sessions.value(), 0);
+  auto sb = connect(bad, "1.2");
+  sb->on_text(R"({"event":"pusher:signin","data":{"auth":"key:00","user_data":"{\"id\":\"x\"}"}})");
+  EXPECT_EQ(bad.closed_code, 4009);
+}
+
+TEST_F(Fixture, RecoveryReplaysMissedEventsOrFails) {
+  for (int i = 0; i < 3; ++i) hub->publish(config.apps[0], "chat-1", server_message_str("m", "chat-1", std::to_string(i)));
+  FakeTransport t;
+  auto s = connect(t, "1.1");
+  s->on_text(R"({"event":"pusher:subscribe","data":{"channel":"chat-1","since":1}})");
+  ASSERT_GE(t.sent.size(), 4u);
+  EXPECT_NE(t.sent[2].find(R"("offset":2)"), std::string::npos);
+  EXPECT_NE(t.sent[3].find(R"("offset":3)"), std::string::npos);
+  executor->run_due();  // the live deliveries of 1..3 were queued: not delivered twice
+  EXPECT_EQ(t.sent.size(), 4u);
+  hub->publish(config.apps[0], "chat-1", server_message_str("m", "chat-1", "x"));
+  executor->run_due();
+  EXPECT_NE(t.sent.back().find(R"("offset":4)"), std::string::npos);
+  FakeTransport u;
+  auto s2 = connect(u, "1.2");
+  s2->on_text(R"({"event":"pusher:subscribe","data":{"channel":"chat-1","since":99}})");
+  EXPECT_TRUE(u.saw("headroom:recovery_failed"));
+}
+
+TEST_F(Fixture, CacheChannelsSendLastEventOrCacheMiss) {
+  FakeTransport a, b;
+  auto sa = connect(a, "1.1");
+  sa->on_text(R"({"event":"pusher:subscribe","data":{"channel":"cache-x"}})");
+  EXPECT_TRUE(a.saw(R"({"event":"pusher:cache_miss","channel":"cache-x"})"));
+  hub->publish(config.apps[0], "cache-x", server_message_str("e", "cache-x", "last"));
+  auto sb = connect(b, "1.2");
+  sb->on_text(R"({"event":"pusher:subscribe","data":{"channel":"cache-x"}})");
+  EXPECT_TRUE(b.saw(R"("data":"last")"));
+}
+
+}  // namespace headroom::pusher
