@@ -1,0 +1,163 @@
+// Protocol edge cases over raw WebSockets: limits, bad input, bad signatures, recovery, cache.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const net = require('node:net');
+const crypto = require('node:crypto');
+const { startServer } = require('../lib/server');
+const { sleep, serverSdk, established, raw, metric } = require('./channels_util');
+
+test('unknown app key closes 4001 after an error; malformed JSON is an error, not a crash', async () => {
+  const s = await startServer();
+  try {
+    const bad = await raw(s, 'no-such-key');
+    const err = await bad.event('pusher:error');
+    assert.equal(err.data.code, 4001);
+    assert.equal((await bad.closed).code, 4001);
+    const r = await established(s);
+    assert.equal(r.messages.length, 0);
+    r.send('{not json');
+    assert.equal((await r.event('pusher:error')).data.code, null);
+    r.send({ event: 'pusher:ping', data: {} });
+    await r.event('pusher:pong');
+    r.close();
+  } finally {
+    await s.stop();
+  }
+});
+
+test('disabled app closes 4003', async () => {
+  const s = await startServer({ apps: [{ id: 'app1', key: 'key1', secret: 'secret1-very-secret', enabled: false }] });
+  try {
+    const r = await raw(s);
+    assert.equal((await r.closed).code, 4003);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('instance connection limit closes 4100', async () => {
+  const s = await startServer({ sections: { websocket: { max_connections: 2 } } });
+  try {
+    const a = await established(s);
+    const b = await established(s);
+    const c = await raw(s);
+    assert.equal((await c.event('pusher:error')).data.code, 4100);
+    assert.equal((await c.closed).code, 4100);
+    a.close();
+    await sleep(200);
+    const d = await established(s);
+    d.close();
+    b.close();
+    assert.ok((await metric(s, /headroom_ws_connections_refused_total\{reason="connection_limit"\} (\d+)/)) >= 1);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('11th channel is refused with status 429; client event flood gets 4301', async () => {
+  const s = await startServer();
+  try {
+    const r = await established(s);
+    for (let i = 0; i < 11; i++) r.send({ event: 'pusher:subscribe', data: { channel: 'c' + i } });
+    const err = await r.event('pusher:subscription_error');
+    assert.equal(err.channel, 'c10');
+    assert.equal(err.data.status, 429);
+    const sdk = serverSdk(s);
+    r.send({ event: 'pusher:unsubscribe', data: { channel: 'c0' } });
+    r.send({ event: 'pusher:subscribe', data: { channel: 'private-x', ...sdk.authorizeChannel(r.socketId, 'private-x') } });
+    await r.next((m) => m.event === 'pusher_internal:subscription_succeeded' && m.channel === 'private-x');
+    for (let i = 0; i < 150; i++) r.send({ event: 'client-x', channel: 'private-x', data: { i } });
+    const limited = await r.next((m) => m.event === 'pusher:error' && m.data.code === 4301);
+    assert.ok(limited);
+    r.close();
+    assert.ok((await metric(s, /headroom_ws_client_events_rejected_total\{reason="rate_limited"\} (\d+)/)) >= 1);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('frames over max_frame_bytes close 1009; unmasked frames close 1002', async () => {
+  const s = await startServer({ sections: { websocket: { max_frame_bytes: 1024 } } });
+  try {
+    const r = await established(s);
+    r.send('x'.repeat(2000));
+    assert.equal((await r.closed).code, 1009);
+    // A hand-made handshake, then an unmasked text frame.
+    const sock = net.connect(s.port, '127.0.0.1');
+    const key = crypto.randomBytes(16).toString('base64');
+    sock.write(`GET /app/${s.app.key}?protocol=7 HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    let data = Buffer.alloc(0);
+    sock.on('data', (d) => { data = Buffer.concat([data, d]); });
+    await sleep(200);
+    const expected = crypto.createHash('sha1').update(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest('base64');
+    assert.match(data.toString('latin1'), new RegExp('Sec-WebSocket-Accept: ' + expected.replace(/[+/=]/g, '\\$&')));
+    data = Buffer.alloc(0);
+    sock.write(Buffer.from([0x81, 0x02, 0x68, 0x69]));
+    await new Promise((resolve) => sock.on('close', resolve));
+    const closeAt = data.indexOf(0x88);
+    assert.ok(closeAt >= 0, 'a close frame was sent');
+    assert.equal(data.readUInt16BE(closeAt + 2), 1002);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('bad API signatures are 401, unknown app 404, oversize 413 — never 200', async () => {
+  const s = await startServer();
+  try {
+    const wrong = serverSdk(s, { ...s.app, secret: 'not-the-secret' });
+    await assert.rejects(wrong.trigger('a', 'e', {}), (e) => e.status === 401);
+    const unknown = serverSdk(s, { ...s.app, id: 'nope' });
+    await assert.rejects(unknown.trigger('a', 'e', {}), (e) => e.status === 404);
+    await assert.rejects(serverSdk(s).trigger('a', 'e', 'x'.repeat(11 * 1024)), (e) => e.status === 413);
+    const stale = await fetch(`${s.url}/apps/${s.app.id}/channels?auth_key=${s.app.key}&auth_timestamp=1&auth_version=1.0&auth_signature=00`);
+    assert.equal(stale.status, 401);
+    assert.ok((await metric(s, /headroom_pusher_api_requests_total\{outcome="unauthorized"\} (\d+)/)) >= 2);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('recovery: since=<offset> replays missed events, or headroom:recovery_failed', async () => {
+  const s = await startServer({ extra: '[[channels.history]]\nprefix = "chat-"\nsize = 5\nttl_s = 60\n' });
+  try {
+    const sdk = serverSdk(s);
+    for (let i = 1; i <= 7; i++) await sdk.trigger('chat-1', 'msg', { i });
+    const r = await established(s);
+    r.send({ event: 'pusher:subscribe', data: { channel: 'chat-1', since: 4 } });
+    await r.event('pusher_internal:subscription_succeeded');
+    const replayed = [await r.event('msg'), await r.event('msg'), await r.event('msg')];
+    assert.deepEqual(replayed.map((m) => m.offset), [5, 6, 7]);
+    await sdk.trigger('chat-1', 'msg', { i: 8 });
+    assert.equal((await r.event('msg')).offset, 8);
+    const late = await established(s);
+    late.send({ event: 'pusher:subscribe', data: { channel: 'chat-1', since: 1 } });
+    const failed = await late.event('headroom:recovery_failed');
+    assert.equal(failed.channel, 'chat-1');
+    r.close();
+    late.close();
+  } finally {
+    await s.stop();
+  }
+});
+
+test('cache channels: cache_miss first, then the last event on subscribe', async () => {
+  const s = await startServer();
+  try {
+    const a = await established(s);
+    a.send({ event: 'pusher:subscribe', data: { channel: 'cache-price' } });
+    assert.equal((await a.event('pusher:cache_miss')).channel, 'cache-price');
+    await serverSdk(s).trigger('cache-price', 'tick', { p: 1 });
+    await serverSdk(s).trigger('cache-price', 'tick', { p: 2 });
+    const b = await established(s);
+    b.send({ event: 'pusher:subscribe', data: { channel: 'cache-price' } });
+    await b.event('pusher_internal:subscription_succeeded');
+    assert.deepEqual((await b.event('tick')).data, { p: 2 });
+    a.close();
+    b.close();
+  } finally {
+    await s.stop();
+  }
+});
