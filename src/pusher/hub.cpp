@@ -50,13 +50,13 @@ Hub::Admission Hub::admit(const config::AppConfig& app) {
     return Admission::kAppFull;
   }
   ++n;
-  stats_.connections.set(connections_.load());
+  stats_.connections.add(1);
   return Admission::kOk;
 }
 
 void Hub::release(const config::AppConfig& app) {
   connections_.fetch_sub(1);
-  stats_.connections.set(connections_.load());
+  stats_.connections.add(-1);
   std::lock_guard lock(app_mu_);
   --app_connections_[app.id];
 }

@@ -1,5 +1,9 @@
 #include "pusher/module.hpp"
 
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
 #include "channels/broker.hpp"
 #include "pusher/http_api.hpp"
 #include "pusher/hub.hpp"
@@ -37,10 +41,17 @@ PusherModuleHandle install_pusher(server::ModuleContext& ctx) {
     w.family("headroom_channel_subscriptions", "gauge", "Channel subscriptions over all connections");
     w.sample("headroom_channel_subscriptions", {}, static_cast<double>(h->directory().subscription_count()));
   });
-  ctx.hooks.on_drain([weak] {
-    if (auto h = weak.lock()) {
-      h->set_draining();
-      h->close_all(kErrorReconnect, "Server shutting down: reconnect");
+  // Runs on the thread that drains (not a loop): waits, bounded, until the close frames are out and
+  // the clients have closed, so they see 4200 rather than a dropped connection.
+  const int wait_ms = std::min(3000, ctx.config.server.shutdown_grace_ms / 2);
+  ctx.hooks.on_drain([weak, wait_ms] {
+    auto h = weak.lock();
+    if (!h) return;
+    h->set_draining();
+    h->close_all(kErrorReconnect, "Server shutting down: reconnect");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
+    while (h->connections() > 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   });
   return module;

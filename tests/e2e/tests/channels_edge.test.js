@@ -161,3 +161,28 @@ test('cache channels: cache_miss first, then the last event on subscribe', async
     await s.stop();
   }
 });
+
+test('idle connections get pusher:ping; no answer closes 4201; pong keeps it open', async () => {
+  const s = await startServer({ sections: { websocket: { activity_timeout_s: 1, pong_timeout_s: 1 } } });
+  try {
+    const alive = await established(s);
+    const dead = await established(s);
+    assert.equal(alive.socketId.length > 0, true);
+    await alive.event('pusher:ping', 3000);
+    alive.send({ event: 'pusher:pong', data: {} });
+    await dead.event('pusher:ping', 3000);
+    assert.equal((await dead.closed).code, 4201);
+    await alive.event('pusher:ping', 3000);  // still open, pinged again
+    alive.close();
+  } finally {
+    await s.stop();
+  }
+});
+
+test('draining closes WebSockets with 4200 so clients reconnect elsewhere', async () => {
+  const s = await startServer();
+  const r = await established(s);
+  const stopped = s.stop();
+  assert.equal((await r.closed).code, 4200);
+  await stopped;
+});
