@@ -19,6 +19,12 @@ constexpr size_t kMaxBatch = 10;
 
 http::Response fail(Code code, std::string_view message) { return http::error_response(code, message); }
 
+http::Response too_many() {
+  auto res = fail(Code::kResourceExhausted, "over the app's max_backend_events_per_sec");
+  res.set_header("Retry-After", "1");
+  return res;
+}
+
 struct EventRequest {
   std::string name;
   std::string data;
@@ -108,6 +114,7 @@ http::Response events(Hub& hub, const config::AppConfig& app, http::Request& req
   if (!body) return fail(Code::kInvalidArgument, body.status().message());
   auto ev = parse_event(*body, app);
   if (!ev) return fail(ev.status().code(), ev.status().message());
+  if (!hub.allow_backend_events(app, static_cast<int>(ev->channels.size()))) return too_many();
   publish_event(hub, app, *ev);
   if (ev->info.empty()) return http::json_response(200, "{}");
   return http::json_response(200, "{\"channels\":" + info_for(hub, app, *ev) + "}");
@@ -126,6 +133,7 @@ http::Response batch_events(Hub& hub, const config::AppConfig& app, http::Reques
     if (ev->channels.size() != 1) return fail(Code::kInvalidArgument, "each batch event has one \"channel\"");
     events.push_back(std::move(*ev));
   }
+  if (!hub.allow_backend_events(app, static_cast<int>(events.size()))) return too_many();
   bool any_info = false;
   for (const auto& ev : events) {
     publish_event(hub, app, ev);

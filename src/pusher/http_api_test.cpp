@@ -94,3 +94,18 @@ TEST_F(ApiFixture, ChannelQueries) {
 }
 
 }  // namespace headroom::pusher
+
+namespace headroom::pusher {
+
+TEST_F(ApiFixture, BackendEventLimitAnswers429) {
+  config.apps[0].max_backend_events_per_sec = 2;
+  const std::string body = R"({"name":"e","channels":["a","b"],"data":"x"})";
+  EXPECT_EQ(call(http::Method::kPost, "/apps/1/events", "events", body).status, 200);
+  auto res = call(http::Method::kPost, "/apps/1/events", "events", body);
+  EXPECT_EQ(res.status, 429);
+  clock.advance(std::chrono::seconds(1));
+  EXPECT_EQ(call(http::Method::kPost, "/apps/1/events", "events", body).status, 200);
+  EXPECT_EQ(stats.api_rate_limited.value(), 1u);
+}
+
+}  // namespace headroom::pusher

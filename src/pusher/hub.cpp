@@ -61,6 +61,20 @@ void Hub::release(const config::AppConfig& app) {
   --app_connections_[app.id];
 }
 
+bool Hub::allow_backend_events(const config::AppConfig& app, int events) {
+  if (app.max_backend_events_per_sec <= 0) return true;
+  const int64_t now = clock_.unix_ms();
+  std::lock_guard lock(app_mu_);
+  auto& [start, count] = backend_window_[app.id];
+  if (now - start >= 1000) {
+    start = now;
+    count = 0;
+  }
+  if (count + events > app.max_backend_events_per_sec) return false;
+  count += events;
+  return true;
+}
+
 void Hub::publish(const config::AppConfig& app, const std::string& channel, std::string message,
                   std::string exclude_socket_id) {
   stats_.events_published.inc();

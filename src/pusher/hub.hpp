@@ -58,6 +58,8 @@ class Hub {
   enum class Admission { kOk, kInstanceFull, kAppFull };
   Admission admit(const config::AppConfig& app);  // counts the connection when kOk
   void release(const config::AppConfig& app);
+  // The app's max_backend_events_per_sec (0 = unlimited) over a 1 s window; false: answer 429.
+  bool allow_backend_events(const config::AppConfig& app, int events);
   int connections() const { return connections_.load(); }
 
   // Any thread. message is the complete Pusher message; cache channels keep it and history
@@ -92,6 +94,7 @@ class Hub {
   std::atomic<int> connections_{0};
   std::mutex app_mu_;
   std::map<std::string, int> app_connections_;
+  std::map<std::string, std::pair<int64_t, int>> backend_window_;  // app → (window start ms, events)
   std::atomic<bool> draining_{false};
 };
 
