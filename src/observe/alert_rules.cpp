@@ -134,11 +134,13 @@ void add_resources(std::vector<AlertRule>& out, const config::AlertsConfig& a) {
   out.push_back(std::move(latency));
 
   auto cpu = rule("HighCpu", Severity::kWarning, "CPU above the scale trigger",
-                  "CPU utilisation of the allowed cores is above alerts.cpu_ratio.");
+                  "CPU utilisation of the allowed cores, averaged over a minute, is above alerts.cpu_ratio.");
+  // Averaged over a minute, so one quiet sample does not restart the 5-minute `for`.
   cpu.value = [](const MetricWindow& w) -> std::optional<double> {
     auto now = w.latest();
-    if (!now->has("headroom_cpu_utilization_ratio")) return std::nullopt;
-    return now->sum("headroom_cpu_utilization_ratio");
+    const double cores = now->sum("headroom_cpu_limit_cores");
+    if (!now->has("process_cpu_seconds_total") || cores <= 0 || w.size() < 2) return std::nullopt;
+    return w.rate("process_cpu_seconds_total", kMinute) / cores;
   };
   cpu.threshold = a.cpu_ratio;
   cpu.for_duration = kFive;

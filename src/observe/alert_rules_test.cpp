@@ -79,6 +79,14 @@ TEST(DefaultRules, EvaluateAgainstAWindow) {
   clock.advance(std::chrono::seconds(1));
   scrape();
   EXPECT_EQ(*find(rules, "SecurityIncident").value(w), 31);
+  reg.gauge("headroom_cpu_limit_cores", "h").set(2);
+  auto& cpu = reg.counter("process_cpu_seconds_total", "h");
+  scrape();
+  clock.advance(std::chrono::seconds(10));
+  cpu.inc(18);  // 1.8 of 2 cores for 10 s
+  scrape();
+  // 18 CPU seconds over the ~23 s the window covers, on 2 cores.
+  EXPECT_NEAR(*find(rules, "HighCpu").value(w), 18.0 / 23 / 2, 0.01);
   EXPECT_TRUE(find(rules, "SecurityIncident").holds(31));
 }
 
