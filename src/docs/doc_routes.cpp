@@ -28,6 +28,26 @@ std::optional<int64_t> etag_version(std::string_view tag) {
   return v;
 }
 
+// Cached GET bytes: "<version>\n<document JSON>".
+cache::Value cached_doc(const storage::Document& doc) {
+  return std::make_shared<const std::string>(std::to_string(doc.version) + "\n" + doc.to_json());
+}
+
+http::Response cached_doc_response(const std::string& cached, std::string_view if_none_match) {
+  const auto nl = cached.find('\n');
+  const std::string_view version(cached.data(), nl);
+  auto v = etag_version(if_none_match);
+  if (trim(if_none_match) == "*" || (v && std::to_string(*v) == version)) {
+    http::Response r304;
+    r304.status = 304;
+    r304.set_header("ETag", "\"" + std::string(version) + "\"");
+    return r304;
+  }
+  http::Response r = http::json_response(200, cached.substr(nl + 1));
+  r.set_header("ETag", "\"" + std::string(version) + "\"");
+  return r;
+}
+
 }  // namespace
 
 Result<Precondition> precondition_from(const http::Request& req) {
@@ -56,8 +76,17 @@ void Documents::get_doc(http::Request& req, http::Responder respond) {
   if (Status s = validate_id(id); !s) return respond(http::error_response(s));
   if (Status s = quotas_.charge(t->app->id, Quotas::kRead); !s) return respond(http::error_response(s));
   std::string if_none_match(req.header("if-none-match"));
+  const bool cacheable = cache_ && cache_->enabled() && !t->rule.owner_only;
+  if (cacheable) {
+    if (auto hit = cache_->get_doc(t->app->id, t->col, id)) {
+      count(kOpGet, true);
+      return respond(cached_doc_response(*hit, if_none_match));
+    }
+  }
+  const cache::Ticket ticket = cacheable ? cache_->begin_read() : 0;  // before the storage read
   store_->get(t->app->id, t->col, id,
-              [this, t = *t, id, if_none_match, respond = std::move(respond)](Result<std::optional<storage::Document>> r) {
+              [this, t = *t, id, if_none_match, cacheable, ticket,
+               respond = std::move(respond)](Result<std::optional<storage::Document>> r) {
                 count(kOpGet, r.is_ok());
                 if (!r) return respond(http::error_response(r.status()));
                 if (!r->has_value()) return respond(http::error_response(Code::kNotFound, "document " + t.col + "/" + id + " not found"));
@@ -65,6 +94,7 @@ void Documents::get_doc(http::Request& req, http::Responder respond) {
                 if (t.rule.owner_only && doc.owner != t.caller.subject) {
                   return respond(http::error_response(Code::kPermissionDenied, "document " + id + " belongs to another user"));
                 }
+                if (cacheable) (void)cache_->fill_doc(t.app->id, t.col, id, ticket, cached_doc(doc));
                 auto v = etag_version(if_none_match);
                 if (trim(if_none_match) == "*" || (v && *v == doc.version)) {
                   http::Response r304;
@@ -86,10 +116,12 @@ void Documents::write_one(const Target& t, storage::WriteOp op, Quotas::Kind kin
   op.owner = t.caller.subject;
   storage::WriteBatch b{t.app->id, {}};
   b.ops.push_back(std::move(op));
-  store_->write(std::move(b), [this, metric, respond = std::move(respond)](Result<std::vector<storage::WriteResult>> r) {
+  store_->write(std::move(b), [this, metric, app = t.app->id, col = t.col,
+                                respond = std::move(respond)](Result<std::vector<storage::WriteResult>> r) {
     count(metric, r.is_ok());
     if (!r) return respond(http::error_response(r.status()));
     const storage::WriteResult& w = r->front();
+    if (cache_) cache_->invalidate_doc(app, col, w.doc.id);  // before the write is acknowledged
     if (metric == kOpDelete) {
       if (!w.changed) return respond(http::error_response(Code::kNotFound, "document " + w.doc.id + " not found"));
       http::Response gone;

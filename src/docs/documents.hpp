@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "cache/document_cache.hpp"
 #include "core/executor.hpp"
 #include "docs/access.hpp"
 #include "docs/quotas.hpp"
@@ -48,6 +49,9 @@ class Documents {
   void flush();  // persist quota counters
   void start_flushing(Executor& executor);  // flush every few seconds
   void close();  // flush and close the store (on_stop)
+  // Serve GETs of documents in non-owner-only collections from `cache`; writes invalidate it
+  // before they are acknowledged. Set once, before serving.
+  void set_cache(std::shared_ptr<cache::DocumentCache> cache) { cache_ = std::move(cache); }
 
   struct Target;
 
@@ -76,6 +80,7 @@ class Documents {
   Quotas quotas_;
   std::array<observe::Counter*, 16> ops_{};
   PeriodicTask flush_task_;
+  std::shared_ptr<cache::DocumentCache> cache_;  // may be null
 };
 
 // Opens <data.dir>/headroom.db, registers routes, the identity filter, readiness, metrics and

@@ -1,0 +1,87 @@
+// The cache in front of document GETs, end to end: a second GET is a hit, a write is visible to
+// the next GET at once (invalidated before it was acknowledged), If-None-Match is answered from the
+// cache, owner-only collections are not cached, and the stats route and metrics move.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { startServer } = require('../lib/server');
+const { client, NO_LIMITS } = require('./docs_util');
+
+function metric(text, name, labels = '') {
+  const line = text.split('\n').find((l) => l.startsWith(name + labels + ' '));
+  return line === undefined ? undefined : Number(line.split(' ').pop());
+}
+const metrics = async (s) => (await fetch(s.url + '/metrics')).text();
+
+test('document GETs are cached and writes invalidate before they return', async () => {
+  const s = await startServer({ sections: NO_LIMITS });
+  try {
+    const c = client(s);
+    const srv = c.serverToken();
+    const alice = c.token('alice');
+    assert.equal((await c.call('PUT', '/collections/notes/docs/n1', { body: { text: 'v1' }, token: srv })).status, 201);
+    const first = await c.call('GET', '/collections/notes/docs/n1', { token: alice });
+    assert.equal(first.status, 200);
+    const second = await c.call('GET', '/collections/notes/docs/n1', { token: alice });
+    assert.equal(second.status, 200);
+    assert.equal(second.text, first.text);
+    assert.equal(second.headers.get('etag'), first.headers.get('etag'));
+    let m = await metrics(s);
+    assert.equal(metric(m, 'headroom_cache_hits_total'), 1);
+    assert.equal(metric(m, 'headroom_cache_misses_total'), 1);
+    assert.equal(metric(m, 'headroom_cache_entries'), 1);
+    assert.ok(metric(m, 'headroom_cache_bytes') > first.text.length);
+
+    // Cached 304.
+    const notModified = await c.call('GET', '/collections/notes/docs/n1', {
+      token: alice, headers: { 'if-none-match': first.headers.get('etag') } });
+    assert.equal(notModified.status, 304);
+
+    // Each write is visible to the very next read.
+    for (let v = 2; v <= 20; v++) {
+      const put = await c.call('PUT', '/collections/notes/docs/n1', { body: { text: `v${v}` }, token: srv });
+      assert.equal(put.status, 200);
+      const got = await c.call('GET', '/collections/notes/docs/n1', { token: alice });
+      assert.equal(got.json.text, `v${v}`);
+      assert.equal(got.headers.get('etag'), put.headers.get('etag'));
+      assert.equal((await c.call('GET', '/collections/notes/docs/n1', { token: alice })).json.text, `v${v}`);
+    }
+    // Deleting is seen at once too.
+    assert.equal((await c.call('DELETE', '/collections/notes/docs/n1', { token: srv })).status, 204);
+    assert.equal((await c.call('GET', '/collections/notes/docs/n1', { token: alice })).status, 404);
+    // Batch writes invalidate as well.
+    await c.call('PUT', '/collections/notes/docs/n2', { body: { text: 'a' }, token: srv });
+    await c.call('GET', '/collections/notes/docs/n2', { token: alice });
+    const batch = await c.call('POST', '/batch', { token: srv,
+      body: { ops: [{ op: 'set', collection: 'notes', id: 'n2', data: { text: 'b' } }] } });
+    assert.equal(batch.status, 200, batch.text);
+    assert.equal((await c.call('GET', '/collections/notes/docs/n2', { token: alice })).json.text, 'b');
+
+    m = await metrics(s);
+    assert.ok(metric(m, 'headroom_cache_hits_total') >= 20);
+    assert.ok(metric(m, 'headroom_cache_invalidations_total') >= 20);
+    assert.ok(metric(m, 'headroom_cache_collection_hit_ratio', `{app="${s.app.id}",collection="notes"}`) > 0);
+    const stats = await fetch(`${s.url}/v1/apps/${s.app.id}/cache/stats`, { headers: { authorization: `Bearer ${srv}` } });
+    assert.equal(stats.status, 200);
+    const body = await stats.json();
+    assert.ok(body.collections.notes.hits >= 20);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('owner-only collections are not served from the cache', async () => {
+  const apps = [{ id: 'app1', key: 'key1', secret: 'secret1-very-secret',
+    collections: { private: { read: 'owner', write: 'owner' } } }];
+  const s = await startServer({ sections: NO_LIMITS, apps });
+  try {
+    const c = client(s);
+    const alice = c.token('alice');
+    assert.equal((await c.call('PUT', '/collections/private/docs/p1', { body: { x: 1 }, token: alice })).status, 201);
+    assert.equal((await c.call('GET', '/collections/private/docs/p1', { token: alice })).status, 200);
+    assert.equal((await c.call('GET', '/collections/private/docs/p1', { token: c.token('bob') })).status, 403);
+    assert.equal(metric(await metrics(s), 'headroom_cache_entries'), 0);
+  } finally {
+    await s.stop();
+  }
+});
