@@ -84,14 +84,20 @@ pid_t spawn(const std::vector<std::string>& argv) {
   return rc == 0 ? pid : -1;
 }
 
-void stop(pid_t pid) {
+// SIGTERM, then SIGKILL after 10 s; returns how it ended ("exit 0", "signal 11", ...).
+std::string stop(pid_t pid) {
   kill(pid, SIGTERM);
+  int status = 0;
   for (int i = 0; i < 1000; ++i) {
-    if (waitpid(pid, nullptr, WNOHANG) == pid) return;
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      return WIFEXITED(status) ? "exit " + std::to_string(WEXITSTATUS(status))
+                               : "signal " + std::to_string(WTERMSIG(status));
+    }
     sleep_ms(10);
   }
   kill(pid, SIGKILL);
   waitpid(pid, nullptr, 0);
+  return "killed after 10 s";
 }
 
 }  // namespace
@@ -135,7 +141,7 @@ int run_coldstart(Context& ctx) {
       }
       usleep(500);
     }
-    if (pid > 0) stop(pid);
+    const std::string ended = pid > 0 ? stop(pid) : "exited early";
     std::error_code ec;
     if (dir != "/tmp") std::filesystem::remove_all(dir, ec);
     if (ready == 0) {
@@ -144,7 +150,7 @@ int run_coldstart(Context& ctx) {
     }
     ready_h.record(ready);
     accept_h.record(accepted);
-    samples.push_back(boost::json::object{{"ready_ms", ms(ready)}, {"first_accept_ms", ms(accepted)}});
+    samples.push_back(boost::json::object{{"ready_ms", ms(ready)}, {"first_accept_ms", ms(accepted)}, {"stopped", ended}});
     ctx.progress.show("coldstart: run " + std::to_string(run + 1) + "/" + std::to_string(runs));
   }
   ctx.progress.done();

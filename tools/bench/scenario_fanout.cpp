@@ -219,6 +219,9 @@ int run_fanout(Context& ctx) {
       {"offered_deliveries_per_s", rate * static_cast<double>(ready)},
       {"delivery_latency", histogram_json(delivery)},
       {"publish_latency", histogram_json(publish)},
+      {"publish_ack", ctx.protocol == "pusher"  ? "HTTP 2xx from the events API"
+                      : ctx.protocol == "redis" ? "PUBLISH reply"
+                                                : "none: NATS PUB is not acknowledged (time to hand to the socket)"},
       {"server_rss_before_bytes", rss_before},
       {"server_rss_connected_bytes", rss_connected},
       {"server_rss_after_bytes", rss_after},
