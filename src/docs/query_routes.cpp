@@ -1,6 +1,10 @@
 // Listing and querying a collection.
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
+
+#include <cstdlib>
 
 #include "docs/internal.hpp"
 #include "docs/query_parse.hpp"
@@ -33,6 +37,24 @@ std::string render_result(const storage::QueryResult& r, bool count_only, bool e
   return out;
 }
 
+// The cache key of a query: its parts in a fixed order, so the same query gives the same text.
+std::string normalized_query(const storage::Query& q) {
+  json::array where, order;
+  for (const auto& f : q.where) {
+    where.push_back(json::array{json::string(f.path), json::string(storage::filter_op_name(f.op)), f.value});
+  }
+  for (const auto& o : q.order_by) {
+    order.push_back(json::array{json::string(o.path), json::string(o.desc ? "desc" : "asc")});
+  }
+  return json::serialize(json::object{{"where", std::move(where)}, {"order", std::move(order)}, {"limit", q.limit},
+                                      {"after", q.after}, {"count", q.count_only}, {"scan", q.allow_scan}});
+}
+
+// Cached query bytes: "<reads charged>\n<response JSON>".
+cache::Value cached_query(int64_t reads, const std::string& body) {
+  return std::make_shared<const std::string>(std::to_string(reads) + "\n" + body);
+}
+
 }  // namespace
 
 void Documents::run_query(const Target& t, storage::Query q, bool explain, http::Responder respond) {
@@ -46,11 +68,26 @@ void Documents::run_query(const Target& t, storage::Query q, bool explain, http:
   if (t.rule.owner_only) q.where.push_back({"_owner", storage::FilterOp::kEq, json::string(t.caller.subject)});
   bool count_only = q.count_only;
   std::string app = t.app->id;
-  store_->query(std::move(q), [this, app, count_only, explain, respond = std::move(respond)](Result<storage::QueryResult> r) {
+  const bool cacheable = cache_ && cache_->enabled() && !t.rule.owner_only && !explain;
+  std::string key = cacheable ? normalized_query(q) : std::string();
+  if (cacheable) {
+    if (auto hit = cache_->get_query(app, t.col, key)) {
+      count(kOpQuery, true);
+      const auto nl = hit->find('\n');
+      quotas_.add(app, Quotas::kRead, std::max<int64_t>(1, std::atoll(hit->substr(0, nl).c_str())));
+      return respond(http::json_response(200, hit->substr(nl + 1)));
+    }
+  }
+  const cache::Ticket ticket = cacheable ? cache_->begin_read() : 0;  // before the storage read
+  store_->query(std::move(q), [this, app, col = t.col, key = std::move(key), cacheable, ticket, count_only, explain,
+                               respond = std::move(respond)](Result<storage::QueryResult> r) {
     count(kOpQuery, r.is_ok());
     if (!r) return respond(query_error(r.status()));
-    quotas_.add(app, Quotas::kRead, std::max<int64_t>(1, static_cast<int64_t>(r->docs.size())));
-    respond(http::json_response(200, render_result(*r, count_only, explain)));
+    const int64_t reads = std::max<int64_t>(1, static_cast<int64_t>(r->docs.size()));
+    quotas_.add(app, Quotas::kRead, reads);
+    std::string body = render_result(*r, count_only, explain);
+    if (cacheable) (void)cache_->fill_query(app, col, key, ticket, cached_query(reads, body));
+    respond(http::json_response(200, std::move(body)));
   });
 }
 

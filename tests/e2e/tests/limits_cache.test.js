@@ -70,6 +70,36 @@ test('document GETs are cached and writes invalidate before they return', async 
   }
 });
 
+test('query results are cached and any write to the collection invalidates them', async () => {
+  const s = await startServer({ sections: NO_LIMITS });
+  try {
+    const c = client(s);
+    const srv = c.serverToken();
+    const alice = c.token('alice');
+    for (let i = 0; i < 3; i++) {
+      await c.call('PUT', `/collections/items/docs/i${i}`, { body: { n: i }, token: srv });
+    }
+    const q = () => c.call('POST', '/collections/items/query', { body: { orderBy: [['n', 'asc']] }, token: alice });
+    const first = await q();
+    assert.equal(first.status, 200, first.text);
+    assert.deepEqual(first.json.docs.map((d) => d.n), [0, 1, 2]);
+    const before = metric(await metrics(s), 'headroom_cache_hits_total');
+    const second = await q();
+    assert.equal(second.text, first.text);
+    assert.equal(metric(await metrics(s), 'headroom_cache_hits_total'), before + 1);
+    // A write to another document of the collection changes the result: the next query sees it.
+    await c.call('PUT', '/collections/items/docs/i9', { body: { n: -1 }, token: srv });
+    assert.deepEqual((await q()).json.docs.map((d) => d.n), [-1, 0, 1, 2]);
+    await c.call('DELETE', '/collections/items/docs/i0', { token: srv });
+    assert.deepEqual((await q()).json.docs.map((d) => d.n), [-1, 1, 2]);
+    // Quotas count cached reads too.
+    const m = await metrics(s);
+    assert.ok(m.includes('headroom_quota_used'));
+  } finally {
+    await s.stop();
+  }
+});
+
 test('owner-only collections are not served from the cache', async () => {
   const apps = [{ id: 'app1', key: 'key1', secret: 'secret1-very-secret',
     collections: { private: { read: 'owner', write: 'owner' } } }];
