@@ -3,6 +3,7 @@
 // overloaded instance can still be looked at.
 #include <boost/json.hpp>
 #include <cstdlib>
+#include <map>
 
 #include "core/crypto.hpp"
 #include "observe/observe_state.hpp"
@@ -122,8 +123,40 @@ json::object current_json(ObserveModule::State& s, const MetricSnapshot& m) {
   return o;
 }
 
-json::object sections_json(ObserveModule::State& s) {
+// Collections named in the config or seen by the cache (per-collection hit ratio), until the
+// documents module registers a "collections" section with document counts.
+json::array collections_json(const config::Config& c, const MetricSnapshot& m) {
+  std::map<std::pair<std::string, std::string>, json::object> rows;
+  for (const auto& app : c.apps) {
+    for (const auto& [name, rules] : app.collections) {
+      rows[{app.id, name}] = json::object{{"app", app.id}, {"collection", name}, {"read", rules.read},
+                                          {"write", rules.write}, {"cache hits", nullptr}};
+    }
+  }
+  if (const auto* seen = m.family("headroom_cache_collection_hit_ratio")) {
+    for (const auto& [labels, ratio] : *seen) {
+      std::string app(label_value(labels, "app")), col(label_value(labels, "collection"));
+      auto& row = rows[{app, col}];
+      if (row.empty()) {
+        const auto* a = c.app_by_id(app);
+        auto rules = a ? c.rules_for(*a, col) : config::CollectionRules{};
+        row = json::object{{"app", app}, {"collection", col}, {"read", rules.read}, {"write", rules.write}};
+      }
+      row["cache hits"] = json::string(std::to_string(static_cast<int>(ratio * 100 + 0.5)) + " %");
+    }
+  }
+  json::array out;
+  for (auto& [key, row] : rows) {
+    if (row["cache hits"].is_null()) row["cache hits"] = "–";
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+json::object sections_json(ObserveModule::State& s, const MetricSnapshot& m) {
   json::object out;
+  auto collections = collections_json(s.config, m);
+  if (!collections.empty()) out["collections"] = std::move(collections);
   std::lock_guard lock(s.sections_mu);
   for (const auto& [name, fn] : s.sections) {
     boost::system::error_code ec;
@@ -167,7 +200,7 @@ std::string overview_json(ObserveModule::State& s, int64_t since_ms) {
                  {"quota", quota_json(*m)},
                  {"alerts", alerts_object(*s.engine)},
                  {"apps", apps_json(s.config, *m)},
-                 {"sections", sections_json(s)}};
+                 {"sections", sections_json(s, *m)}};
   return json::serialize(o);
 }
 

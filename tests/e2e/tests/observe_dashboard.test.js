@@ -7,7 +7,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
-const { startServer } = require('../lib/server');
+const { startServer, DEFAULT_APP } = require('../lib/server');
 const { client, connected, subscribed, serverSdk } = require('./channels_util');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -32,6 +32,19 @@ function traffic(s) {
         await sleep(60);
       }
     })(),
+    (async () => {
+      const docs = `${s.url}/v1/apps/${s.app.id}/collections/messages/docs`;
+      for (let i = 0; running; i++) {
+        const id = 'm' + (i % 8);
+        if (i % 5 === 0) {
+          await fetch(`${docs}/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ text: 'hello ' + i }) }).then((r) => r.arrayBuffer()).catch(() => {});
+        } else {
+          await fetch(`${docs}/${id}`).then((r) => r.arrayBuffer()).catch(() => {});
+        }
+        await sleep(25);
+      }
+    })(),
   ];
   return async () => { running = false; await Promise.all(loops); };
 }
@@ -42,6 +55,7 @@ test('dashboard: login, charts with data, a firing alert, screenshot', { timeout
     return;
   }
   const s = await startServer({
+    apps: [{ ...DEFAULT_APP, collections: { messages: { read: 'public', write: 'public' } } }],
     sections: { server: { test_routes: true }, rate_limits: { enabled: false },
       alerts: { eval_interval_ms: 500, for_ms: 1000 } },
   });
@@ -91,6 +105,8 @@ test('dashboard: login, charts with data, a firing alert, screenshot', { timeout
     assert.equal(parseInt(kpis['VIP sessions'], 10), 2);
     const alertText = await page.textContent('#alerts');
     assert.match(alertText, /HighErrorRate/);
+    const sections = await page.textContent('#sections');
+    assert.match(sections, /messages/);
     const apps = await page.textContent('#apps');
     assert.match(apps, new RegExp(s.app.id));
     // Charts hold real points: uPlot's data for the requests chart is non-empty.
