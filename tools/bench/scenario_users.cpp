@@ -236,6 +236,60 @@ class UserModel {
   void clear() { users_.clear(); }
 };
 
+struct Ramp {
+  size_t start_users, step_users, max_users;
+  double step_s, p99_limit_ms, rss_limit_mb;
+  int64_t timeout_ns;
+};
+
+// One row of the ramp table; worst_p99_ms is over the steady operations (not join).
+boost::json::object step_row(UserModel& model, const std::array<Histogram, kOps>& window, int64_t rss,
+                             double& worst_p99_ms) {
+  boost::json::object row{{"users", model.ready() - model.dropped()}, {"failed", model.failed()},
+                          {"dropped", model.dropped()}, {"server_rss_bytes", rss}};
+  worst_p99_ms = 0;
+  for (int op = 0; op < kOps; ++op) {
+    const auto& h = window[static_cast<size_t>(op)];
+    row[std::string(kOpNames[op]) + "_p99_ms"] = ms(h.quantile(0.99));
+    row[std::string(kOpNames[op]) + "_count"] = h.count();
+    if (op != kJoin) worst_p99_ms = std::max(worst_p99_ms, ms(h.quantile(0.99)));
+  }
+  return row;
+}
+
+// Adds users step by step; returns the users held at the last step within the limits.
+size_t ramp(Context& ctx, UserModel& model, const Ramp& r, boost::json::array& steps, std::string& stop_reason) {
+  size_t reached = 0;
+  stop_reason = "max-users";
+  for (size_t users = r.start_users; users <= r.max_users; users += r.step_users) {
+    ctx.progress.show("users: ramping to " + std::to_string(users));
+    const size_t have = model.ready() + model.failed();
+    model.add(users > have ? users - have : 0, r.timeout_ns);
+    auto connect_window = model.take_window();  // the connect burst is not part of the step's window
+    sleep_ms(static_cast<int64_t>(r.step_s * 1000));
+    auto window = model.take_window();
+    window[kJoin] = connect_window[kJoin];
+    const int64_t rss = process_rss_bytes(ctx.server_pid);
+    double worst = 0;
+    steps.push_back(step_row(model, window, rss, worst));
+    ctx.progress.note("users " + std::to_string(model.ready() - model.dropped()) + ": worst p99 " +
+                      std::to_string(worst) + " ms, rss " + std::to_string(rss >> 20) + " MB");
+    if (worst > r.p99_limit_ms) {
+      stop_reason = "p99";
+    } else if (r.rss_limit_mb > 0 && static_cast<double>(rss) > r.rss_limit_mb * 1048576.0) {
+      stop_reason = "rss";
+    } else if ((model.failed() + model.dropped()) * 100 > users) {
+      stop_reason = "connection-errors";
+    } else {
+      reached = model.ready() - model.dropped();
+      continue;
+    }
+    break;
+  }
+  ctx.progress.done();
+  return reached;
+}
+
 }  // namespace
 
 int run_users(Context& ctx) {
@@ -247,63 +301,29 @@ int run_users(Context& ctx) {
   s.write_ns = static_cast<int64_t>(ctx.opts.number("write-interval", 60) * 1e9);
   s.docs = ctx.opts.flag("docs", true);
   s.collection = ctx.opts.str("collection", "bench");
-  const auto start_users = static_cast<size_t>(ctx.opts.integer("start-users", 50));
-  const auto step_users = static_cast<size_t>(ctx.opts.integer("step-users", 50));
-  const auto max_users = static_cast<size_t>(ctx.opts.integer("max-users", 1000));
-  const double step_s = ctx.opts.number("step-seconds", 10);
-  const double p99_limit_ms = ctx.opts.number("p99-limit-ms", 200);
-  const double rss_limit_mb = ctx.opts.number("rss-limit-mb", 512);
-  const int64_t timeout_ns = static_cast<int64_t>(ctx.opts.number("connect-timeout", 60) * 1e9);
+  Ramp r;
+  r.start_users = static_cast<size_t>(ctx.opts.integer("start-users", 50));
+  r.step_users = static_cast<size_t>(std::max<int64_t>(1, ctx.opts.integer("step-users", 50)));
+  r.max_users = static_cast<size_t>(ctx.opts.integer("max-users", 1000));
+  r.step_s = ctx.opts.number("step-seconds", 10);
+  r.p99_limit_ms = ctx.opts.number("p99-limit-ms", 200);
+  r.rss_limit_mb = ctx.opts.number("rss-limit-mb", 512);
+  r.timeout_ns = static_cast<int64_t>(ctx.opts.number("connect-timeout", 60) * 1e9);
 
   Runtime rt(ctx.threads);
   UserModel model(ctx, rt, s);
-  model.create_room_docs(max_users);
+  model.create_room_docs(r.max_users);
   boost::json::array steps;
-  size_t reached = 0;
-  std::string stop_reason = "max-users";
-  for (size_t users = start_users; users <= max_users; users += step_users) {
-    ctx.progress.show("users: ramping to " + std::to_string(users));
-    const size_t have = model.ready() + model.failed();
-    model.add(users > have ? users - have : 0, timeout_ns);
-    auto connect_window = model.take_window();  // the connect burst is not part of the step's window
-    sleep_ms(static_cast<int64_t>(step_s * 1000));
-    auto window = model.take_window();
-    const int64_t rss = process_rss_bytes(ctx.server_pid);
-    boost::json::object row{{"users", model.ready() - model.dropped()}, {"failed", model.failed()},
-                            {"dropped", model.dropped()}, {"server_rss_bytes", rss}};
-    double worst = 0;
-    window[kJoin] = connect_window[kJoin];
-    for (int op = 0; op < kOps; ++op) {
-      const auto& h = window[static_cast<size_t>(op)];
-      row[std::string(kOpNames[op]) + "_p99_ms"] = ms(h.quantile(0.99));
-      row[std::string(kOpNames[op]) + "_count"] = h.count();
-      if (op != kJoin) worst = std::max(worst, ms(h.quantile(0.99)));
-    }
-    steps.push_back(row);
-    ctx.progress.note("users " + std::to_string(model.ready() - model.dropped()) + ": worst p99 " + std::to_string(worst) +
-                      " ms, rss " + std::to_string(rss >> 20) + " MB");
-    if (worst > p99_limit_ms) {
-      stop_reason = "p99";
-      break;
-    }
-    if (rss_limit_mb > 0 && static_cast<double>(rss) > rss_limit_mb * 1048576.0) {
-      stop_reason = "rss";
-      break;
-    }
-    const size_t errors = model.failed() + model.dropped();
-    if (errors * 100 > users) {
-      stop_reason = "connection-errors";
-      break;
-    }
-    reached = model.ready() - model.dropped();
-  }
-  ctx.progress.done();
+  std::string stop_reason;
+  const size_t reached = ramp(ctx, model, r, steps, stop_reason);
   rt.stop();
   model.close();
   ctx.results = {{"users_reached", reached},
                  {"stop_reason", stop_reason},
-                 {"p99_limit_ms", p99_limit_ms},
-                 {"rss_limit_mb", rss_limit_mb},
+                 {"p99_limit_ms", r.p99_limit_ms},
+                 {"rss_limit_mb", r.rss_limit_mb},
+                 {"room_size", s.room_size},
+                 {"vip_percent", s.vip_percent},
                  {"docs", s.docs},
                  {"steps", steps},
                  {"operations", model.totals()}};
