@@ -28,10 +28,10 @@ json::object status_json(const AlertStatus& s) {
 }
 
 json::object transition_json(const AlertTransition& t) {
-  return {{"name", t.name},     {"severity", severity_name(t.severity)},
-          {"from", t.from},     {"to", t.to},
-          {"value", t.value},   {"threshold", t.threshold},
-          {"at", t.at_ms},      {"starts_at", t.starts_at_ms},
+  return {{"name", t.name},      {"severity", severity_name(t.severity)},
+          {"from", t.from},      {"to", t.to},
+          {"value", t.value},    {"threshold", t.threshold},
+          {"at", t.at_ms},       {"starts_at", t.starts_at_ms},
           {"summary", t.summary}};
 }
 
@@ -110,8 +110,8 @@ json::object current_json(ObserveModule::State& s, const MetricSnapshot& m) {
   o["subscriptions"] = m.sum("headroom_channel_subscriptions");
   o["cache_bytes"] = m.sum("headroom_cache_bytes");
   o["cache_entries"] = m.sum("headroom_cache_entries");
-  o["cache_hit_ratio_total"] = m.has("headroom_cache_hit_ratio") ? json::value(m.sum("headroom_cache_hit_ratio"))
-                                                                  : json::value(nullptr);
+  o["cache_hit_ratio_total"] =
+      m.has("headroom_cache_hit_ratio") ? json::value(m.sum("headroom_cache_hit_ratio")) : json::value(nullptr);
   o["requests_total"] = m.sum("headroom_http_requests_total");
   o["messages_total"] = m.sum("headroom_ws_messages_total");
   o["rate_limited_total"] = m.sum("headroom_rate_limited_total");
@@ -129,8 +129,8 @@ json::array collections_json(const config::Config& c, const MetricSnapshot& m) {
   std::map<std::pair<std::string, std::string>, json::object> rows;
   for (const auto& app : c.apps) {
     for (const auto& [name, rules] : app.collections) {
-      rows[{app.id, name}] = json::object{{"app", app.id}, {"collection", name}, {"read", rules.read},
-                                          {"write", rules.write}, {"cache hits", nullptr}};
+      rows[{app.id, name}] = json::object{
+          {"app", app.id}, {"collection", name}, {"read", rules.read}, {"write", rules.write}, {"cache hits", nullptr}};
     }
   }
   if (const auto* seen = m.family("headroom_cache_collection_hit_ratio")) {
@@ -212,7 +212,8 @@ void add_admin_routes(http::Router& router, std::weak_ptr<ObserveModule::State> 
       auto s = weak.lock();
       if (!s) return respond(http::error_response(Code::kUnavailable, "shutting down"));
       if (!admin_authorized(s->config, req)) {
-        auto res = http::error_response(Code::kUnauthenticated, "admin token required: Authorization: Bearer <admin.token>");
+        auto res =
+            http::error_response(Code::kUnauthenticated, "admin token required: Authorization: Bearer <admin.token>");
         res.set_header("WWW-Authenticate", "Bearer realm=\"headroom-admin\"");
         return respond(std::move(res));
       }

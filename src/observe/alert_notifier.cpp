@@ -100,11 +100,12 @@ void AlertNotifier::send_front() {
     body = queue_.front();
   }
   std::weak_ptr<AlertNotifier> weak = weak_from_this();
-  client_.post(url_, {{"Content-Type", "application/json"}, {"User-Agent", "headroom-alerts"}}, std::move(body),
-               [weak](Result<server::HttpClientResponse> r) {
-                 if (auto self = weak.lock()) self->on_result(r.is_ok() && r->status >= 200 && r->status < 300);
-               },
-               options_.timeout);
+  client_.post(
+      url_, {{"Content-Type", "application/json"}, {"User-Agent", "headroom-alerts"}}, std::move(body),
+      [weak](Result<server::HttpClientResponse> r) {
+        if (auto self = weak.lock()) self->on_result(r.is_ok() && r->status >= 200 && r->status < 300);
+      },
+      options_.timeout);
 }
 
 void AlertNotifier::on_result(bool ok) {

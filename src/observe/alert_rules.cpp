@@ -16,7 +16,7 @@ constexpr auto kFive = minutes(5);
 // Names other modules may use for storage errors; the rule sums whichever exist.
 const std::vector<std::string>& db_error_metrics() {
   static const std::vector<std::string> names = {"headroom_db_errors_total", "headroom_storage_errors_total",
-                                                  "headroom_docs_storage_errors_total"};
+                                                 "headroom_docs_storage_errors_total"};
   return names;
 }
 
@@ -224,18 +224,24 @@ std::string_view severity_name(Severity s) { return s == Severity::kCritical ? "
 
 std::string_view comparison_symbol(Comparison c) {
   switch (c) {
-    case Comparison::kGreater: return ">";
-    case Comparison::kGreaterOrEqual: return ">=";
-    case Comparison::kLess: return "<";
+    case Comparison::kGreater:
+      return ">";
+    case Comparison::kGreaterOrEqual:
+      return ">=";
+    case Comparison::kLess:
+      return "<";
   }
   return "?";
 }
 
 bool AlertRule::holds(double v) const {
   switch (comparison) {
-    case Comparison::kGreater: return v > threshold;
-    case Comparison::kGreaterOrEqual: return v >= threshold;
-    case Comparison::kLess: return v < threshold;
+    case Comparison::kGreater:
+      return v > threshold;
+    case Comparison::kGreaterOrEqual:
+      return v >= threshold;
+    case Comparison::kLess:
+      return v < threshold;
   }
   return false;
 }

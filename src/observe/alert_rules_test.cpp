@@ -22,9 +22,9 @@ TEST(DefaultRules, EverySeedAlertWithConfiguredThresholds) {
   auto rules = default_rules(c);
   std::set<std::string> names;
   for (const auto& r : rules) names.insert(r.name);
-  for (const char* n : {"ServiceDown", "HighErrorRate", "DatabaseErrors", "SecurityIncident", "AbusiveClient",
-                        "HighLatency", "HighCpu", "HighMemory", "HeavyRateLimiting", "LowCacheHitRatio",
-                        "QuotaNearLimit"}) {
+  for (const char* n :
+       {"ServiceDown", "HighErrorRate", "DatabaseErrors", "SecurityIncident", "AbusiveClient", "HighLatency", "HighCpu",
+        "HighMemory", "HeavyRateLimiting", "LowCacheHitRatio", "QuotaNearLimit"}) {
     EXPECT_TRUE(names.count(n)) << n;
   }
   EXPECT_EQ(find(rules, "HighErrorRate").threshold, 0.1);

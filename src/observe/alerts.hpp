@@ -24,7 +24,7 @@ struct AlertStatus {
   Severity severity = Severity::kWarning;
   std::string summary;
   AlertState state = AlertState::kInactive;
-  double value = 0;         // last evaluated value (0 without data)
+  double value = 0;  // last evaluated value (0 without data)
   bool has_value = false;
   double threshold = 0;
   std::string comparison;

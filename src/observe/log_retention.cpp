@@ -22,8 +22,8 @@ bool is_rotated(const std::string& name, const std::string& stem, const std::str
 }
 
 std::chrono::system_clock::time_point to_system(fs::file_time_type t) {
-  return std::chrono::time_point_cast<std::chrono::system_clock::duration>(
-      t - fs::file_time_type::clock::now() + std::chrono::system_clock::now());
+  return std::chrono::time_point_cast<std::chrono::system_clock::duration>(t - fs::file_time_type::clock::now() +
+                                                                           std::chrono::system_clock::now());
 }
 }  // namespace
 

@@ -1,10 +1,9 @@
 #include "observe/log_retention.hpp"
 
 #include <gtest/gtest.h>
-
-#include <filesystem>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 
 namespace headroom::observe {
@@ -25,7 +24,7 @@ TEST(LogRetention, DeletesOnlyOldRotatedFiles) {
   }
   const auto cutoff = std::chrono::system_clock::now() - std::chrono::hours(24 * 14);
   EXPECT_EQ(prune_rotated_logs((dir / "headroom.log").string(), cutoff), 2);
-  EXPECT_TRUE(fs::exists(dir / "headroom.log"));  // the active file, however old
+  EXPECT_TRUE(fs::exists(dir / "headroom.log"));    // the active file, however old
   EXPECT_TRUE(fs::exists(dir / "headroom.1.log"));  // recent
   EXPECT_FALSE(fs::exists(dir / "headroom.2.log"));
   EXPECT_FALSE(fs::exists(dir / "headroom.3.log"));

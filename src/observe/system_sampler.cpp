@@ -54,9 +54,12 @@ SystemSampler::SystemSampler(Registry& r, const Clock& clock, MetricWindow& wind
       p50_(r.gauge("headroom_http_latency_p50_seconds", "Median HTTP latency over the last minute.")),
       p95_(r.gauge("headroom_http_latency_p95_seconds", "95th percentile HTTP latency over the last minute.")),
       p99_(r.gauge("headroom_http_latency_p99_seconds", "99th percentile HTTP latency over the last minute.")),
-      active_users_(r.gauge("headroom_active_users", "Distinct callers (JWT subjects, else client IPs) seen in the last 5 minutes (HyperLogLog estimate).")),
+      active_users_(r.gauge(
+          "headroom_active_users",
+          "Distinct callers (JWT subjects, else client IPs) seen in the last 5 minutes (HyperLogLog estimate).")),
       pressure_gauge_(r.gauge("headroom_scale_pressure",
-                              "Largest ratio of CPU, memory, p95 latency and concurrent requests to their scale triggers (>= 1: scale out).")) {
+                              "Largest ratio of CPU, memory, p95 latency and concurrent requests to their scale "
+                              "triggers (>= 1: scale out).")) {
   cpu_cores_.set(limits_.cpu_cores);
   memory_limit_.set(static_cast<double>(limits_.memory_limit_bytes));
 }

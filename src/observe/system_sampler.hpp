@@ -19,20 +19,20 @@
 namespace headroom::observe {
 
 struct ScaleTriggers {
-  double cpu_ratio = 0.8;          // seed: CPU > 80 %
-  double memory_ratio = 0.8;       // seed: memory > 80 %
-  double latency_p95_s = 0.2;      // seed: latency > 200 ms
-  double concurrent_requests = 60; // seed: concurrent requests > 60
+  double cpu_ratio = 0.8;           // seed: CPU > 80 %
+  double memory_ratio = 0.8;        // seed: memory > 80 %
+  double latency_p95_s = 0.2;       // seed: latency > 200 ms
+  double concurrent_requests = 60;  // seed: concurrent requests > 60
 };
 
 struct SamplerLimits {
-  double cpu_cores = 1;              // cores this process may use (cgroup cpu.max or the machine)
+  double cpu_cores = 1;  // cores this process may use (cgroup cpu.max or the machine)
   uint64_t memory_limit_bytes = 512ull << 20;
 };
 
 // One point of the dashboard's charts.
 struct OverviewPoint {
-  int64_t ts = 0;  // Unix ms
+  int64_t ts = 0;                    // Unix ms
   double p50 = 0, p95 = 0, p99 = 0;  // seconds, last minute
   double requests_per_s = 0, errors_per_s = 0, error_ratio = 0;
   double ws_connections = 0, vip_sessions = 0, messages_per_s = 0;
@@ -47,8 +47,8 @@ double cpu_limit_cores();
 class SystemSampler {
  public:
   using StatsReader = std::function<ProcessStats()>;
-  SystemSampler(Registry& registry, const Clock& clock, MetricWindow& window, ActiveUsers& users,
-                SamplerLimits limits, ScaleTriggers triggers, StatsReader read = read_process_stats);
+  SystemSampler(Registry& registry, const Clock& clock, MetricWindow& window, ActiveUsers& users, SamplerLimits limits,
+                ScaleTriggers triggers, StatsReader read = read_process_stats);
   SystemSampler(const SystemSampler&) = delete;
   SystemSampler& operator=(const SystemSampler&) = delete;
 
