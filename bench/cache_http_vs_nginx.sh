@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# A cached document GET over HTTP vs nginx `return 200`, in one run, each server pinned to CPU 1
+# with one worker thread, wrk pinned to CPU 0 (as bench/http_vs_nginx.sh). Three rates:
+#   nginx return 200 | headroom cached GET, rate limits off | the same GET, rate limits on
+# The last two give the overhead of limiting on a request. Not a test: numbers depend on the machine.
+# Usage: bench/cache_http_vs_nginx.sh [headroom-binary]
+set -euo pipefail
+bin="${1:-build/src/app/headroom}"
+duration="${DURATION:-10s}"
+conns="${CONNS:-64}"
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+rate() { # url → requests/s
+  taskset -c 0 wrk -t1 -c"$conns" -d"$duration" --latency "$1" > "$work/wrk.txt"
+  awk '/Requests\/sec/ {print $2}' "$work/wrk.txt"
+}
+p99() { awk '$1=="99%" {print $2}' "$work/wrk.txt"; }
+wait_up() { for _ in $(seq 200); do curl -sf "$1" >/dev/null && return 0; sleep 0.05; done; echo "not up: $1" >&2; exit 1; }
+
+nginx_port=$(free_port)
+cat > "$work/nginx.conf" <<NGINX
+worker_processes 1;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / { default_type application/json; return 200 '{"_id":"d1","text":"hello from the cache","n":42}'; }
+  }
+}
+NGINX
+taskset -c 1 nginx -c "$work/nginx.conf" -p "$work" &
+wait_up "http://127.0.0.1:$nginx_port/"
+
+# headroom_run NAME LIMITS_ENABLED → prints req/s of the cached GET
+headroom_run() {
+  local name=$1 limits=$2 port cfg
+  port=$(free_port)
+  cfg="$work/$name.toml"
+  cat > "$cfg" <<TOML
+[server]
+threads = 1
+[log]
+access_log = false
+level = "warn"
+[rate_limits]
+enabled = $limits
+anonymous_per_minute = 100000000
+anonymous_burst = 100000000
+[[apps]]
+id = "bench"
+key = "bench-key"
+secret = "bench-secret-0123456789"
+[apps.collections.pub]
+read = "public"
+write = "server"
+TOML
+  taskset -c 1 "$bin" --config "$cfg" serve --host 127.0.0.1 --port "$port" --data-dir "$work/data-$name" \
+    > "$work/$name.log" 2>&1 &
+  local pid=$!
+  wait_up "http://127.0.0.1:$port/healthz"
+  local token
+  token=$("$bin" --config "$cfg" token --app bench --sub loader --server)
+  curl -sf -X PUT -H "Authorization: Bearer $token" -H 'content-type: application/json' \
+    -d '{"text":"hello from the cache","n":42}' "http://127.0.0.1:$port/v1/apps/bench/collections/pub/docs/d1" >/dev/null
+  local url="http://127.0.0.1:$port/v1/apps/bench/collections/pub/docs/d1"
+  taskset -c 0 wrk -t1 -c"$conns" -d2s "$url" >/dev/null  # warm-up (fills the cache)
+  rate "$url"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+
+nginx_rps=$(rate "http://127.0.0.1:$nginx_port/"); nginx_p99=$(p99)
+off_rps=$(headroom_run off false); off_p99=$(p99)
+on_rps=$(headroom_run on true); on_p99=$(p99)
+echo "nginx return 200             ${nginx_rps} req/s  p99 ${nginx_p99}"
+echo "headroom cached GET, no limit ${off_rps} req/s  p99 ${off_p99}"
+echo "headroom cached GET, limited  ${on_rps} req/s  p99 ${on_p99}"
+python3 -c "print(f'ratio cached GET / nginx: {$off_rps/$nginx_rps:.2f}; limiting costs {100*(1-$on_rps/$off_rps):.1f} % of throughput')"
+echo "(${conns} connections, ${duration} each, one core per server)"
