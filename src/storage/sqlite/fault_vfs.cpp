@@ -2,6 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
 #include <mutex>
 
@@ -82,6 +85,15 @@ std::atomic<bool>& fault_vfs_fail_syncs() {
   static std::once_flag once;
   std::call_once(once, init);
   return g_fail;
+}
+
+int fault_vfs_fdatasync(int fd) {
+  if (fault_vfs_fail_syncs().load()) {
+    errno = EIO;
+    return -1;
+  }
+  ++g_syncs;
+  return ::fdatasync(fd);
 }
 
 std::atomic<long>& fault_vfs_sync_count() {

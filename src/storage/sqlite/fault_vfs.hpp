@@ -13,4 +13,7 @@ std::atomic<bool>& fault_vfs_fail_syncs();
 // How many xSync calls reached the disk (group commit: far fewer than writes).
 std::atomic<long>& fault_vfs_sync_count();
 
+// fdatasync(fd), failing with EIO while fail_syncs() is set (the store's own WAL syncs).
+int fault_vfs_fdatasync(int fd);
+
 }  // namespace headroom::storage::sqlite

@@ -1,7 +1,13 @@
 #include "storage/sqlite/sqlite_store.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
+#include <filesystem>
 
 #include "storage/sqlite/fault_vfs.hpp"
 #include "storage/sqlite/internal.hpp"
@@ -39,11 +45,19 @@ Status SqliteStore::start() {
   auto w = Db::open(opt_.path, opt_.vfs, false);
   if (!w) return w.status();
   wdb_ = std::move(*w);
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA cache_size=-32768",
-                             "PRAGMA temp_store=MEMORY"}) {
+  bool full = opt_.durability == SqliteOptions::Durability::kFullSync;
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL",
+                             "PRAGMA cache_size=-32768", "PRAGMA temp_store=MEMORY",
+                             "PRAGMA wal_autocheckpoint=0"}) {
     if (Status s = wdb_->exec(pragma); !s) return s;
   }
   if (Status s = create_schema(*wdb_); !s) return s;
+  // The WAL file exists now; make its directory entry durable once (fdatasync does not).
+  std::string dir = std::filesystem::path(opt_.path).parent_path().string();
+  if (int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
   seqs_ = load_seqs(*wdb_);
   for (auto& [app, def] : load_indexes(*wdb_)) indexes_[app].push_back(def);
   for (int i = 0; i < std::max(1, opt_.readers); ++i) {
@@ -52,8 +66,13 @@ Status SqliteStore::start() {
     if (Status s = (*r)->exec("PRAGMA query_only=1; PRAGMA cache_size=-16384"); !s) return s;
     rdbs_.push_back(std::move(*r));
   }
+  auto c = Db::open(opt_.path, opt_.vfs, false);
+  if (!c) return c.status();
+  cdb_ = std::move(*c);
   last_trim_ms_ = clock_->unix_ms();
   writer_ = std::thread([this] { writer_loop(); });
+  syncer_ = std::thread([this] { syncer_loop(); });
+  checkpointer_ = std::thread([this] { checkpointer_loop(); });
   for (auto& db : rdbs_) readers_.emplace_back([this, d = db.get()] { reader_loop(*d); });
   for (const auto& [app, defs] : indexes_) {
     for (const auto& def : defs) {
@@ -71,6 +90,16 @@ void SqliteStore::close() {
   }
   wcv_.notify_all();
   if (writer_.joinable()) writer_.join();
+  {
+    std::lock_guard lk(smu_);
+    sstopping_ = true;
+  }
+  scv_.notify_all();
+  ccv_.notify_all();
+  if (syncer_.joinable()) syncer_.join();
+  if (wal_fd_ >= 0) ::close(wal_fd_);
+  if (checkpointer_.joinable()) checkpointer_.join();
+  cdb_.reset();
   {
     std::lock_guard lk(rmu_);
     rstopping_ = true;
@@ -143,10 +172,7 @@ bool SqliteStore::run_job(Txn& txn, Job& job, Status& status) {
 }
 
 void SqliteStore::commit_group(std::vector<Job>& group) {
-  if (std::string why = health(); !why.empty()) {
-    for (auto& j : group) safe_call(j.done, unavailable("storage failed earlier (" + why + "); restart needed"));
-    return;
-  }
+  if (std::string why = health(); !why.empty()) return fail(group, "storage failed earlier (" + why + "); restart needed");
   std::vector<Status> statuses(group.size());
   auto seqs = seqs_;
   std::vector<Change> changes;
@@ -160,24 +186,91 @@ void SqliteStore::commit_group(std::vector<Job>& group) {
   if (fatal) fatal = wdb_->stmt("COMMIT").run();
   if (!fatal) {
     (void)wdb_->exec("ROLLBACK");
-    {
-      std::lock_guard lk(hmu_);
-      broken_ = fatal.message();
-    }
-    std::fprintf(stderr, "storage: commit failed, refusing writes until restart: %s\n", fatal.message().c_str());
-    for (auto& j : group) safe_call(j.done, unavailable("write not committed: " + fatal.message()));
-    return;
+    mark_broken(fatal.message());
+    return fail(group, "write not committed: " + fatal.message());
   }
   seqs_ = std::move(seqs);
+  Committed c{std::move(group), std::move(statuses), std::move(changes)};
+  group.clear();
+  if (opt_.durability == SqliteOptions::Durability::kFullSync) return complete(c);
+  {
+    std::lock_guard lk(smu_);
+    squeue_.push_back(std::move(c));
+  }
+  scv_.notify_one();
+}
+
+void SqliteStore::mark_broken(const std::string& why) {
+  {
+    std::lock_guard lk(hmu_);
+    if (broken_.empty()) broken_ = why;
+  }
+  std::fprintf(stderr, "storage: refusing writes until restart: %s\n", why.c_str());
+}
+
+void SqliteStore::fail(std::vector<Job>& jobs, const std::string& why) {
+  for (auto& j : jobs) safe_call(j.done, unavailable(why));
+}
+
+void SqliteStore::complete(Committed& c) {
   commits_.fetch_add(1);
   uint64_t ok = 0;
-  for (size_t i = 0; i < group.size(); ++i) {
-    ok += statuses[i].is_ok();
-    safe_call(group[i].done, statuses[i]);
+  for (size_t i = 0; i < c.jobs.size(); ++i) {
+    ok += c.statuses[i].is_ok();
+    safe_call(c.jobs[i].done, c.statuses[i]);
   }
   committed_writes_.fetch_add(ok);
-  for (const auto& c : changes) {
-    for (const auto& l : listeners_) safe_call(l, c);
+  for (const auto& change : c.changes) {
+    for (const auto& l : listeners_) safe_call(l, change);
+  }
+}
+
+Status SqliteStore::sync_wal() {
+  if (wal_fd_ < 0) wal_fd_ = ::open((opt_.path + "-wal").c_str(), O_RDWR | O_CLOEXEC);
+  if (wal_fd_ < 0) return unavailable(std::string("cannot open the WAL to sync it: ") + std::strerror(errno));
+  int rc = getenv("NOSYNC") ? 0 : opt_.vfs == kFaultVfsName ? fault_vfs_fdatasync(wal_fd_) : ::fdatasync(wal_fd_);
+  if (rc != 0) return unavailable(std::string("fsync of the WAL failed: ") + std::strerror(errno));
+  return Status::ok();
+}
+
+// Copies WAL frames into the database file in the background (PASSIVE: never blocks the writer
+// or readers), so the writer never stalls on a checkpoint's fsyncs.
+void SqliteStore::checkpointer_loop() {
+  std::unique_lock lk(smu_);
+  while (!sstopping_) {
+    ccv_.wait_for(lk, std::chrono::milliseconds(opt_.checkpoint_interval_ms), [&] { return sstopping_; });
+    if (sstopping_) break;
+    lk.unlock();
+    if (health().empty()) (void)cdb_->exec("PRAGMA wal_checkpoint(PASSIVE)");
+    lk.lock();
+  }
+}
+
+// Acknowledges committed groups once an fdatasync of the WAL that started after their commit
+// succeeds: one fsync covers every group committed before it.
+void SqliteStore::syncer_loop() {
+  while (true) {
+    std::deque<Committed> ready;
+    {
+      std::unique_lock lk(smu_);
+      scv_.wait(lk, [&] { return sstopping_ || !squeue_.empty(); });
+      if (squeue_.empty()) return;
+      ready.swap(squeue_);
+    }
+    std::string why = health();
+    if (why.empty()) {
+      if (Status s = sync_wal(); !s) {
+        mark_broken(s.message());
+        why = s.message();
+      }
+    }
+    for (auto& c : ready) {
+      if (why.empty()) {
+        complete(c);
+      } else {
+        fail(c.jobs, "write not durable: " + why);
+      }
+    }
   }
 }
 

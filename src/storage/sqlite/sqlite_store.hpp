@@ -3,9 +3,13 @@
 //  - One writer thread owns the only write connection. It drains its queue and commits everything
 //    queued as one transaction (group commit): one fsync acknowledges many writes. Each request
 //    runs inside a savepoint, so a failed precondition undoes only that request.
-//  - synchronous=FULL: the WAL is fsynced at every commit, so an acknowledged write survives
-//    kill -9 and power loss (docs/documents.md). A failed commit/fsync fails the whole group and
-//    every later write until the store is reopened (fsync errors cannot be retried safely).
+//  - Durability (docs/documents.md): no write is acknowledged before the WAL frames holding its
+//    commit are fsynced, so acknowledged writes survive kill -9 and power loss. By default
+//    (kPipelined) SQLite commits with synchronous=NORMAL and a separate syncer thread fdatasyncs
+//    the WAL, then acknowledges every group that commit covers — the writer already builds the
+//    next group meanwhile. kFullSync is plain synchronous=FULL (fsync inside COMMIT).
+//    A failed commit/fsync fails its writes and every later write until the store is reopened
+//    (fsync errors cannot be retried safely).
 //  - A pool of reader threads, each with its own connection and prepared-statement cache.
 #include <atomic>
 #include <condition_variable>
@@ -29,12 +33,15 @@ struct SqliteOptions {
   std::string path;                 // the database file, e.g. <data.dir>/headroom.db
   std::string vfs;                  // empty: the default VFS (tests: kFaultVfsName)
   int readers = 2;                  // reader threads/connections
+  int checkpoint_interval_ms = 200; // PASSIVE checkpoints off the writer thread
   size_t max_group = 2048;          // requests committed together at most
   size_t max_queue = 50000;         // queued writes beyond this fail fast with UNAVAILABLE
   size_t max_read_queue = 50000;    // likewise for reads
   size_t max_doc_bytes = 1 << 20;   // DESIGN.md §2: documents ≤ 1 MiB
   int64_t change_retention_ms = 7LL * 24 * 3600 * 1000;  // change-log rows older than this are trimmed
   Clock* clock = nullptr;           // nullptr: SystemClock
+  enum class Durability { kPipelined, kFullSync };
+  Durability durability = Durability::kPipelined;
 };
 
 class SqliteStore final : public Store {
@@ -66,6 +73,12 @@ class SqliteStore final : public Store {
     std::function<void(Status)> done;   // after commit, on the writer thread
   };
   using ReadJob = std::function<void(Db&)>;
+  // A committed group waiting for its fsync.
+  struct Committed {
+    std::vector<Job> jobs;
+    std::vector<Status> statuses;
+    std::vector<Change> changes;
+  };
 
   explicit SqliteStore(SqliteOptions options) : opt_(std::move(options)) {}
   Status start();
@@ -75,6 +88,12 @@ class SqliteStore final : public Store {
   void commit_group(std::vector<Job>& group);
   bool run_job(Txn& txn, Job& job, Status& status);
   void reader_loop(Db& db);
+  void syncer_loop();
+  void checkpointer_loop();
+  Status sync_wal();
+  void complete(Committed& c);
+  void fail(std::vector<Job>& jobs, const std::string& why);
+  void mark_broken(const std::string& why);
   void schedule_backfill(std::string app, IndexDef def, std::string after);
   void trim_changes();
   std::vector<IndexDef> composites(const std::string& app, const std::string& col, bool ready_only) const;
@@ -89,6 +108,16 @@ class SqliteStore final : public Store {
   std::deque<Job> wqueue_;
   bool stopping_ = false;
   std::thread writer_;
+
+  std::mutex smu_;
+  std::condition_variable scv_;
+  std::deque<Committed> squeue_;
+  bool sstopping_ = false;
+  std::thread syncer_;
+  int wal_fd_ = -1;
+  std::unique_ptr<Db> cdb_;  // checkpoints run on their own connection and thread
+  std::thread checkpointer_;
+  std::condition_variable ccv_;  // wakes the checkpointer (on smu_) only to stop
 
   std::mutex rmu_;
   std::condition_variable rcv_;
