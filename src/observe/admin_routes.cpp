@@ -2,6 +2,7 @@
 // `Authorization: Bearer <admin.token>`; neither is subject to admission or rate limits, so an
 // overloaded instance can still be looked at.
 #include <boost/json.hpp>
+#include <cmath>
 #include <cstdlib>
 #include <map>
 
@@ -142,7 +143,7 @@ json::array collections_json(const config::Config& c, const MetricSnapshot& m) {
         auto rules = a ? c.rules_for(*a, col) : config::CollectionRules{};
         row = json::object{{"app", app}, {"collection", col}, {"read", rules.read}, {"write", rules.write}};
       }
-      row["cache hits"] = json::string(std::to_string(static_cast<int>(ratio * 100 + 0.5)) + " %");
+      row["cache hits"] = json::string(std::to_string(std::lround(ratio * 100)) + " %");
     }
   }
   json::array out;
@@ -204,11 +205,11 @@ std::string overview_json(ObserveModule::State& s, int64_t since_ms) {
   return json::serialize(o);
 }
 
-void add_admin_routes(http::Router& router, std::weak_ptr<ObserveModule::State> weak) {
+void add_admin_routes(http::Router& router, const std::weak_ptr<ObserveModule::State>& weak) {
   http::RouteOptions open;
   open.admitted = false;
   auto guarded = [weak](auto render) {
-    return [weak, render](http::Request& req, http::Responder respond) {
+    return [weak, render](http::Request& req, const http::Responder& respond) {
       auto s = weak.lock();
       if (!s) return respond(http::error_response(Code::kUnavailable, "shutting down"));
       if (!admin_authorized(s->config, req)) {

@@ -25,7 +25,7 @@ http::Response asset_response(const EmbeddedAsset& a) {
 }
 
 http::Handler serve(std::string prefix) {
-  return [prefix = std::move(prefix)](http::Request& req, http::Responder respond) {
+  return [prefix = std::move(prefix)](http::Request& req, const http::Responder& respond) {
     std::string path = prefix + std::string(req.param("file"));
     if (const auto* a = find_asset(path)) return respond(asset_response(*a));
     respond(http::error_response(Code::kNotFound, "no such dashboard file"));
@@ -37,7 +37,7 @@ void add_dashboard_routes(http::Router& router) {
   http::RouteOptions open;
   open.admitted = false;
   open.label = "/dashboard";
-  auto index = [](http::Request&, http::Responder respond) {
+  auto index = [](http::Request&, const http::Responder& respond) {
     if (const auto* a = find_asset("index.html")) return respond(asset_response(*a));
     respond(http::error_response(Code::kNotFound, "dashboard not built into this binary"));
   };

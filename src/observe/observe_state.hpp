@@ -44,7 +44,7 @@ struct ObserveModule::State {
 bool admin_authorized(const config::Config& config, const http::Request& req);
 std::string alerts_json(const AlertEngine& engine);
 std::string overview_json(ObserveModule::State& state, int64_t since_ms);
-void add_admin_routes(http::Router& router, std::weak_ptr<ObserveModule::State> state);
+void add_admin_routes(http::Router& router, const std::weak_ptr<ObserveModule::State>& state);
 void add_dashboard_routes(http::Router& router);
 
 }  // namespace headroom::observe
