@@ -85,7 +85,7 @@ test('bench/smoke.sh runs every scenario against Headroom and reports JSON', { t
     assert.equal(typeof users.users_reached, 'number');
     assert.ok(users.steps.length >= 1);
     assert.ok(users.operations.client_event.count > 0, 'no client event delivered');
-    assert.equal(users.operations.signed_in, users.operations.join.count);
+    assert.ok(users.operations.signed_in > 0, 'no pusher:signin succeeded');
     if (report.documents) {
       assert.ok(users.operations.doc_read.count > 0 && users.operations.doc_read.errors === 0,
         JSON.stringify(users.operations.doc_read));
