@@ -228,7 +228,7 @@ void SqliteStore::complete(Committed& c) {
 Status SqliteStore::sync_wal() {
   if (wal_fd_ < 0) wal_fd_ = ::open((opt_.path + "-wal").c_str(), O_RDWR | O_CLOEXEC);
   if (wal_fd_ < 0) return unavailable(std::string("cannot open the WAL to sync it: ") + std::strerror(errno));
-  int rc = getenv("NOSYNC") ? 0 : opt_.vfs == kFaultVfsName ? fault_vfs_fdatasync(wal_fd_) : ::fdatasync(wal_fd_);
+  int rc = opt_.vfs == kFaultVfsName ? fault_vfs_fdatasync(wal_fd_) : ::fdatasync(wal_fd_);
   if (rc != 0) return unavailable(std::string("fsync of the WAL failed: ") + std::strerror(errno));
   return Status::ok();
 }
