@@ -8,6 +8,19 @@ void MetricWindow::add(Sample sample) {
   std::lock_guard lock(mu_);
   samples_.push_back(std::move(sample));
   while (samples_.size() > 1 && samples_.back().at - samples_.front().at > max_age_) samples_.pop_front();
+  thin();
+}
+
+void MetricWindow::thin() {
+  const auto fine_edge = samples_.back().at - fine_age_;
+  size_t i = 0;
+  while (i + 1 < samples_.size() && samples_[i + 1].at < fine_edge) {
+    if (samples_[i + 1].at - samples_[i].at < coarse_step_) {
+      samples_.erase(samples_.begin() + static_cast<std::ptrdiff_t>(i + 1));
+    } else {
+      ++i;
+    }
+  }
 }
 
 std::shared_ptr<const MetricSnapshot> MetricWindow::latest() const {

@@ -22,7 +22,11 @@ class MetricWindow {
     Histogram::Snapshot latency;  // merged headroom_http_request_duration_seconds
   };
 
-  explicit MetricWindow(Duration max_age = std::chrono::minutes(6)) : max_age_(max_age) {}
+  // Samples newer than `fine_age` are all kept; older ones are thinned to one per `coarse_step`,
+  // so five-minute windows cost a few dozen scrapes, not a hundred and fifty.
+  explicit MetricWindow(Duration max_age = std::chrono::minutes(6), Duration fine_age = std::chrono::seconds(70),
+                        Duration coarse_step = std::chrono::seconds(10))
+      : max_age_(max_age), fine_age_(fine_age), coarse_step_(coarse_step) {}
 
   void add(Sample sample);
   // Current values; an empty snapshot before the first sample.
@@ -43,7 +47,11 @@ class MetricWindow {
   // The newest sample and the oldest one no older than `window`, under the lock.
   std::pair<const Sample*, const Sample*> span(Duration window) const;
 
+  void thin();
+
   Duration max_age_;
+  Duration fine_age_;
+  Duration coarse_step_;
   mutable std::mutex mu_;
   std::deque<Sample> samples_;
 };

@@ -51,4 +51,22 @@ TEST(MetricWindow, LatencyQuantileOfRecentRequestsOnly) {
   EXPECT_EQ(w.latency_count(std::chrono::minutes(1)), 100);
 }
 
+TEST(MetricWindow, OldSamplesAreThinnedNewOnesKept) {
+  FakeClock clock;
+  Registry r;
+  MetricWindow w;  // 6 min, all of the last 70 s, one per 10 s before
+  auto& c = r.counter("c_total", "h");
+  for (int i = 0; i < 180; ++i) {  // 6 minutes at 2 s
+    c.inc();
+    scrape(w, r, clock);
+    clock.advance(std::chrono::seconds(2));
+  }
+  EXPECT_LE(w.size(), 36u + 30u);
+  EXPECT_GE(w.size(), 35u + 25u);
+  // Rates stay right at both resolutions.
+  EXPECT_NEAR(w.rate("c_total", std::chrono::seconds(10)), 0.5, 1e-9);
+  EXPECT_NEAR(w.rate("c_total", std::chrono::minutes(5)), 0.5, 1e-9);
+  EXPECT_NEAR(w.increase("c_total", std::chrono::minutes(5)), 150, 10);
+}
+
 }  // namespace headroom::observe
