@@ -26,6 +26,7 @@ ModulesHandle install_modules(server::ModuleContext& ctx) {
   modules->cache = cache::install_cache(ctx);  // before documents, which read through it
   modules->documents = docs::install_documents(ctx);  // sets req.tier/subject from bearer tokens
   modules->documents->set_cache(modules->cache);
+  modules->documents->warm_cache(cache::hot_keys_path(ctx.config));
   modules->pusher = pusher::install_pusher(ctx);
   // Rate limits run after the filters that identify the caller (tier, subject): keep this line
   // below the documents/auth module's.

@@ -28,11 +28,6 @@ std::optional<int64_t> etag_version(std::string_view tag) {
   return v;
 }
 
-// Cached GET bytes: "<version>\n<document JSON>".
-cache::Value cached_doc(const storage::Document& doc) {
-  return std::make_shared<const std::string>(std::to_string(doc.version) + "\n" + doc.to_json());
-}
-
 http::Response cached_doc_response(const std::string& cached, std::string_view if_none_match) {
   const auto nl = cached.find('\n');
   const std::string_view version(cached.data(), nl);
@@ -49,6 +44,10 @@ http::Response cached_doc_response(const std::string& cached, std::string_view i
 }
 
 }  // namespace
+
+cache::Value cached_doc(const storage::Document& doc) {
+  return std::make_shared<const std::string>(std::to_string(doc.version) + "\n" + doc.to_json());
+}
 
 Result<Precondition> precondition_from(const http::Request& req) {
   Precondition pre;

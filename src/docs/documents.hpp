@@ -52,6 +52,9 @@ class Documents {
   // Serve GETs of documents in non-owner-only collections from `cache`; writes invalidate it
   // before they are acknowledged. Set once, before serving.
   void set_cache(std::shared_ptr<cache::DocumentCache> cache) { cache_ = std::move(cache); }
+  // Warm restart: refills the cache with the documents listed in `hot_keys_file` (written by the
+  // cache at the last shutdown) on the store's threads; returns at once. Queries are not refilled.
+  void warm_cache(const std::string& hot_keys_file);
 
   struct Target;
 

@@ -17,6 +17,8 @@ enum OpMetric { kOpGet, kOpPut, kOpPatch, kOpDelete, kOpQuery, kOpBatch, kOpInde
 
 // The document with ETag = "<version>".
 http::Response doc_response(int status, const storage::Document& doc);
+// A document's bytes in the cache: "<version>\n<document JSON>" (ETag and body of a GET).
+cache::Value cached_doc(const storage::Document& doc);
 // If-Match / If-None-Match → a precondition; INVALID_ARGUMENT when malformed.
 Result<storage::Precondition> precondition_from(const http::Request& req);
 // Query errors: FAILED_PRECONDITION answers 400, not 412 (DESIGN.md §2).

@@ -4,6 +4,8 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
 const { startServer } = require('../lib/server');
 const { client, NO_LIMITS } = require('./docs_util');
 
@@ -97,6 +99,38 @@ test('query results are cached and any write to the collection invalidates them'
     assert.ok(m.includes('headroom_quota_used'));
   } finally {
     await s.stop();
+  }
+});
+
+test('warm restart: the hottest documents are cached again after a restart', async () => {
+  const first = await startServer({ sections: NO_LIMITS });
+  const dataDir = first.dataDir;
+  try {
+    const c = client(first);
+    const srv = c.serverToken();
+    for (let i = 0; i < 5; i++) {
+      await c.call('PUT', `/collections/notes/docs/w${i}`, { body: { i }, token: srv });
+      for (let j = 0; j < 3; j++) await c.call('GET', `/collections/notes/docs/w${i}`, { token: srv });
+    }
+  } finally {
+    await first.stop();
+  }
+  const saved = fs.readFileSync(path.join(dataDir, 'cache-hot-keys.tsv'), 'utf8').trim().split('\n');
+  assert.equal(saved.length, 5);
+  assert.match(saved[0], /^doc\tapp1\tnotes\tw\d$/);
+  const second = await startServer({ sections: NO_LIMITS, dataDir });
+  try {
+    for (let i = 0; i < 100 && metric(await metrics(second), 'headroom_cache_entries') < 5; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const c = client(second);
+    const got = await c.call('GET', '/collections/notes/docs/w3', { token: c.serverToken() });
+    assert.equal(got.json.i, 3);
+    const m = await metrics(second);
+    assert.equal(metric(m, 'headroom_cache_hits_total'), 1);
+    assert.equal(metric(m, 'headroom_cache_misses_total'), 0);
+  } finally {
+    await second.stop();
   }
 });
 
