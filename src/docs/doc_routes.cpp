@@ -28,19 +28,27 @@ std::optional<int64_t> etag_version(std::string_view tag) {
   return v;
 }
 
-http::Response cached_doc_response(const std::string& cached, std::string_view if_none_match) {
+// A GET's answer from the document's cached bytes: 304 when If-None-Match matches, else 200.
+http::Response get_response(const std::string& cached, std::string_view if_none_match,
+                            const std::string& cache_control) {
   const auto nl = cached.find('\n');
   const std::string_view version(cached.data(), nl);
   auto v = etag_version(if_none_match);
+  http::Response r;
   if (trim(if_none_match) == "*" || (v && std::to_string(*v) == version)) {
-    http::Response r304;
-    r304.status = 304;
-    r304.set_header("ETag", "\"" + std::string(version) + "\"");
-    return r304;
+    r.status = 304;
+  } else {
+    r = http::json_response(200, cached.substr(nl + 1));
   }
-  http::Response r = http::json_response(200, cached.substr(nl + 1));
   r.set_header("ETag", "\"" + std::string(version) + "\"");
+  if (!cache_control.empty()) r.set_header("Cache-Control", cache_control);
   return r;
+}
+
+// Cache-Control from the collection's config, sent only where anyone may read.
+std::string public_cache_control(const config::Config& config, const Documents::Target& t) {
+  const auto rules = config.rules_for(*t.app, t.col);
+  return rules.read == "public" ? rules.cache_control : std::string();
 }
 
 }  // namespace
@@ -75,16 +83,17 @@ void Documents::get_doc(http::Request& req, http::Responder respond) {
   if (Status s = validate_id(id); !s) return respond(http::error_response(s));
   if (Status s = quotas_.charge(t->app->id, Quotas::kRead); !s) return respond(http::error_response(s));
   std::string if_none_match(req.header("if-none-match"));
+  std::string cache_control = public_cache_control(config_, *t);
   const bool cacheable = cache_ && cache_->enabled() && !t->rule.owner_only;
   if (cacheable) {
     if (auto hit = cache_->get_doc(t->app->id, t->col, id)) {
       count(kOpGet, true);
-      return respond(cached_doc_response(*hit, if_none_match));
+      return respond(get_response(*hit, if_none_match, cache_control));
     }
   }
   const cache::Ticket ticket = cacheable ? cache_->begin_read() : 0;  // before the storage read
   store_->get(t->app->id, t->col, id,
-              [this, t = *t, id, if_none_match, cacheable, ticket,
+              [this, t = *t, id, if_none_match, cache_control, cacheable, ticket,
                respond = std::move(respond)](Result<std::optional<storage::Document>> r) {
                 count(kOpGet, r.is_ok());
                 if (!r) return respond(http::error_response(r.status()));
@@ -93,15 +102,9 @@ void Documents::get_doc(http::Request& req, http::Responder respond) {
                 if (t.rule.owner_only && doc.owner != t.caller.subject) {
                   return respond(http::error_response(Code::kPermissionDenied, "document " + id + " belongs to another user"));
                 }
-                if (cacheable) (void)cache_->fill_doc(t.app->id, t.col, id, ticket, cached_doc(doc));
-                auto v = etag_version(if_none_match);
-                if (trim(if_none_match) == "*" || (v && *v == doc.version)) {
-                  http::Response r304;
-                  r304.status = 304;
-                  r304.set_header("ETag", "\"" + std::to_string(doc.version) + "\"");
-                  return respond(std::move(r304));
-                }
-                respond(doc_response(200, doc));
+                cache::Value bytes = cached_doc(doc);
+                if (cacheable) (void)cache_->fill_doc(t.app->id, t.col, id, ticket, bytes);
+                respond(get_response(*bytes, if_none_match, cache_control));
               });
 }
 

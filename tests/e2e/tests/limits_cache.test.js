@@ -134,6 +134,30 @@ test('warm restart: the hottest documents are cached again after a restart', asy
   }
 });
 
+test('public collections send their configured Cache-Control, cached or not', async () => {
+  const apps = [{ id: 'app1', key: 'key1', secret: 'secret1-very-secret',
+    collections: { pub: { read: 'public', write: 'server', cache_control: 'public, max-age=30' } } }];
+  const s = await startServer({ sections: NO_LIMITS, apps });
+  try {
+    const c = client(s);
+    await c.call('PUT', '/collections/pub/docs/a', { body: { x: 1 }, token: c.serverToken() });
+    const miss = await c.call('GET', '/collections/pub/docs/a');
+    const hit = await c.call('GET', '/collections/pub/docs/a');
+    assert.equal(miss.status, 200);
+    assert.equal(miss.headers.get('cache-control'), 'public, max-age=30');
+    assert.equal(hit.headers.get('cache-control'), 'public, max-age=30');
+    assert.equal(hit.text, miss.text);
+    const notModified = await c.call('GET', '/collections/pub/docs/a', { headers: { 'if-none-match': miss.headers.get('etag') } });
+    assert.equal(notModified.status, 304);
+    // Collections that need a token never say "public".
+    await c.call('PUT', '/collections/notes/docs/n', { body: { x: 1 }, token: c.serverToken() });
+    const priv = await c.call('GET', '/collections/notes/docs/n', { token: c.token('alice') });
+    assert.equal(priv.headers.get('cache-control'), null);
+  } finally {
+    await s.stop();
+  }
+});
+
 test('owner-only collections are not served from the cache', async () => {
   const apps = [{ id: 'app1', key: 'key1', secret: 'secret1-very-secret',
     collections: { private: { read: 'owner', write: 'owner' } } }];
