@@ -68,6 +68,12 @@ Status validate_event_name(std::string_view event) {
   return Status::ok();
 }
 
+std::string_view db_collection(std::string_view channel) {
+  if (starts_with(channel, "db-")) return channel.substr(3);
+  if (starts_with(channel, "private-db-")) return channel.substr(11);
+  return {};
+}
+
 std::string_view server_to_user_id(std::string_view channel) {
   if (!starts_with(channel, kServerToUserPrefix)) return {};
   return channel.substr(kServerToUserPrefix.size());

@@ -28,6 +28,9 @@ ChannelTraits classify(std::string_view channel);
 // OK or INVALID_ARGUMENT with a message saying what is wrong.
 Status validate_channel_name(std::string_view channel);
 Status validate_event_name(std::string_view event);
+// Document change feeds (DESIGN.md §1): "db-{collection}" and "private-db-{collection}" give the
+// collection; empty for any other channel.
+std::string_view db_collection(std::string_view channel);
 // For "#server-to-user-42": "42"; empty for any other channel.
 std::string_view server_to_user_id(std::string_view channel);
 

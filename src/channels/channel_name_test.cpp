@@ -11,6 +11,9 @@ TEST(ChannelName, ClassifiesEveryPrefix) {
   EXPECT_EQ(classify("private-encrypted-a").kind, ChannelKind::kPrivateEncrypted);
   EXPECT_EQ(classify("#server-to-user-7").kind, ChannelKind::kServerToUser);
   EXPECT_EQ(server_to_user_id("#server-to-user-7"), "7");
+  EXPECT_EQ(db_collection("db-posts"), "posts");
+  EXPECT_EQ(db_collection("private-db-posts"), "posts");
+  EXPECT_EQ(db_collection("posts"), "");
   EXPECT_TRUE(classify("cache-a").cache);
   EXPECT_TRUE(classify("private-cache-a").cache);
   EXPECT_TRUE(classify("presence-cache-a").cache);

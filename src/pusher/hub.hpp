@@ -66,6 +66,10 @@ class Hub {
   // channels stamp it with an offset first.
   void publish(const config::AppConfig& app, const std::string& channel, std::string message,
                std::string exclude_socket_id = {});
+  // A committed document change (DESIGN.md §1 change feeds): headroom:added|modified|removed with
+  // {"id","seq","doc"} on db-{collection} and private-db-{collection}. kind: added|modified|removed.
+  void publish_document_change(const std::string& app_id, const std::string& collection, int64_t seq,
+                               std::string_view kind, const std::string& id, const std::string& doc_json);
   // Closes every connection of a signed-in user (terminate_connections), any thread.
   void terminate_user(const std::string& app_id, const std::string& user_id);
   // Closes every connection (drain: 4200, reconnect elsewhere).

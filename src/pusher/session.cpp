@@ -83,6 +83,9 @@ bool Session::authorize(const channels::ChannelTraits& traits, const SubscribeRe
     }
     return true;
   }
+  if (auto collection = channels::db_collection(req.channel); !collection.empty()) {
+    if (!authorize_change_feed(traits, req.channel, collection)) return false;
+  }
   if (!traits.needs_auth()) return true;
   const std::string_view data = traits.kind == ChannelKind::kPresence ? std::string_view(req.channel_data) : "";
   if (!verify_channel_auth(app_, socket_id_, req.channel, data, req.auth)) {
@@ -99,6 +102,21 @@ bool Session::authorize(const channels::ChannelTraits& traits, const SubscribeRe
     member->user_info_json = user->info_json;
   }
   return true;
+}
+
+bool Session::authorize_change_feed(const channels::ChannelTraits& traits, const std::string& channel,
+                                    std::string_view collection) {
+  // One shared frame goes to every subscriber, so only rules that do not depend on the document's
+  // owner can be served: public (db- or private-db-) and authenticated (private-db- + signed in).
+  const std::string rule = hub_.config().rules_for(app_, collection).read;
+  const bool is_private = traits.kind == ChannelKind::kPrivate;
+  if (rule == "public") return true;
+  if (rule == "authenticated" && is_private && !user_id_.empty()) return true;
+  const std::string why = rule == "authenticated"
+                              ? "this collection's change feed needs private-db- and a signed-in user"
+                              : "this collection's read rule (" + rule + ") has no change feed";
+  refuse_subscription(channel, "AuthError", why, 403);
+  return false;
 }
 
 void Session::handle_subscribe(const ClientMessage& msg) {
@@ -230,7 +248,7 @@ void Session::handle_client_event(const ClientMessage& msg) {
   if (!app_.enable_client_messages) return reject(std::nullopt, "client events are disabled for this app");
   auto it = subs_.find(msg.channel);
   if (it == subs_.end()) return reject(std::nullopt, "client event on a channel this connection is not subscribed to");
-  if (!it->second.traits.allows_client_events()) {
+  if (!it->second.traits.allows_client_events() || !channels::db_collection(msg.channel).empty()) {
     return reject(std::nullopt, "client events are only allowed on private and presence channels");
   }
   if (auto valid = channels::validate_event_name(msg.event); !valid) return reject(std::nullopt, valid.message());

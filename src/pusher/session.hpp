@@ -63,6 +63,8 @@ class Session final : public channels::Subscriber {
   void handle_client_event(const ClientMessage& msg);
   void handle_signin(const ClientMessage& msg);
   bool authorize(const channels::ChannelTraits& traits, const SubscribeRequest& req, channels::Member* member);
+  bool authorize_change_feed(const channels::ChannelTraits& traits, const std::string& channel,
+                             std::string_view collection);
   void after_subscribe(const std::string& channel, Subscription& sub, const SubscribeRequest& req,
                        const channels::JoinResult& joined);
   void leave(const std::string& channel, const Subscription& sub);

@@ -41,6 +41,9 @@ struct Fixture : ::testing::Test {
     config.websocket.max_channels_per_connection = 3;
     config.websocket.max_messages_per_second = 2;
     config.channels.history.push_back({"chat-", 10, 60});
+    config.apps[0].collections["news"].read = "public";
+    config.apps[0].collections["notes"].read = "authenticated";
+    config.apps[0].collections["diary"].read = "owner";
     hub = std::make_unique<Hub>(config, clock, stats, broker, nullptr);
     auto ex = std::make_unique<ManualExecutor>(clock);
     executor = ex.get();
@@ -209,6 +212,25 @@ TEST_F(Fixture, CacheChannelsSendLastEventOrCacheMiss) {
   auto sb = connect(b, "1.2");
   sb->on_text(R"({"event":"pusher:subscribe","data":{"channel":"cache-x"}})");
   EXPECT_TRUE(b.saw(R"("data":"last")"));
+}
+
+TEST_F(Fixture, DocumentChangeFeedsFollowTheReadRule) {
+  FakeTransport t;
+  auto s = connect(t, "1.1");
+  s->on_text(R"({"event":"pusher:subscribe","data":{"channel":"db-news"}})");
+  EXPECT_TRUE(t.saw(R"(subscription_succeeded","channel":"db-news")"));
+  s->on_text(R"({"event":"pusher:subscribe","data":{"channel":"db-notes"}})");
+  subscribe(*s, "private-db-notes");  // signed by the backend, but nobody signed in
+  s->on_text(R"({"event":"pusher:subscribe","data":{"channel":"db-diary"}})");
+  EXPECT_EQ(s->subscription_count(), 1u);
+  EXPECT_TRUE(t.saw(R"(pusher:subscription_error","channel":"db-diary")"));
+  hub->publish_document_change("app", "news", 7, "added", "d1", R"({"_id":"d1"})");
+  hub->publish_document_change("app", "news", 7, "added", "d1", R"({"_id":"d1"})");  // duplicate seq
+  executor->run_due();
+  int added = 0;
+  for (const auto& m : t.sent) added += m.find("headroom:added") != std::string::npos;
+  EXPECT_EQ(added, 1);
+  EXPECT_TRUE(t.saw(R"("data":"{\"id\":\"d1\",\"seq\":7,\"doc\":{\"_id\":\"d1\"}}")"));
 }
 
 }  // namespace headroom::pusher
