@@ -163,7 +163,8 @@
     if (recent.length) {
       html += '<h3>Recent</h3>';
       for (const t of recent) {
-        html += `<div class="alert"><span class="badge ${esc(t.to)} ${esc(t.severity)}">${esc(t.to)}</span>
+        const label = t.to === 'inactive' ? 'cleared' : t.to; // pending that cleared before its `for`
+        html += `<div class="alert"><span class="badge ${esc(t.to)} ${esc(t.severity)}">${esc(label)}</span>
           <div><div class="name">${esc(t.name)}</div><div class="desc">${fmt.time(t.at)} · value ${fmt.num(t.value, 3)}</div></div></div>`;
       }
     }

@@ -21,7 +21,7 @@ function traffic(s) {
   const loops = [
     (async () => {
       for (let i = 0; running; i++) {
-        const target = i % 7 === 0 ? '/v1/test/fail' : i % 3 === 0 ? `/v1/test/slow?ms=${20 + (i % 5) * 30}` : '/healthz';
+        const target = i % 5 === 0 ? '/v1/test/fail' : i % 3 === 0 ? `/v1/test/slow?ms=${20 + (i % 5) * 30}` : '/healthz';
         await fetch(s.url + target).then((r) => r.arrayBuffer()).catch(() => {});
         await sleep(15);
       }
@@ -57,7 +57,7 @@ test('dashboard: login, charts with data, a firing alert, screenshot', { timeout
   const s = await startServer({
     apps: [{ ...DEFAULT_APP, collections: { messages: { read: 'public', write: 'public' } } }],
     sections: { server: { test_routes: true }, rate_limits: { enabled: false },
-      alerts: { eval_interval_ms: 500, for_ms: 1000 } },
+      alerts: { eval_interval_ms: 500, for_ms: 1000, error_ratio: 0.02 } },
   });
   const clients = [];
   let browser;
@@ -93,7 +93,11 @@ test('dashboard: login, charts with data, a firing alert, screenshot', { timeout
     await page.fill('#token', s.adminToken);
     await page.click('#login-form button');
     await page.waitForSelector('body[data-loaded="true"]', { timeout: 10000 });
-    await page.waitForSelector('.badge.firing.critical', { timeout: 15000 });
+    await page.waitForSelector('.badge.firing.critical', { timeout: 15000 }).catch(async (e) => {
+      fs.mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-failure.png'), fullPage: true });
+      throw e;
+    });
     await sleep(4500);  // two more polls: charts move
 
     const canvases = await page.$$eval('.chart canvas', (cs) => cs.length);
