@@ -53,6 +53,11 @@ void EventLoops::stop() {
   }
 }
 
+void EventLoops::destroy_pending_handlers() {
+  stop();
+  for (auto& l : loops_) l->ctx.shutdown();
+}
+
 int EventLoops::current_index() { return t_loop_index; }
 
 }  // namespace headroom::server

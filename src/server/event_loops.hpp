@@ -36,12 +36,21 @@ class EventLoops {
 
   void start();  // runs every loop on its own thread
   void stop();   // stops the loops and joins their threads
+  // After stop(): destroys every handler still queued (timers, pending I/O) on every loop. Call
+  // before tearing down what those handlers reference (the feature modules).
+  void destroy_pending_handlers();
   // Index of the loop the calling thread runs, or -1 off-loop.
   static int current_index();
 
  private:
+  // An io_context whose pending handlers can be destroyed before the context itself, so that
+  // handlers holding connections are released while the modules they refer to still exist.
+  struct Context : boost::asio::io_context {
+    using boost::asio::io_context::io_context;
+    using boost::asio::execution_context::shutdown;
+  };
   struct Loop {
-    boost::asio::io_context ctx{1};
+    Context ctx{1};
     AsioExecutor executor{ctx};
     std::thread thread;
   };

@@ -263,6 +263,9 @@ void Server::drain_and_stop() {
   }
   for (auto& fn : stop_hooks) fn();
   loops_->stop();
+  // Connections still referenced by queued handlers (timers, reads) are released now, while the
+  // modules they belong to are alive; the modules are destroyed after this returns.
+  loops_->destroy_pending_handlers();
   spdlog::info("stopped");
   spdlog::default_logger()->flush();
 }
