@@ -27,3 +27,25 @@ TEST(Message, PercentDecodeLeavesBrokenEscapesAlone) {
 }
 
 }  // namespace headroom::http
+
+#include "http/bearer.hpp"
+
+namespace headroom::http {
+
+TEST(Bearer, ExtractsTheTokenAndChecksTheAdminTokenExactly) {
+  Request r;
+  r.headers.emplace_back("authorization", "Bearer abc.def");
+  EXPECT_EQ(bearer_token(r), "abc.def");
+  EXPECT_TRUE(has_admin_token(r, "abc.def"));
+  EXPECT_FALSE(has_admin_token(r, "abc.de"));
+  EXPECT_FALSE(has_admin_token(r, ""));
+  Request lower;
+  lower.headers.emplace_back("authorization", "bearer xyz");
+  EXPECT_EQ(bearer_token(lower), "xyz");
+  Request basic;
+  basic.headers.emplace_back("authorization", "Basic xyz");
+  EXPECT_EQ(bearer_token(basic), "");
+  EXPECT_EQ(admin_token_required().status, 401);
+}
+
+}  // namespace headroom::http
