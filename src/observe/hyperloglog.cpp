@@ -21,10 +21,14 @@ uint64_t HyperLogLog::hash(std::string_view key) {
   return h;
 }
 
-void HyperLogLog::add_hash(uint64_t h) {
+std::pair<size_t, uint8_t> HyperLogLog::place(uint64_t h) {
   const size_t index = h >> (64 - kBits);
   const uint64_t rest = h << kBits;
-  const auto rank = static_cast<uint8_t>(rest == 0 ? 64 - kBits + 1 : std::countl_zero(rest) + 1);
+  return {index, static_cast<uint8_t>(rest == 0 ? 64 - kBits + 1 : std::countl_zero(rest) + 1)};
+}
+
+void HyperLogLog::add_hash(uint64_t h) {
+  auto [index, rank] = place(h);
   registers_[index] = std::max(registers_[index], rank);
 }
 
@@ -32,11 +36,11 @@ void HyperLogLog::merge(const HyperLogLog& other) {
   for (size_t i = 0; i < kRegisters; ++i) registers_[i] = std::max(registers_[i], other.registers_[i]);
 }
 
-double HyperLogLog::estimate() const {
+double HyperLogLog::estimate(const std::array<uint8_t, kRegisters>& registers) {
   const double m = static_cast<double>(kRegisters);
   double sum = 0;
   int zeros = 0;
-  for (uint8_t r : registers_) {
+  for (uint8_t r : registers) {
     sum += std::ldexp(1.0, -r);
     if (r == 0) ++zeros;
   }

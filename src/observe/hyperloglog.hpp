@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <string_view>
+#include <utility>
 
 namespace headroom::observe {
 
@@ -16,9 +17,12 @@ class HyperLogLog {
   void add_hash(uint64_t h);
   void merge(const HyperLogLog& other);
   void clear() { registers_.fill(0); }
-  double estimate() const;
+  double estimate() const { return estimate(registers_); }
 
   static uint64_t hash(std::string_view key);
+  // Register index and rank (leading zeros + 1 of the remaining bits) of a hash.
+  static std::pair<size_t, uint8_t> place(uint64_t h);
+  static double estimate(const std::array<uint8_t, kRegisters>& registers);
 
  private:
   std::array<uint8_t, kRegisters> registers_{};

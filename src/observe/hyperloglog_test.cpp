@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "observe/active_users.hpp"
@@ -36,6 +38,22 @@ TEST(ActiveUsers, CountsDistinctKeysOfTheLastFiveMinutes) {
   EXPECT_NEAR(users.estimate(), 1, 0.1);
   clock.advance(std::chrono::minutes(10));
   EXPECT_EQ(users.estimate(), 0);
+}
+
+TEST(ActiveUsers, KindsAreCountedApartAndConcurrentRecordsAreSafe) {
+  FakeClock clock;
+  ActiveUsers users(clock);
+  users.record(ActiveUsers::Kind::kSubject, "1.2.3.4");
+  users.record(ActiveUsers::Kind::kAddress, "1.2.3.4");
+  EXPECT_NEAR(users.estimate(), 2, 0.1);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&users, t] {
+      for (int i = 0; i < 2000; ++i) users.record(ActiveUsers::Kind::kUser, "u" + std::to_string(t * 2000 + i));
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_NEAR(users.estimate(), 8002, 800);
 }
 
 }  // namespace headroom::observe

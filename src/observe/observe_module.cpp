@@ -96,9 +96,9 @@ ObserveModule::ObserveModule(server::ModuleContext& ctx)
   ctx.hooks.add_request_filter([weak](http::Request& req) -> std::optional<http::Response> {
     if (auto s = weak.lock()) {
       if (!req.subject.empty()) {
-        s->users.record("sub:" + req.subject);
+        s->users.record(ActiveUsers::Kind::kSubject, req.subject);
       } else if (!req.remote_ip.empty()) {
-        s->users.record("ip:" + req.remote_ip);
+        s->users.record(ActiveUsers::Kind::kAddress, req.remote_ip);
       }
     }
     return std::nullopt;
