@@ -28,6 +28,9 @@ ModulesHandle install_modules(server::ModuleContext& ctx) {
   modules->documents->set_cache(modules->cache);
   modules->documents->warm_cache(cache::hot_keys_path(ctx.config));
   modules->pusher = pusher::install_pusher(ctx);
+  modules->documents->on_change([sink = pusher::document_change_sink(*modules->pusher)](const storage::Change& c) {
+    sink(c.app, c.collection, c.seq, storage::change_kind_name(c.kind), c.id, c.doc_json);
+  });
   // Rate limits run after the filters that identify the caller (tier, subject): keep this line
   // below the documents/auth module's.
   modules->limits = ratelimit::install_ratelimit(ctx);

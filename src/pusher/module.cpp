@@ -27,9 +27,11 @@ struct PusherModule {
 
 void PusherModuleDeleter::operator()(PusherModule* m) const { delete m; }
 
-void publish_document_change(PusherModule& module, const std::string& app_id, const std::string& collection,
-                             int64_t seq, std::string_view kind, const std::string& id, const std::string& doc_json) {
-  module.hub->publish_document_change(app_id, collection, seq, kind, id, doc_json);
+DocumentChangeSink document_change_sink(PusherModule& module) {
+  return [hub = module.hub](const std::string& app_id, const std::string& collection, int64_t seq,
+                            std::string_view kind, const std::string& id, const std::string& doc_json) {
+    hub->publish_document_change(app_id, collection, seq, kind, id, doc_json);
+  };
 }
 
 PusherModuleHandle install_pusher(server::ModuleContext& ctx) {

@@ -186,3 +186,27 @@ test('draining closes WebSockets with 4200 so clients reconnect elsewhere', asyn
   assert.equal((await r.closed).code, 4200);
   await stopped;
 });
+
+test('db-{collection} channels carry document changes, gated by the read rule', async () => {
+  const app = { id: 'app1', key: 'key1', secret: 'secret1-very-secret',
+    collections: { posts: { read: 'public', write: 'public' }, secrets: { read: 'owner', write: 'public' } } };
+  const s = await startServer({ apps: [app] });
+  try {
+    const r = await established(s);
+    r.send({ event: 'pusher:subscribe', data: { channel: 'db-posts' } });
+    await r.event('pusher_internal:subscription_succeeded');
+    r.send({ event: 'pusher:subscribe', data: { channel: 'db-secrets' } });
+    assert.equal((await r.event('pusher:subscription_error')).data.status, 403);
+    const res = await fetch(`${s.url}/v1/apps/${app.id}/collections/posts/docs`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'hi' }),
+    });
+    assert.equal(res.status, 201, await res.text());
+    const added = await r.event('headroom:added');
+    assert.equal(added.channel, 'db-posts');
+    assert.equal(added.data.doc.title, 'hi');
+    assert.ok(added.data.seq >= 1);
+    r.close();
+  } finally {
+    await s.stop();
+  }
+});
