@@ -133,3 +133,21 @@ test('user sign-in, sendToUser and terminate_connections', async () => {
     await s.stop();
   }
 });
+
+test('private-encrypted channels: the SDK encrypts, pusher-js decrypts, the server only relays', async () => {
+  const s = await startServer();
+  const masterKey = require('node:crypto').randomBytes(32).toString('base64');
+  const sdk = new (require('pusher'))({ appId: s.app.id, key: s.app.key, secret: s.app.secret, host: '127.0.0.1',
+    port: String(s.port), useTLS: false, encryptionMasterKeyBase64: masterKey });
+  const p = client(s, { channelAuthorization: { customHandler: ({ socketId, channelName }, cb) => cb(null, sdk.authorizeChannel(socketId, channelName)) } });
+  try {
+    await connected(p);
+    const { ch } = await subscribed(p, 'private-encrypted-vault');
+    const got = nextEvent(ch, 'secret');
+    await sdk.trigger('private-encrypted-vault', 'secret', { code: 1234 });
+    assert.deepEqual((await got).data, { code: 1234 });
+  } finally {
+    p.disconnect();
+    await s.stop();
+  }
+});
