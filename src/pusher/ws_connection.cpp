@@ -80,7 +80,11 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
     if (queued_bytes_ + static_cast<int64_t>(frame->size()) > limit) {
       hub_->stats().slow_consumers_closed.inc();
       // Frames not yet being written are dropped: the close frame goes out right after the batch.
-      if (queue_.size() > in_flight_) queue_.resize(in_flight_);
+      if (queue_.size() > in_flight_) {
+        queue_.resize(in_flight_);
+        queued_bytes_ = 0;
+        for (const auto& f : queue_) queued_bytes_ += static_cast<int64_t>(f->size());
+      }
       close(kErrorOverCapacity, "Send buffer full: slow consumer");
       return false;
     }
