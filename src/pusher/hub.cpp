@@ -1,5 +1,7 @@
 #include "pusher/hub.hpp"
 
+#include <algorithm>
+
 #include "channels/channel_name.hpp"
 #include "pusher/protocol.hpp"
 #include "pusher/session.hpp"
@@ -39,7 +41,8 @@ void Hub::for_each_loop(Fn&& fn) {
 }
 
 Hub::Admission Hub::admit(const config::AppConfig& app) {
-  if (connections_.fetch_add(1) >= config_.websocket.max_connections) {
+  const int before = connections_.fetch_add(1);
+  if (before >= config_.websocket.max_connections) {
     connections_.fetch_sub(1);
     return Admission::kInstanceFull;
   }
@@ -51,7 +54,9 @@ Hub::Admission Hub::admit(const config::AppConfig& app) {
   }
   ++n;
   stats_.connections.add(1);
-  return Admission::kOk;
+  // Small instances keep at most a twentieth of their slots for VIPs (1000 → the configured 50).
+  const int reserved = std::min(config_.websocket.vip_reserved_connections, config_.websocket.max_connections / 20);
+  return before >= config_.websocket.max_connections - reserved ? Admission::kVipOnly : Admission::kOk;
 }
 
 void Hub::release(const config::AppConfig& app) {

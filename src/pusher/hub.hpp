@@ -55,8 +55,10 @@ class Hub {
   // The loop for an event-loop identity (e.g. its io_context), created on first use.
   Loop& loop_for(const void* identity, const std::function<std::unique_ptr<Executor>()>& make_executor);
 
-  enum class Admission { kOk, kInstanceFull, kAppFull };
-  Admission admit(const config::AppConfig& app);  // counts the connection when kOk
+  // kVipOnly: admitted into the last websocket.vip_reserved_connections slots; the connection must
+  // sign in as a VIP user soon or is closed with 4100.
+  enum class Admission { kOk, kVipOnly, kInstanceFull, kAppFull };
+  Admission admit(const config::AppConfig& app);  // counts the connection when kOk or kVipOnly
   void release(const config::AppConfig& app);
   // The app's max_backend_events_per_sec (0 = unlimited) over a 1 s window; false: answer 429.
   bool allow_backend_events(const config::AppConfig& app, int events);

@@ -287,6 +287,12 @@ void Session::handle_signin(const ClientMessage& msg) {
   user_id_ = user->id;
   vip_ = user->tier == "vip";
   if (vip_) hub_.stats().vip_sessions.add(1);
+  if (vip_only_ && !vip_) {
+    hub_.stats().rejected_connection_limit.inc();
+    send_error(kErrorOverCapacity, "Over connection limit: the remaining slots are kept for VIP users");
+    transport_.close(kErrorOverCapacity, "Over connection limit");
+    return;
+  }
   send_text(server_message("pusher:signin_success", {}, "{\"user_data\":" + quoted(req->user_data) + "}"));
 }
 

@@ -47,6 +47,9 @@ class Session final : public channels::Subscriber {
 
   const config::AppConfig& app() const { return app_; }
   const std::string& user_id() const { return user_id_; }
+  bool vip() const { return vip_; }
+  // Admitted into the VIP-reserved slots: a sign-in that is not VIP closes the connection (4100).
+  void set_vip_only() { vip_only_ = true; }
   const std::string& socket_id() const override { return socket_id_; }
   void deliver(const channels::SharedFrame& frame, const channels::Envelope& envelope) override;
   size_t subscription_count() const { return subs_.size(); }
@@ -81,6 +84,7 @@ class Session final : public channels::Subscriber {
   std::map<std::string, Subscription> subs_;
   std::string user_id_;
   bool vip_ = false;
+  bool vip_only_ = false;
   bool closed_ = false;
   bool started_ = false;
   int64_t rate_window_ms_ = 0;

@@ -233,4 +233,25 @@ TEST_F(Fixture, DocumentChangeFeedsFollowTheReadRule) {
   EXPECT_TRUE(t.saw(R"("data":"{\"id\":\"d1\",\"seq\":7,\"doc\":{\"_id\":\"d1\"}}")"));
 }
 
+TEST_F(Fixture, VipOnlySlotsNeedAVipSignin) {
+  FakeTransport t;
+  auto s = connect(t, "1.1");
+  s->set_vip_only();
+  const std::string user = R"({"id":"u2"})";
+  const std::string auth = "key:" + crypto::hmac_sha256_hex("secret", "1.1::user::" + user);
+  s->on_text(R"({"event":"pusher:signin","data":{"auth":")" + auth + R"(","user_data":)" + pusher::quoted(user) + "}}");
+  EXPECT_EQ(t.closed_code, 4100);
+}
+
+TEST_F(Fixture, AdmissionKeepsTheLastSlotsForVips) {
+  config.websocket.max_connections = 40;
+  config.websocket.vip_reserved_connections = 2;
+  for (int i = 0; i < 38; ++i) EXPECT_EQ(hub->admit(config.apps[0]), Hub::Admission::kOk);
+  EXPECT_EQ(hub->admit(config.apps[0]), Hub::Admission::kVipOnly);
+  EXPECT_EQ(hub->admit(config.apps[0]), Hub::Admission::kVipOnly);
+  EXPECT_EQ(hub->admit(config.apps[0]), Hub::Admission::kInstanceFull);
+  hub->release(config.apps[0]);
+  EXPECT_EQ(hub->connections(), 39);
+}
+
 }  // namespace headroom::pusher

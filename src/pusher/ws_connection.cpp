@@ -26,6 +26,7 @@ namespace {
 
 constexpr size_t kMaxFramesPerWrite = 64;
 constexpr auto kCloseLinger = std::chrono::seconds(2);
+constexpr auto kVipSigninGrace = std::chrono::seconds(5);  // to sign in as VIP in a reserved slot
 
 class WsConnection final : public std::enable_shared_from_this<WsConnection>, public Transport {
  public:
@@ -55,8 +56,10 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
     }
     if (!app->enabled) return refuse(kErrorAppDisabled, "App is disabled");
     if (hub_->draining()) return refuse(kErrorReconnect, "Server is shutting down: reconnect");
-    switch (hub_->admit(*app)) {
+    const auto admission = hub_->admit(*app);
+    switch (admission) {
       case Hub::Admission::kOk:
+      case Hub::Admission::kVipOnly:
         break;
       case Hub::Admission::kInstanceFull:
       case Hub::Admission::kAppFull:
@@ -68,6 +71,15 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
     Loop& loop = hub_->loop_for(&ctx, [&ctx] { return std::make_unique<server::AsioExecutor>(ctx); });
     session_ = std::make_unique<Session>(*hub_, loop, *app, *this, make_socket_id());
     session_->start();
+    if (admission == Hub::Admission::kVipOnly) {
+      session_->set_vip_only();
+      vip_timer_ = std::make_unique<asio::steady_timer>(socket_.get_executor(), kVipSigninGrace);
+      vip_timer_->async_wait([self = shared_from_this()](boost::system::error_code ec) {
+        if (ec || self->closing_ || self->session_->vip()) return;
+        self->hub_->stats().rejected_connection_limit.inc();
+        self->refuse(kErrorOverCapacity, "Over connection limit: the remaining slots are kept for VIP users");
+      });
+    }
     last_activity_ = std::chrono::steady_clock::now();
     arm_timer(std::chrono::seconds(hub_->config().websocket.activity_timeout_s));
     on_bytes(already_read);
@@ -218,6 +230,7 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
     dead_ = true;
     closing_ = true;
     timer_.cancel();
+    if (vip_timer_) vip_timer_->cancel();
     boost::system::error_code ignored;
     socket_.close(ignored);
     if (session_) session_->on_closed();
@@ -225,6 +238,7 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
 
   tcp::socket socket_;
   asio::steady_timer timer_;
+  std::unique_ptr<asio::steady_timer> vip_timer_;
   std::shared_ptr<Hub> hub_;
   ws::FrameParser parser_;
   std::unique_ptr<Session> session_;

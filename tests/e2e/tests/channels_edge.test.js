@@ -210,3 +210,29 @@ test('db-{collection} channels carry document changes, gated by the read rule', 
     await s.stop();
   }
 });
+
+test('the last connection slots are kept for VIP sign-ins', async () => {
+  const s = await startServer({ sections: { websocket: { max_connections: 40, vip_reserved_connections: 2 } } });
+  const open = [];
+  try {
+    for (let i = 0; i < 38; i++) open.push(await established(s));
+    const sdk = serverSdk(s);
+    const vip = await established(s);
+    vip.send({ event: 'pusher:signin', data: sdk.authenticateUser(vip.socketId, { id: 'boss', user_info: { tier: 'vip' } }) });
+    await vip.event('pusher:signin_success');
+    const plain = await established(s);
+    plain.send({ event: 'pusher:signin', data: sdk.authenticateUser(plain.socketId, { id: 'joe' }) });
+    assert.equal((await plain.closed).code, 4100);
+    await sleep(100);
+    const last = await established(s);  // the slot plain left: VIP-only again, and nobody signs in
+    assert.equal((await last.event('pusher:error', 8000)).data.code, 4100);
+    assert.equal((await last.closed).code, 4100);
+    vip.send({ event: 'pusher:ping', data: {} });
+    await vip.event('pusher:pong');  // the VIP stays
+    assert.equal(await metric(s, /headroom_vip_sessions (\d+)/), 1);
+    open.push(vip);
+  } finally {
+    for (const r of open) r.close();
+    await s.stop();
+  }
+});
