@@ -118,9 +118,9 @@ test('user sign-in, sendToUser and terminate_connections', async () => {
   try {
     await connected(p);
     p.signin();
-    await sleep(300);
     const got = new Promise((resolve) => p.user.bind('notice', resolve));
-    await sleep(200);  // #server-to-user-user-42 subscription
+    for (let i = 0; i < 100 && !(p.user.serverToUserChannel && p.user.serverToUserChannel.subscribed); i++) await sleep(50);
+    assert.ok(p.user.serverToUserChannel.subscribed, '#server-to-user channel subscribed');
     await serverSdk(s).sendToUser('user-42', 'notice', { hi: 1 });
     assert.deepEqual(await got, { hi: 1 });
     const metrics = await (await fetch(s.url + '/metrics')).text();

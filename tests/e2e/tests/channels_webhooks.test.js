@@ -38,7 +38,9 @@ test('webhooks: occupied, member events, client_event, cache_miss, vacated — s
     await r.event('pusher:cache_miss');
     await sleep(300);
     r.close();
-    await sleep(800);
+    const wanted = ['channel_occupied', 'member_added', 'client_event', 'cache_miss', 'member_removed', 'channel_vacated'];
+    const seen = () => hooks.received.flatMap((h) => h.json.events).map((e) => e.name);
+    for (let i = 0; i < 100 && !wanted.every((n) => seen().includes(n)); i++) await sleep(50);
     const events = hooks.received.flatMap((h) => h.json.events);
     const names = events.map((e) => e.name);
     for (const n of ['channel_occupied', 'member_added', 'client_event', 'cache_miss', 'member_removed', 'channel_vacated']) {
