@@ -28,6 +28,7 @@ struct ServerConfig {
 
 struct DataConfig {
   std::string dir = "./headroom-data";  // DESIGN.md §6
+  int change_log_retention_hours = 168;  // document change log kept a week for feeds that resume
 };
 
 struct LogConfig {

@@ -63,7 +63,7 @@ std::string to_toml(const Config& c, bool redact) {
                                     {"max_connections", s.max_connections},
                                     {"shutdown_grace_ms", s.shutdown_grace_ms},
                                     {"test_routes", s.test_routes}});
-  root.insert("data", toml::table{{"dir", c.data.dir}});
+  root.insert("data", toml::table{{"dir", c.data.dir}, {"change_log_retention_hours", c.data.change_log_retention_hours}});
   root.insert("log", toml::table{{"level", c.log.level},
                                  {"file", c.log.file},
                                  {"max_file_mb", c.log.max_file_mb},

@@ -39,6 +39,7 @@ void read_misc(Reader& r, Config& c) {
   const auto& data = r.section("data");
   r.get(data, "data", "dir", c.data.dir);
   if (c.data.dir.empty()) r.error("data.dir = \"\": must name a directory");
+  r.get(data, "data", "change_log_retention_hours", c.data.change_log_retention_hours, 1, 24 * 3650);
 
   const auto& log = r.section("log");
   r.get(log, "log", "level", c.log.level, {"trace", "debug", "info", "warn", "error", "off"});

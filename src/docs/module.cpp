@@ -13,6 +13,7 @@ std::shared_ptr<Documents> install_documents(server::ModuleContext& ctx) {
   storage::sqlite::SqliteOptions opt;
   opt.path = (std::filesystem::path(ctx.config.data.dir) / "headroom.db").string();
   opt.clock = &ctx.clock;
+  opt.change_retention_ms = int64_t{ctx.config.data.change_log_retention_hours} * 3600 * 1000;
   auto opened = storage::sqlite::SqliteStore::open(opt);
   if (!opened) throw std::runtime_error("documents: " + opened.status().message());
   storage::sqlite::SqliteStore* sqlite = opened->get();

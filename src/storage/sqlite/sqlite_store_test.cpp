@@ -83,6 +83,27 @@ TEST_F(SqliteStoreTest, ConcurrentWritesShareCommits) {
   EXPECT_LT(fault_vfs_sync_count().load() - syncs_before, kWriters * kEach);
 }
 
+TEST_F(SqliteStoreTest, ChangeLogIsTrimmedByAgeButSeqsKeepGrowing) {
+  FakeClock clock;
+  SqliteOptions o;
+  o.path = dir_ + "/headroom.db";
+  o.clock = &clock;
+  o.change_retention_ms = 3600 * 1000;
+  auto store = SqliteStore::open(o);
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(put_sync(**store, "app", "c", "old", "{}"));
+  clock.advance(std::chrono::hours(2));
+  ASSERT_TRUE(put_sync(**store, "app", "c", "new", "{}"));  // after this commit, a trim is queued
+  ASSERT_TRUE(put_sync(**store, "app", "c", "newer", "{}"));
+  auto changes = storage::testing::await<std::vector<Change>>(
+      [&](auto cb) { (*store)->read_changes("app", "", 0, 100, cb); });
+  ASSERT_TRUE(changes);
+  ASSERT_EQ(changes->size(), 2u);
+  EXPECT_EQ(changes->front().seq, 2);
+  EXPECT_EQ(changes->front().id, "new");
+  (*store)->close();
+}
+
 TEST_F(SqliteStoreTest, ClosedStoreFailsFast) {
   auto store = open_sqlite(dir_);
   store->close();
