@@ -1,0 +1,63 @@
+#pragma once
+// Online backups of the SQLite database. A backup is a directory <backups dir>/<UTC timestamp>/
+// holding headroom.db (a consistent snapshot), config.toml (the effective config, mode 0600: it
+// holds secrets) and manifest.json (manifest.hpp). It is built under <name>.tmp, fsynced, and
+// renamed only when complete, so a listed backup is always whole.
+//
+// Consistency without blocking writers: the snapshot is copied with SQLite's online backup API
+// from a separate connection that holds one read transaction for the whole copy. In WAL mode a
+// reader never blocks the writer, so writes continue at full speed; the copy sees exactly the
+// state at its start (and the change-log seq recorded in the manifest is read in the same
+// transaction). The cost is that checkpoints cannot recycle the WAL past that snapshot while the
+// copy runs, so the WAL grows by the writes made meanwhile.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "core/status.hpp"
+#include "ops/manifest.hpp"
+
+namespace headroom::ops {
+
+using Progress = std::function<void(uint64_t done, uint64_t total)>;
+
+std::string database_path(const config::Config& config);  // <data.dir>/headroom.db
+std::string backups_dir(const config::Config& config);    // backup.dir, or <data.dir>/backups
+
+struct BackupRequest {
+  std::string db_path;
+  std::string backups_dir;
+  std::string config_toml;      // config::to_toml(config, false)
+  std::string headroom_version;
+  int pages_per_step = 1024;    // 4 MiB per step with 4 KiB pages
+  Progress progress;            // optional
+  Clock* clock = nullptr;       // nullptr: SystemClock
+};
+
+struct BackupInfo {
+  std::string name;  // e.g. 20261127T063000.123Z
+  std::string path;
+  Manifest manifest;
+};
+
+Result<BackupInfo> create_backup(const BackupRequest& request);
+// Complete backups in `dir`, oldest first. Directories without a readable manifest are skipped.
+std::vector<BackupInfo> list_backups(const std::string& dir);
+// Deletes all but the newest `keep` backups (and .tmp leftovers older than an hour); returns
+// the names removed.
+std::vector<std::string> prune_backups(const std::string& dir, int keep, int64_t now_ms);
+// A backup by name (in `dir`) or by path.
+Result<BackupInfo> find_backup(const std::string& dir, const std::string& name_or_path);
+
+struct VerifyReport {
+  Manifest manifest;
+  std::vector<std::string> problems;  // empty: the backup is sound
+  bool ok() const { return problems.empty(); }
+};
+// Re-reads a backup: sha256 of every file, PRAGMA integrity_check, counts against the manifest.
+Result<VerifyReport> verify_backup(const std::string& path, const Progress& progress = {});
+
+}  // namespace headroom::ops
