@@ -38,7 +38,7 @@ class Documents {
   // Changes of app/collection with seq > after_seq, oldest first, at most `limit`.
   void read_changes(const std::string& app, const std::string& collection, int64_t after_seq, int limit,
                     storage::Callback<std::vector<storage::Change>> done);
-  // Called on the store's writer thread after every commit, once per change, in seq order.
+  // Called on a store thread once each commit is durable, once per change, in seq order.
   void on_change(storage::Store::ChangeListener fn);
   // Whether `caller` may see a document of `collection` owned by `owner` (the read rule).
   bool may_read(const std::string& app, const std::string& collection, const Caller& caller,

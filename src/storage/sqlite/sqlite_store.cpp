@@ -220,8 +220,14 @@ void SqliteStore::complete(Committed& c) {
     safe_call(c.jobs[i].done, c.statuses[i]);
   }
   committed_writes_.fetch_add(ok);
+  if (c.changes.empty()) return;
+  std::shared_ptr<const std::vector<ChangeListener>> listeners;
+  {
+    std::lock_guard lk(lmu_);
+    listeners = listeners_;
+  }
   for (const auto& change : c.changes) {
-    for (const auto& l : listeners_) safe_call(l, change);
+    for (const auto& l : *listeners) safe_call(l, change);
   }
 }
 
@@ -289,7 +295,12 @@ void SqliteStore::trim_changes() {
            [](Status) {}});
 }
 
-void SqliteStore::add_change_listener(ChangeListener fn) { listeners_.push_back(std::move(fn)); }
+void SqliteStore::add_change_listener(ChangeListener fn) {
+  std::lock_guard lk(lmu_);
+  auto next = std::make_shared<std::vector<ChangeListener>>(*listeners_);
+  next->push_back(std::move(fn));
+  listeners_ = std::move(next);
+}
 
 void SqliteStore::write(WriteBatch batch, Callback<std::vector<WriteResult>> done) {
   auto result = std::make_shared<std::vector<WriteResult>>();

@@ -128,7 +128,9 @@ class SqliteStore final : public Store {
   // Writer thread only.
   std::map<std::string, int64_t> seqs_;
   int64_t last_trim_ms_ = 0;
-  std::vector<ChangeListener> listeners_;
+  // Copy-on-write: listeners may be added while commits are being acknowledged.
+  std::mutex lmu_;
+  std::shared_ptr<const std::vector<ChangeListener>> listeners_ = std::make_shared<std::vector<ChangeListener>>();
 
   mutable std::mutex imu_;
   std::map<std::string, std::vector<IndexDef>> indexes_;  // app → composite index defs

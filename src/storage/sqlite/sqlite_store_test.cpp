@@ -78,9 +78,8 @@ TEST_F(SqliteStoreTest, ConcurrentWritesShareCommits) {
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(ok.load(), kWriters * kEach);
-  auto* sqlite = static_cast<SqliteStore*>(store.get());
-  EXPECT_LT(sqlite->commits(), static_cast<uint64_t>(kWriters * kEach) / 2) << "group commit should batch";
-  EXPECT_LT(fault_vfs_sync_count().load() - syncs_before, kWriters * kEach);
+  // One WAL fsync acknowledges every group committed before it: far fewer fsyncs than writes.
+  EXPECT_LT(fault_vfs_sync_count().load() - syncs_before, kWriters * kEach / 2) << "group commit should batch";
 }
 
 TEST_F(SqliteStoreTest, ChangeLogIsTrimmedByAgeButSeqsKeepGrowing) {
