@@ -254,4 +254,29 @@ TEST_F(Fixture, AdmissionKeepsTheLastSlotsForVips) {
   EXPECT_EQ(hub->connections(), 39);
 }
 
+TEST_F(Fixture, OnePublishReachesEveryLoopWithTheSameFrameAndDrainClosesAll) {
+  int other_identity = 0;
+  auto ex2 = std::make_unique<ManualExecutor>(clock);
+  ManualExecutor* executor2 = ex2.get();
+  Loop& loop2 = hub->loop_for(&other_identity, [&] { return std::move(ex2); });
+  ASSERT_NE(&loop2, loop);
+  FakeTransport a, b;
+  auto sa = connect(a, "1.1");
+  auto sb = std::make_unique<Session>(*hub, loop2, config.apps[0], b, "1.2");
+  sb->start();
+  sa->on_text(R"({"event":"pusher:subscribe","data":{"channel":"news"}})");
+  sb->on_text(R"({"event":"pusher:subscribe","data":{"channel":"news"}})");
+  hub->publish(config.apps[0], "news", server_message_str("ev", "news", "x"));
+  EXPECT_FALSE(b.saw(R"("event":"ev")"));  // delivered by loop 2's own thread, not the publisher's
+  executor->run_due();
+  executor2->run_due();
+  EXPECT_TRUE(a.saw(R"("event":"ev")"));
+  EXPECT_TRUE(b.saw(R"("event":"ev")"));
+  hub->close_all(kErrorReconnect, "drain");
+  executor->run_due();
+  executor2->run_due();
+  EXPECT_EQ(a.closed_code, kErrorReconnect);
+  EXPECT_EQ(b.closed_code, kErrorReconnect);
+}
+
 }  // namespace headroom::pusher
