@@ -21,6 +21,7 @@ Result<storage::Filter> parse_filter(const json::value& v, size_t i) {
   if (!a[1].is_string()) return invalid_argument(where + ": op must be a string");
   std::string path(a[0].get_string());
   if (Status s = validate_field_path(path); !s) return invalid_argument(where + ": " + s.message());
+  if (path == "_version") return invalid_argument(where + ": _version is not queryable (use If-Match on writes)");
   auto op = storage::parse_filter_op(a[1].get_string());
   if (!op) {
     return invalid_argument(where + ": unknown operator '" + std::string(a[1].get_string()) +
@@ -53,6 +54,7 @@ Result<storage::OrderBy> parse_order(const json::value& v, size_t i) {
   if (!field->is_string()) return invalid_argument(where + ": field must be a string");
   o.path = std::string(field->get_string());
   if (Status s = validate_field_path(o.path); !s) return invalid_argument(where + ": " + s.message());
+  if (o.path == "_version") return invalid_argument(where + ": _version is not queryable");
   return o;
 }
 

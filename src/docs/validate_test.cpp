@@ -59,6 +59,7 @@ TEST(QueryParse, RejectsBadInputWithReasons) {
   EXPECT_NE(bad(R"({"bogus":1})").find("unknown query field"), std::string::npos);
   EXPECT_NE(bad(R"([])").find("object"), std::string::npos);
   EXPECT_NE(bad(R"({"count":"yes"})").find("count"), std::string::npos);
+  EXPECT_NE(bad(R"({"orderBy":["_version"]})").find("not queryable"), std::string::npos);
 }
 
 }  // namespace

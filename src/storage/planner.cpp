@@ -140,7 +140,9 @@ KeyRange eq_range(const json::value& v) {
 
 // No ordering beyond id: drive by the most selective filter that has an index.
 Plan unordered_plan(const Shape& s, bool reverse) {
-  if (!s.eq.empty() && s.eq[0]->path != "_id") return single_index("f:" + s.eq[0]->path, {eq_range(s.eq[0]->value)}, reverse, false);
+  for (const Filter* eq : s.eq) {
+    if (eq->path != "_id") return single_index("f:" + eq->path, {eq_range(eq->value)}, reverse, false);
+  }
   if (s.contains) return single_index("a:" + s.contains->path, {eq_range(s.contains->value)}, reverse, false);
   if (s.in && s.in->path != "_id") return single_index("f:" + s.in->path, value_ranges(s.in->value), reverse, false);
   if (s.any) return single_index("a:" + s.any->path, value_ranges(s.any->value), reverse, true);

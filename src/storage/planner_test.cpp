@@ -22,6 +22,8 @@ TEST(Planner, ChoosesPrimarySingleOrComposite) {
   EXPECT_EQ(plan_query(q({}), {})->kind, Plan::Kind::kPrimary);
   auto single = plan_query(q({f("a", FilterOp::kEq, "1")}), {});
   EXPECT_EQ(single->index, "f:a");
+  auto by_other_eq = plan_query(q({f("_id", FilterOp::kEq, R"("x")"), f("b", FilterOp::kEq, "2")}), {});
+  EXPECT_EQ(by_other_eq->index, "f:b");
   auto contains = plan_query(q({f("t", FilterOp::kArrayContains, "1")}), {});
   EXPECT_EQ(contains->index, "a:t");
   auto ordered = plan_query(q({}, {{"a", true}}), {});
