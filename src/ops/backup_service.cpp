@@ -1,0 +1,153 @@
+#include "ops/backup_service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <stdexcept>
+
+#include "config/loader.hpp"
+
+namespace headroom::ops {
+
+struct BackupService::Shared {
+  std::mutex mu;
+  BackupService* self = nullptr;  // cleared by the destructor before anything is torn down
+};
+
+BackupService::BackupService(const config::Config& config, Clock& clock, Executor& executor,
+                             observe::Registry& metrics, std::string headroom_version)
+    : config_(config),
+      clock_(clock),
+      executor_(executor),
+      version_(std::move(headroom_version)),
+      dir_(backups_dir(config)),
+      failures_(metrics.counter("headroom_backup_failures_total", "Backups that failed (each retry counts)")),
+      successes_(metrics.counter("headroom_backups_total", "Backups completed")),
+      last_success_(metrics.gauge("headroom_backup_last_success_timestamp_seconds",
+                                  "Unix time of the newest complete backup (0: none)")),
+      duration_(metrics.gauge("headroom_backup_duration_seconds", "How long the last successful backup took")),
+      shared_(std::make_shared<Shared>()) {
+  shared_->self = this;
+  const std::string& spec = config.backup.schedule;
+  if (!spec.empty() && spec != "off") {
+    auto parsed = CronSchedule::parse(spec);
+    if (!parsed) throw std::runtime_error("backup.schedule: " + parsed.status().message());
+    schedule_ = *parsed;
+  }
+  auto existing = list_backups(dir_);
+  if (!existing.empty()) last_success_.set(static_cast<double>(existing.back().manifest.created_ms) / 1000.0);
+}
+
+BackupService::~BackupService() {
+  {
+    std::lock_guard lk(shared_->mu);
+    shared_->self = nullptr;
+  }
+  {
+    std::lock_guard lk(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (worker_.joinable()) worker_.join();
+}
+
+void BackupService::start() {
+  worker_ = std::thread([this] { worker_loop(); });
+  arm_next();
+}
+
+void BackupService::arm_next() {
+  if (!schedule_) return;
+  int64_t at = schedule_->next_after(clock_.unix_ms());
+  if (at < 0) return;
+  std::weak_ptr<Shared> weak = shared_;
+  // Re-checked on firing: a timer is monotonic time, the schedule is wall-clock time.
+  auto delay = std::chrono::milliseconds(std::max<int64_t>(0, at - clock_.unix_ms()));
+  executor_.post_after(delay, [weak, at] {
+    auto sh = weak.lock();
+    if (!sh) return;
+    std::lock_guard lk(sh->mu);
+    if (!sh->self) return;
+    BackupService* self = sh->self;
+    if (self->clock_.unix_ms() + 1000 < at) {
+      self->executor_.post_after(std::chrono::milliseconds(at - self->clock_.unix_ms()), [weak] {
+        if (auto s = weak.lock()) {
+          std::lock_guard l(s->mu);
+          if (s->self) s->self->post_to_worker([self = s->self] { self->run_scheduled(0); });
+        }
+      });
+      return;
+    }
+    self->post_to_worker([self] { self->run_scheduled(0); });
+  });
+}
+
+void BackupService::post_to_worker(std::function<void()> task) {
+  {
+    std::lock_guard lk(mu_);
+    if (stopping_) return;
+    queue_.push_back(std::move(task));
+  }
+  cv_.notify_one();
+}
+
+bool BackupService::request(Done done) {
+  {
+    std::lock_guard lk(mu_);
+    if (stopping_ || queue_.size() >= kMaxQueued) return false;
+    queue_.push_back([this, done = std::move(done)] { done(run_once()); });
+  }
+  cv_.notify_one();
+  return true;
+}
+
+void BackupService::worker_loop() {
+  for (;;) {
+    std::function<void()> task;
+    {
+      std::unique_lock lk(mu_);
+      cv_.wait(lk, [this] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      task = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    task();
+  }
+}
+
+Result<BackupInfo> BackupService::run_once() {
+  std::lock_guard one(backup_mu_);
+  BackupRequest r{database_path(config_), dir_, config::to_toml(config_, false), version_, 1024, {}, &clock_};
+  auto b = create_backup(r);
+  if (!b) {
+    failures_.inc();
+    spdlog::error("backup failed: {}", b.status().message());
+    return b;
+  }
+  successes_.inc();
+  last_success_.set(static_cast<double>(b->manifest.created_ms) / 1000.0);
+  duration_.set(static_cast<double>(b->manifest.duration_ms) / 1000.0);
+  auto removed = prune_backups(dir_, config_.backup.keep, clock_.unix_ms());
+  spdlog::info("backup {} written ({} bytes, {} ms); {} old backups removed", b->name, b->manifest.db_bytes,
+               b->manifest.duration_ms, removed.size());
+  return b;
+}
+
+void BackupService::run_scheduled(int attempt) {
+  auto b = run_once();
+  if (b || attempt >= kMaxRetries) {
+    if (!b) spdlog::error("backup: giving up after {} retries until the next scheduled run", kMaxRetries);
+    arm_next();
+    return;
+  }
+  auto delay = std::chrono::minutes(1 << attempt);
+  spdlog::warn("backup: retry {} of {} in {} min", attempt + 1, kMaxRetries, delay.count());
+  std::weak_ptr<Shared> weak = shared_;
+  executor_.post_after(delay, [weak, attempt] {
+    auto sh = weak.lock();
+    if (!sh) return;
+    std::lock_guard lk(sh->mu);
+    if (sh->self) sh->self->post_to_worker([self = sh->self, attempt] { self->run_scheduled(attempt + 1); });
+  });
+}
+
+}  // namespace headroom::ops

@@ -1,0 +1,78 @@
+#include "ops/backup_service.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "core/manual_executor.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
+#include "storage/store_conformance.hpp"
+
+namespace headroom::ops {
+namespace {
+namespace fs = std::filesystem;
+
+class BackupServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = storage::testing::temp_dir("opssvc");
+    config_.data.dir = dir_ + "/data";
+    config_.backup.schedule = "*/10 * * * *";
+    config_.backup.keep = 2;
+    fs::create_directories(config_.data.dir);
+    storage::sqlite::SqliteOptions o;
+    o.path = config_.data.dir + "/headroom.db";
+    auto s = storage::sqlite::SqliteStore::open(o);
+    ASSERT_TRUE(s);
+    ASSERT_TRUE(storage::testing::put_sync(**s, "app", "c", "x", "{}"));
+    (*s)->close();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  // Waits (bounded) for the worker thread to reach a metric value.
+  bool wait_for(const char* metric, double value) {
+    for (int i = 0; i < 500; ++i) {
+      if (metrics_.value(metric) >= value) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  }
+
+  std::string dir_;
+  config::Config config_;
+  FakeClock clock_{1795761000000};  // 06:30:00Z
+  ManualExecutor executor_{clock_};
+  observe::Registry metrics_;
+};
+
+TEST_F(BackupServiceTest, RunsOnScheduleKeepsTheNewestAndSetsMetrics) {
+  BackupService svc(config_, clock_, executor_, metrics_, "test");
+  svc.start();
+  for (int i = 1; i <= 3; ++i) {
+    executor_.advance(std::chrono::minutes(10), std::chrono::seconds(1));
+    ASSERT_TRUE(wait_for("headroom_backups_total", i)) << i;
+  }
+  EXPECT_EQ(svc.list().size(), 2u);
+  EXPECT_EQ(metrics_.value("headroom_backup_failures_total"), 0);
+  EXPECT_GE(metrics_.value("headroom_backup_last_success_timestamp_seconds"), 1795761000.0 + 1800 - 1);
+}
+
+TEST_F(BackupServiceTest, AFailedBackupIsCountedAndRetriedWithBackoff) {
+  config_.backup.dir = "/proc/headroom-cannot-write-here";
+  BackupService svc(config_, clock_, executor_, metrics_, "test");
+  svc.start();
+  executor_.advance(std::chrono::minutes(10), std::chrono::seconds(1));
+  ASSERT_TRUE(wait_for("headroom_backup_failures_total", 1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the retry timer is armed by the worker
+  executor_.advance(std::chrono::minutes(1), std::chrono::seconds(1));
+  ASSERT_TRUE(wait_for("headroom_backup_failures_total", 2));
+  EXPECT_EQ(metrics_.value("headroom_backup_last_success_timestamp_seconds"), 0);
+}
+
+TEST_F(BackupServiceTest, RejectsAnInvalidSchedule) {
+  config_.backup.schedule = "0 25 * * *";
+  EXPECT_THROW(BackupService(config_, clock_, executor_, metrics_, "test"), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace headroom::ops

@@ -1,0 +1,79 @@
+#include "ops/ndjson.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include "storage/sqlite/sqlite_store.hpp"
+#include "storage/store_conformance.hpp"
+
+namespace headroom::ops {
+namespace {
+namespace fs = std::filesystem;
+
+class NdjsonTest : public ::testing::Test {
+ protected:
+  void SetUp() override { dir_ = storage::testing::temp_dir("ndjson"); }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string dir_;
+  FakeClock clock_;
+};
+
+TEST_F(NdjsonTest, RoundTripKeepsEveryJsonTypeAndSystemFields) {
+  std::string db = dir_ + "/a.db";
+  {
+    storage::sqlite::SqliteOptions o;
+    o.path = db;
+    auto s = storage::sqlite::SqliteStore::open(o);
+    ASSERT_TRUE(s);
+    const char* docs[] = {
+        R"({"s":"héllo ☃ 𝄞 \"q\" \\ \n","e":"","n":null,"t":true,"f":false})",
+        R"({"big":9223372036854775807,"neg":-9223372036854775808,"u":18446744073709551615,"d":1.5e300,"tiny":-2.5e-308,"z":0})",
+        R"({"nested":[[1,[2,[3,{"deep":[]}]]],{}],"obj":{"a":{"b":{"c":"d"}}}})",
+    };
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(storage::testing::put_sync(**s, "app1", "c", "d" + std::to_string(i), docs[i]));
+    ASSERT_TRUE(storage::testing::put_sync(**s, "app2", "other", "x", R"({"k":1})"));
+    (*s)->close();
+  }
+  std::stringstream first;
+  auto n = export_ndjson(db, {"app1", ""}, first);
+  ASSERT_TRUE(n) << n.status().message();
+  EXPECT_EQ(*n, 3);
+  std::string exported = first.str();
+  std::stringstream in(exported);
+  auto imp = import_ndjson(dir_ + "/b.db", in, clock_);
+  ASSERT_TRUE(imp) << imp.status().message();
+  EXPECT_TRUE(imp->bad.empty());
+  EXPECT_EQ(imp->imported, 3);
+  std::stringstream second;
+  ASSERT_TRUE(export_ndjson(dir_ + "/b.db", {}, second));
+  EXPECT_EQ(second.str(), exported);
+  EXPECT_NE(exported.find("18446744073709551615"), std::string::npos);
+  EXPECT_NE(exported.find("\"_version\":1"), std::string::npos);
+}
+
+TEST_F(NdjsonTest, BadLinesAreReportedByNumberAndNothingIsImported) {
+  std::stringstream in(
+      "{\"app\":\"a\",\"collection\":\"c\",\"doc\":{\"_id\":\"ok\"}}\n"
+      "not json\n"
+      "\n"
+      "{\"app\":\"a\",\"collection\":\"c\",\"doc\":{\"x\":1}}\n"
+      "{\"app\":\"a\",\"collection\":\"c/d\",\"doc\":{\"_id\":\"y\"}}\n"
+      "{\"app\":\"a\",\"collection\":\"c\",\"doc\":{\"_id\":\"z\",\"_version\":\"2\"}}\n"
+      "[1,2]\n");
+  auto r = import_ndjson(dir_ + "/c.db", in, clock_);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->imported, 0);
+  ASSERT_EQ(r->bad.size(), 5u);
+  EXPECT_EQ(r->bad[0].line, 2);
+  EXPECT_EQ(r->bad[1].line, 4);
+  EXPECT_NE(r->bad[1].why.find("_id"), std::string::npos);
+  EXPECT_EQ(r->bad[2].line, 5);
+  EXPECT_EQ(r->bad[3].line, 6);
+  EXPECT_EQ(r->bad[4].line, 7);
+  EXPECT_FALSE(fs::exists(dir_ + "/c.db"));
+}
+
+}  // namespace
+}  // namespace headroom::ops
