@@ -12,6 +12,9 @@
 #include "core/log.hpp"
 #include "observe/alert_rules.hpp"
 #include "observe/metrics.hpp"
+#include "ops/backup.hpp"
+#include "ops/config_diff.hpp"
+#include "ops/restore.hpp"
 #include "server/server.hpp"
 
 #ifndef HEADROOM_VERSION
@@ -50,6 +53,40 @@ void print_first_start(const config::Config& config, const FirstStart& first) {
   std::fflush(stdout);
 }
 
+// SIGHUP: the same loader with the same file, env and flags. A bad file keeps the running config.
+server::Server::Reloader make_reloader(const CommonOptions& common, const std::vector<std::string>& sets,
+                                       const config::Config& initial, observe::Registry& metrics) {
+  struct Current {
+    std::string toml;
+    std::string hash;
+  };
+  auto current = std::make_shared<Current>(Current{config::to_toml(initial, false), initial.source_hash.substr(0, 16)});
+  return [common, sets, current, &metrics]() -> std::shared_ptr<const config::Config> {
+    std::shared_ptr<config::Config> next;
+    try {
+      next = std::make_shared<config::Config>(load_config(common, sets));
+      prepare_data_dir(*next);
+    } catch (const std::exception& e) {
+      spdlog::error("config reload failed, keeping the running config: {}", e.what());
+      return nullptr;
+    }
+    std::string toml = config::to_toml(*next, false);
+    auto changed = ops::changed_config_keys(current->toml, toml);
+    std::string list;
+    for (const auto& k : changed) list += (list.empty() ? "" : ", ") + k;
+    spdlog::info("config reloaded from {}: {}", common.config_file, changed.empty() ? "no changes" : "changed " + list);
+    const char* help = "Loaded config (sha256 prefix of the file; empty for defaults).";
+    std::string hash = next->source_hash.substr(0, 16);
+    if (hash != current->hash) {
+      metrics.gauge("headroom_config_version", help, {{"sha256", current->hash}}).set(0);
+      metrics.gauge("headroom_config_version", help, {{"sha256", hash}}).set(1);
+    }
+    current->toml = std::move(toml);
+    current->hash = hash;
+    return next;
+  };
+}
+
 }  // namespace
 
 int run_serve(const CommonOptions& common, const ServeOptions& serve) {
@@ -63,6 +100,12 @@ int run_serve(const CommonOptions& common, const ServeOptions& serve) {
                          config.log.max_errors_per_second});
   FirstStart first = prepare_data_dir(config);
   const config::Config& cfg = config;  // from here on, read-only
+  // A corrupt database is refused before anything serves from it (docs/recovery.md).
+  if (std::string bad = ops::startup_database_check(ops::database_path(cfg)); !bad.empty()) {
+    spdlog::critical("{}", bad);
+    std::fprintf(stderr, "headroom: %s\n", bad.c_str());
+    return 3;
+  }
 
   observe::Registry metrics;
   metrics.gauge("headroom_build_info", "Build information.", {{"version", HEADROOM_VERSION}}).set(1);
@@ -70,6 +113,7 @@ int run_serve(const CommonOptions& common, const ServeOptions& serve) {
                 {{"sha256", cfg.source_hash.substr(0, 16)}})
       .set(1);
   server::Server server(cfg, metrics);
+  server.set_reloader(make_reloader(common, sets, cfg, metrics));
   auto modules = install_modules(server.context());
   int port = server.start();
   print_first_start(cfg, first);

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "app/backup_commands.hpp"
 #include "app/commands.hpp"
 #include "config/loader.hpp"
 
@@ -48,6 +49,31 @@ int main(int argc, char** argv) {
   alerts_cmd->fallthrough();
   auto* rules_cmd = alerts_cmd->add_subcommand("rules", "print the alert rules as a Prometheus rules file (YAML)");
 
+  // Backups and data movement (src/ops, docs/recovery.md).
+  app::OpsOptions ops;
+  auto* backup_cmd = cli.add_subcommand("backup", "online backups: create, list, verify, restore");
+  backup_cmd->require_subcommand(1);
+  backup_cmd->fallthrough();
+  backup_cmd->add_option("--data-dir", ops.data_dir, "data directory (default: data.dir)");
+  auto* bk_create = backup_cmd->add_subcommand("create", "take a backup now (safe while the server runs)");
+  auto* bk_list = backup_cmd->add_subcommand("list", "list complete backups, oldest first");
+  bk_list->add_flag("--json", ops.json, "print JSON");
+  auto* bk_verify = backup_cmd->add_subcommand("verify", "re-check a backup's checksums, integrity and counts");
+  bk_verify->add_option("backup", ops.backup, "backup name or path")->required();
+  auto* bk_restore = backup_cmd->add_subcommand("restore", "build a new data directory from a backup");
+  bk_restore->add_option("backup", ops.backup, "backup name or path")->required();
+  bk_restore->add_option("--to", ops.to, "new data directory (must not exist or be empty)")->required();
+  bk_restore->add_option("--until", ops.until, "replay the change log up to a seq, an ISO UTC time, or 'latest'");
+  bk_restore->add_option("--from-data", ops.from_data, "data directory whose change log is replayed (default: data.dir)");
+  auto* export_cmd = cli.add_subcommand("export", "write documents as NDJSON");
+  export_cmd->add_option("--app", ops.app, "only this app");
+  export_cmd->add_option("--collection", ops.collection, "only this collection");
+  export_cmd->add_option("--out", ops.out, "output file (default: stdout)");
+  export_cmd->add_option("--data-dir", ops.data_dir, "data directory (default: data.dir)");
+  auto* import_cmd = cli.add_subcommand("import", "read NDJSON documents (all lines valid, or nothing imported)");
+  import_cmd->add_option("file", ops.file, "NDJSON file ('-' for stdin)")->required();
+  import_cmd->add_option("--data-dir", ops.data_dir, "data directory (default: data.dir)");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -60,6 +86,12 @@ int main(int argc, char** argv) {
     if (*version_cmd) return app::run_version();
     if (*token_cmd) return app::run_token(common, token);
     if (*rules_cmd) return app::run_alert_rules(common);
+    if (*bk_create) return app::run_backup_create(common, ops);
+    if (*bk_list) return app::run_backup_list(common, ops);
+    if (*bk_verify) return app::run_backup_verify(common, ops);
+    if (*bk_restore) return app::run_backup_restore(common, ops);
+    if (*export_cmd) return app::run_export(common, ops);
+    if (*import_cmd) return app::run_import(common, ops);
   } catch (const config::ConfigError& e) {
     std::fprintf(stderr, "headroom: config: %s\n", e.what());
     return 2;

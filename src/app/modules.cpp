@@ -4,6 +4,7 @@
 #include "cache/module.hpp"
 #include "docs/documents.hpp"
 #include "observe/observe_module.hpp"
+#include "ops/module.hpp"
 #include "ratelimit/module.hpp"
 
 #include "pusher/module.hpp"
@@ -17,6 +18,7 @@ struct Modules {
   std::shared_ptr<ratelimit::RateLimitModule> limits;
   pusher::PusherModuleHandle pusher;
   std::unique_ptr<observe::ObserveModule> observe;
+  std::unique_ptr<ops::OpsModule> ops;  // scheduled backups, /v1/admin/backups
 };
 
 void ModulesDeleter::operator()(Modules* m) const { delete m; }
@@ -36,6 +38,7 @@ ModulesHandle install_modules(server::ModuleContext& ctx) {
   modules->limits = ratelimit::install_ratelimit(ctx);
   // Last: its request filter counts active users by the req.subject the filters above set.
   modules->observe = observe::install_observe(ctx);
+  modules->ops = ops::install_ops(ctx);
   return modules;
 }
 

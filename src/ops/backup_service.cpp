@@ -123,10 +123,10 @@ Result<BackupInfo> BackupService::run_once() {
     spdlog::error("backup failed: {}", b.status().message());
     return b;
   }
-  successes_.inc();
+  auto removed = prune_backups(dir_, config_.backup.keep, clock_.unix_ms());
   last_success_.set(static_cast<double>(b->manifest.created_ms) / 1000.0);
   duration_.set(static_cast<double>(b->manifest.duration_ms) / 1000.0);
-  auto removed = prune_backups(dir_, config_.backup.keep, clock_.unix_ms());
+  successes_.inc();  // last: tests wait on it
   spdlog::info("backup {} written ({} bytes, {} ms); {} old backups removed", b->name, b->manifest.db_bytes,
                b->manifest.duration_ms, removed.size());
   return b;

@@ -36,6 +36,10 @@ class ServerHooks {
   // Called once at exit, after in-flight requests finished (flush storage here).
   virtual void on_stop(std::function<void()> fn) = 0;
   virtual bool draining() const = 0;
+  // Called after SIGHUP re-read and validated the config file, with the new config (kept alive
+  // until exit). Modules that can apply changes live opt in here; the others keep the config
+  // they started with (docs/operations.md lists which keys take effect without a restart).
+  virtual void on_reload(std::function<void(const config::Config&)> fn) { (void)fn; }
 };
 
 struct ModuleContext {

@@ -203,6 +203,29 @@ void Server::request_shutdown() {
   kill(getpid(), SIGTERM);
 }
 
+void Server::on_reload(std::function<void(const config::Config&)> fn) {
+  std::lock_guard lock(hooks_mu_);
+  reload_hooks_.push_back(std::move(fn));
+}
+
+void Server::set_reloader(Reloader reloader) { reloader_ = std::move(reloader); }
+
+void Server::reload() {
+  if (!reloader_) {
+    spdlog::info("SIGHUP received; no config reloader set, keeping the current config");
+    return;
+  }
+  auto next = reloader_();
+  if (!next) return;
+  reloaded_.push_back(next);
+  std::vector<std::function<void(const config::Config&)>> hooks;
+  {
+    std::lock_guard lock(hooks_mu_);
+    hooks = reload_hooks_;
+  }
+  for (auto& fn : hooks) fn(*next);
+}
+
 int Server::run_until_signalled() {
   sigset_t set;
   sigemptyset(&set);
@@ -213,7 +236,7 @@ int Server::run_until_signalled() {
     int sig = 0;
     if (sigwait(&set, &sig) != 0) continue;
     if (sig == SIGHUP) {
-      spdlog::info("SIGHUP received; config reload is not available in this build, keeping the current config");
+      reload();
       continue;
     }
     spdlog::info("{} received: draining (grace {} ms); a second signal exits at once",

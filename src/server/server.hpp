@@ -48,6 +48,11 @@ class Server final : public ServerHooks, public WebSocketRoutes {
   void on_drain(std::function<void()> fn) override;
   void on_stop(std::function<void()> fn) override;
   bool draining() const override { return draining_.load(); }
+  void on_reload(std::function<void(const config::Config&)> fn) override;
+  // SIGHUP calls this to re-read the config; nullptr means it failed (and said why in the log),
+  // so the server keeps the config it has. Without a reloader SIGHUP is logged and ignored.
+  using Reloader = std::function<std::shared_ptr<const config::Config>()>;
+  void set_reloader(Reloader reloader);
   // WebSocketRoutes
   void add(std::string pattern, WebSocketAcceptor acceptor) override;
 
@@ -77,6 +82,10 @@ class Server final : public ServerHooks, public WebSocketRoutes {
   std::vector<std::pair<std::string, std::function<std::string()>>> readiness_;
   std::vector<std::function<void()>> drain_hooks_;
   std::vector<std::function<void()>> stop_hooks_;
+  std::vector<std::function<void(const config::Config&)>> reload_hooks_;
+  Reloader reloader_;
+  std::vector<std::shared_ptr<const config::Config>> reloaded_;  // alive until exit (modules may keep refs)
+  void reload();
   std::atomic<bool> draining_{false};
   std::atomic<bool> shutdown_requested_{false};
   std::atomic<int> connections_{0};
