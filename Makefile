@@ -9,7 +9,7 @@ JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
 HEADROOM   := $(BUILD)/src/app/headroom
 
-.PHONY: all deps deps-build build run test unit e2e asan test-asan fuzz bench bench-http bench-smoke format tidy clean
+.PHONY: all deps deps-build build run test unit e2e asan test-asan test-tsan fuzz bench bench-http bench-smoke format tidy clean
 
 all: build
 
@@ -46,6 +46,16 @@ asan: deps-build $(ASAN_BUILD)/build.ninja
 
 test-asan: deps asan
 	scripts/run-tests.sh $(ASAN_BUILD)
+
+# ThreadSanitizer on the code shared between threads: cache, limiter, admission, metrics.
+TSAN_TESTS := cache_test ratelimit_test server_test observe_test core_test
+test-tsan: deps-build
+	cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHEADROOM_TSAN=ON $(CMAKE_ARGS)
+	ninja -C build-tsan -j $(JOBS) $(TSAN_TESTS)
+	set -e; for t in $(TSAN_TESTS); do \
+	  bin=$$(find build-tsan/src -name $$t -type f -perm -u+x | head -1); \
+	  echo "== tsan $$t"; TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" $$bin --gtest_brief=1 --gtest_filter='-*Million*'; \
+	done
 
 fuzz: deps
 	cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DHEADROOM_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
