@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
   SqliteOptions opt;
   opt.path = dir + "/headroom.db";
   if (argc > 3 && std::string(argv[3]) == "full") opt.durability = SqliteOptions::Durability::kFullSync;
+  if (const char* ps = std::getenv("PAGE_SIZE")) opt.page_size = std::atoi(ps);
   auto opened = SqliteStore::open(opt);
   if (!opened) {
     std::fprintf(stderr, "%s\n", opened.status().message().c_str());

@@ -45,6 +45,9 @@ Status SqliteStore::start() {
   auto w = Db::open(opt_.path, opt_.vfs, false);
   if (!w) return w.status();
   wdb_ = std::move(*w);
+  if (opt_.page_size > 0) {
+    if (Status s = wdb_->exec("PRAGMA page_size=" + std::to_string(opt_.page_size)); !s) return s;
+  }
   bool full = opt_.durability == SqliteOptions::Durability::kFullSync;
   for (const char* pragma : {"PRAGMA journal_mode=WAL", full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL",
                              "PRAGMA cache_size=-32768", "PRAGMA temp_store=MEMORY",

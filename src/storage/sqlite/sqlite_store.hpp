@@ -34,6 +34,7 @@ struct SqliteOptions {
   std::string vfs;                  // empty: the default VFS (tests: kFaultVfsName)
   int readers = 2;                  // reader threads/connections
   int checkpoint_interval_ms = 200; // PASSIVE checkpoints off the writer thread
+  int page_size = 0;                // new databases only; 0: SQLite's default (4096)
   size_t max_group = 2048;          // requests committed together at most
   size_t max_queue = 50000;         // queued writes beyond this fail fast with UNAVAILABLE
   size_t max_read_queue = 50000;    // likewise for reads
