@@ -14,6 +14,7 @@
 #include "observe/metrics.hpp"
 #include "ops/backup.hpp"
 #include "ops/config_diff.hpp"
+#include "ops/cron.hpp"
 #include "ops/restore.hpp"
 #include "server/server.hpp"
 
@@ -69,6 +70,12 @@ server::Server::Reloader make_reloader(const CommonOptions& common, const std::v
     } catch (const std::exception& e) {
       spdlog::error("config reload failed, keeping the running config: {}", e.what());
       return nullptr;
+    }
+    if (const std::string& spec = next->backup.schedule; !spec.empty() && spec != "off") {
+      if (auto cron = ops::CronSchedule::parse(spec); !cron) {
+        spdlog::error("config reload failed, keeping the running config: backup.schedule: {}", cron.status().message());
+        return nullptr;
+      }
     }
     std::string toml = config::to_toml(*next, false);
     auto changed = ops::changed_config_keys(current->toml, toml);

@@ -15,7 +15,7 @@ struct BackupService::Shared {
 
 BackupService::BackupService(const config::Config& config, Clock& clock, Executor& executor,
                              observe::Registry& metrics, std::string headroom_version)
-    : config_(config),
+    : config_(&config),
       clock_(clock),
       executor_(executor),
       version_(std::move(headroom_version)),
@@ -56,29 +56,58 @@ void BackupService::start() {
 }
 
 void BackupService::arm_next() {
+  std::lock_guard cl(cfg_mu_);
   if (!schedule_) return;
   int64_t at = schedule_->next_after(clock_.unix_ms());
   if (at < 0) return;
   std::weak_ptr<Shared> weak = shared_;
-  // Re-checked on firing: a timer is monotonic time, the schedule is wall-clock time.
-  auto delay = std::chrono::milliseconds(std::max<int64_t>(0, at - clock_.unix_ms()));
-  executor_.post_after(delay, [weak, at] {
+  uint64_t gen = generation_;
+  // A timer runs on monotonic time and the schedule on wall-clock time: re-checked on firing.
+  std::function<void()> fire = [weak, at, gen] {
     auto sh = weak.lock();
     if (!sh) return;
     std::lock_guard lk(sh->mu);
-    if (!sh->self) return;
     BackupService* self = sh->self;
-    if (self->clock_.unix_ms() + 1000 < at) {
-      self->executor_.post_after(std::chrono::milliseconds(at - self->clock_.unix_ms()), [weak] {
-        if (auto s = weak.lock()) {
-          std::lock_guard l(s->mu);
-          if (s->self) s->self->post_to_worker([self = s->self] { self->run_scheduled(0); });
-        }
+    if (!self) return;
+    {
+      std::lock_guard cl(self->cfg_mu_);
+      if (self->generation_ != gen) return;  // re-armed by a reload
+    }
+    int64_t now = self->clock_.unix_ms();
+    if (now + 1000 < at) {
+      self->executor_.post_after(std::chrono::milliseconds(at - now), [weak, gen] {
+        auto s = weak.lock();
+        if (!s) return;
+        std::lock_guard l(s->mu);
+        if (!s->self) return;
+        std::lock_guard cl(s->self->cfg_mu_);
+        if (s->self->generation_ == gen) s->self->post_to_worker([self = s->self] { self->run_scheduled(0); });
       });
       return;
     }
     self->post_to_worker([self] { self->run_scheduled(0); });
-  });
+  };
+  executor_.post_after(std::chrono::milliseconds(std::max<int64_t>(0, at - clock_.unix_ms())), std::move(fire));
+}
+
+void BackupService::reload(const config::Config& config) {
+  std::optional<CronSchedule> schedule;
+  const std::string& spec = config.backup.schedule;
+  if (!spec.empty() && spec != "off") {
+    auto parsed = CronSchedule::parse(spec);
+    if (!parsed) {
+      spdlog::error("backup.schedule: {}; keeping the previous schedule", parsed.status().message());
+      return;
+    }
+    schedule = *parsed;
+  }
+  {
+    std::lock_guard cl(cfg_mu_);
+    config_ = &config;
+    schedule_ = schedule;
+    ++generation_;
+  }
+  arm_next();
 }
 
 void BackupService::post_to_worker(std::function<void()> task) {
@@ -116,14 +145,19 @@ void BackupService::worker_loop() {
 
 Result<BackupInfo> BackupService::run_once() {
   std::lock_guard one(backup_mu_);
-  BackupRequest r{database_path(config_), dir_, config::to_toml(config_, false), version_, 1024, {}, &clock_};
+  const config::Config* config;
+  {
+    std::lock_guard cl(cfg_mu_);
+    config = config_;
+  }
+  BackupRequest r{database_path(*config), dir_, config::to_toml(*config, false), version_, 1024, {}, &clock_};
   auto b = create_backup(r);
   if (!b) {
     failures_.inc();
     spdlog::error("backup failed: {}", b.status().message());
     return b;
   }
-  auto removed = prune_backups(dir_, config_.backup.keep, clock_.unix_ms());
+  auto removed = prune_backups(dir_, config->backup.keep, clock_.unix_ms());
   last_success_.set(static_cast<double>(b->manifest.created_ms) / 1000.0);
   duration_.set(static_cast<double>(b->manifest.duration_ms) / 1000.0);
   successes_.inc();  // last: tests wait on it

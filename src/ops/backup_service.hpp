@@ -43,6 +43,10 @@ class BackupService {
   bool request(Done done);
   std::vector<BackupInfo> list() const { return list_backups(dir_); }
   const std::string& dir() const { return dir_; }
+  // SIGHUP: backup.schedule and backup.keep take effect now (the next run is re-armed; the new
+  // config is what later backups store). backup.dir and data.dir need a restart.
+  // `config` must stay alive (the server keeps reloaded configs until exit).
+  void reload(const config::Config& config);
 
   // One scheduled attempt, synchronously (the worker calls this; tests call it directly).
   // attempt 0 is the scheduled run, 1..kMaxRetries its retries.
@@ -55,12 +59,14 @@ class BackupService {
   void post_to_worker(std::function<void()> task);
   void worker_loop();
 
-  const config::Config& config_;
+  std::mutex cfg_mu_;
+  const config::Config* config_;         // guarded by cfg_mu_
+  std::optional<CronSchedule> schedule_;  // guarded by cfg_mu_
+  uint64_t generation_ = 0;               // guarded by cfg_mu_; timers of older generations do nothing
   Clock& clock_;
   Executor& executor_;
   std::string version_;
   std::string dir_;
-  std::optional<CronSchedule> schedule_;
   observe::Counter& failures_;
   observe::Counter& successes_;
   observe::Gauge& last_success_;

@@ -69,6 +69,19 @@ TEST_F(BackupServiceTest, AFailedBackupIsCountedAndRetriedWithBackoff) {
   EXPECT_EQ(metrics_.value("headroom_backup_last_success_timestamp_seconds"), 0);
 }
 
+TEST_F(BackupServiceTest, AReloadedScheduleReplacesTheArmedOne) {
+  BackupService svc(config_, clock_, executor_, metrics_, "test");
+  svc.start();
+  config::Config next = config_;
+  next.backup.schedule = "0 3 * * *";  // 20.5 h away
+  svc.reload(next);
+  executor_.advance(std::chrono::minutes(30), std::chrono::seconds(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(metrics_.value("headroom_backups_total"), 0);  // the */10 timer was disarmed
+  executor_.advance(std::chrono::hours(20), std::chrono::seconds(10));
+  ASSERT_TRUE(wait_for("headroom_backups_total", 1));
+}
+
 TEST_F(BackupServiceTest, RejectsAnInvalidSchedule) {
   config_.backup.schedule = "0 25 * * *";
   EXPECT_THROW(BackupService(config_, clock_, executor_, metrics_, "test"), std::runtime_error);

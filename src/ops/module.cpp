@@ -61,6 +61,9 @@ OpsModule::OpsModule(server::ModuleContext& ctx)
     if (!queued) respond(http::error_response(Code::kResourceExhausted, "too many backups queued; try again later"));
   }, open);
   backups_->start();
+  ctx.hooks.on_reload([weak](const config::Config& next) {
+    if (auto svc = weak.lock()) svc->reload(next);
+  });
 }
 
 std::unique_ptr<OpsModule> install_ops(server::ModuleContext& ctx) { return std::make_unique<OpsModule>(ctx); }
