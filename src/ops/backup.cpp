@@ -1,6 +1,8 @@
 #include "ops/backup.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <ctime>
@@ -48,9 +50,13 @@ Status copy_snapshot(Conn& src, Conn& dest, const BackupRequest& r, std::map<std
     (void)src.exec("ROLLBACK");
     return dest.error("backup init");
   }
+  // Flushing the copy every few steps keeps the dirty page cache small, so the one big writeback
+  // at the end cannot stall the live database's WAL fsyncs behind it (measured: bench/).
+  int sync_fd = ::open(sqlite3_db_filename(dest.raw(), "main"), O_RDONLY | O_CLOEXEC);
   int rc = SQLITE_OK;
-  while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+  for (int step = 1; rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED; ++step) {
     rc = sqlite3_backup_step(b, r.pages_per_step);
+    if (sync_fd >= 0 && step % 4 == 0) ::fdatasync(sync_fd);
     if (r.progress) {
       int total = sqlite3_backup_pagecount(b);
       r.progress(static_cast<uint64_t>(total - sqlite3_backup_remaining(b)), static_cast<uint64_t>(total));
@@ -58,6 +64,7 @@ Status copy_snapshot(Conn& src, Conn& dest, const BackupRequest& r, std::map<std
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(5);
   }
   sqlite3_backup_finish(b);
+  if (sync_fd >= 0) ::close(sync_fd);
   (void)src.exec("COMMIT");
   if (rc != SQLITE_DONE) return Status(Code::kUnavailable, std::string("backup step: ") + sqlite3_errstr(rc));
   return Status::ok();

@@ -1,6 +1,8 @@
 #include "ops/backup_service.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <stdexcept>
 
@@ -32,6 +34,18 @@ BackupService::BackupService(const config::Config& config, Clock& clock, Executo
     auto parsed = CronSchedule::parse(spec);
     if (!parsed) throw std::runtime_error("backup.schedule: " + parsed.status().message());
     schedule_ = *parsed;
+  }
+  if (schedule_) {
+    // Point-in-time recovery replays the change log since the last backup: it must outlive the
+    // gap between two backups (docs/recovery.md).
+    int64_t first = schedule_->next_after(clock.unix_ms());
+    int64_t gap = first < 0 ? 0 : schedule_->next_after(first) - first;
+    int64_t retention = int64_t{config.data.change_log_retention_hours} * 3600 * 1000;
+    if (gap > 0 && retention < 2 * gap) {
+      spdlog::warn("data.change_log_retention_hours ({}) is shorter than two backup intervals ({} h): "
+                   "point-in-time recovery may find the change log trimmed",
+                   config.data.change_log_retention_hours, 2 * gap / 3600000);
+    }
   }
   auto existing = list_backups(dir_);
   if (!existing.empty()) last_success_.set(static_cast<double>(existing.back().manifest.created_ms) / 1000.0);
@@ -130,6 +144,9 @@ bool BackupService::request(Done done) {
 }
 
 void BackupService::worker_loop() {
+  // Backups are background work: on a small machine they must not take CPU from the event loops
+  // and the store's writer (a thread's nice value is per thread on Linux).
+  (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
   for (;;) {
     std::function<void()> task;
     {
