@@ -50,7 +50,7 @@ t0=$(date +%s.%N)
 t1=$(date +%s.%N)
 rm -f "$WORK/docs.ndjson"
 DB_BYTES=$(stat -c %s "$WORK/data/headroom.db")
-echo "import: $(echo "$t1 - $t0" | bc) s; database $((DB_BYTES / 1048576)) MiB"
+echo "import: $(awk "BEGIN{printf \"%.2f\", $t1 - $t0}") s; database $((DB_BYTES / 1048576)) MiB"
 
 t0=$(date +%s.%N)
 : > "$WORK/server.log"
@@ -59,7 +59,7 @@ SERVER_PID=$!
 until grep -q "listening on" "$WORK/server.log"; do sleep 0.05; kill -0 $SERVER_PID; done
 t1=$(date +%s.%N)
 PORT=$(grep -o 'listening on http://[^ ]*' "$WORK/server.log" | sed 's/.*://')
-echo "startup (with quick_check): $(echo "$t1 - $t0" | bc) s"
+echo "startup (with quick_check): $(awk "BEGIN{printf \"%.2f\", $t1 - $t0}") s"
 JWT=$("$BIN" token --config "$WORK/h.toml" --app app1 --sub bench --server)
 
 node - "$PORT" "$JWT" "$TOKEN" <<'JS'
