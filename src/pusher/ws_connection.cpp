@@ -3,6 +3,7 @@
 #include <array>
 #include <boost/asio/execution/context.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/query.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
@@ -42,6 +43,8 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
   }
 
   void start(const http::Request& req, std::string already_read) {
+    boost::system::error_code nb;
+    socket_.non_blocking(true, nb);  // read() reads only after readiness and must never block
     auto response = ws::handshake_response(req);
     if (!response) {
       const int status = response.status().code() == Code::kFailedPrecondition ? 426 : 400;
@@ -133,10 +136,17 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
     close_queued_ = true;
   }
 
+  // Frames queued during one turn of the event loop go out together: the write is posted, so a
+  // burst of publishes costs one gather write per connection, not one syscall per frame.
   void enqueue(SharedFrame frame) {
     queued_bytes_ += static_cast<int64_t>(frame->size());
     queue_.push_back(std::move(frame));
-    if (in_flight_ == 0) write();
+    if (in_flight_ != 0 || flush_posted_) return;
+    flush_posted_ = true;
+    asio::post(socket_.get_executor(), [self = shared_from_this()] {
+      self->flush_posted_ = false;
+      if (self->in_flight_ == 0) self->write();
+    });
   }
 
   void write() {
@@ -164,10 +174,17 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
     }
   }
 
+  // Waits for readability, then reads into the loop thread's buffer: an idle connection holds no
+  // read buffer of its own (the parser keeps only an unfinished frame).
   void read() {
-    socket_.async_read_some(asio::buffer(read_buf_), [self = shared_from_this()](boost::system::error_code ec, size_t n) {
+    socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](boost::system::error_code ec) {
       if (ec) return self->teardown();
-      self->on_bytes(std::string_view(self->read_buf_.data(), n));
+      thread_local std::array<char, 65536> buf;
+      boost::system::error_code rec;
+      const size_t n = self->socket_.read_some(asio::buffer(buf), rec);
+      if (rec == asio::error::would_block || rec == asio::error::try_again) return self->read();
+      if (rec) return self->teardown();
+      self->on_bytes(std::string_view(buf.data(), n));
       if (!self->dead_) self->read();
     });
   }
@@ -252,7 +269,7 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
   bool dead_ = false;
   bool ping_sent_ = false;
   std::chrono::steady_clock::time_point last_activity_;
-  std::array<char, 16384> read_buf_{};
+  bool flush_posted_ = false;
 };
 
 }  // namespace
