@@ -48,7 +48,7 @@ int run_backup_create(const CommonOptions& common, const OpsOptions& o) {
   prepare_data_dir(config);  // the backup's config then holds the admin token and dev app too
   ops::ProgressBar bar("backup");
   ops::BackupRequest r{ops::database_path(config), ops::backups_dir(config), config::to_toml(config, false),
-                       HEADROOM_VERSION, 1024, bar.callback(), nullptr};
+                       HEADROOM_VERSION, ops::data_dir_files(config), 1024, bar.callback(), nullptr};
   auto b = ops::create_backup(r);
   if (!b) return fail("backup create", b.status());
   auto removed = ops::prune_backups(r.backups_dir, config.backup.keep, SystemClock::instance().unix_ms());

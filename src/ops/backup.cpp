@@ -86,7 +86,13 @@ Status write_snapshot(const BackupRequest& r, const std::string& tmp, Manifest& 
   }
   if (Status s = fsync_path(db); !s) return s;
   if (Status s = write_file_durable(tmp + "/" + kConfigFile, r.config_toml, 0600); !s) return s;
-  for (const char* f : {kDbFile, kConfigFile}) {
+  std::vector<std::string> names{kDbFile, kConfigFile};
+  for (const auto& extra : r.extra_files) {
+    std::string name = fs::path(extra).filename().string();
+    if (Status s = copy_file_durable(extra, tmp + "/" + name, 0600); !s) return s;
+    names.push_back(name);
+  }
+  for (const auto& f : names) {
     auto sum = sha256_file(tmp + "/" + f);
     if (!sum) return sum.status();
     m.files[f] = *sum;
@@ -99,6 +105,16 @@ Status write_snapshot(const BackupRequest& r, const std::string& tmp, Manifest& 
 
 std::string database_path(const config::Config& config) {
   return (fs::path(config.data.dir) / kDbFile).string();
+}
+
+std::vector<std::string> data_dir_files(const config::Config& config) {
+  std::vector<std::string> out;
+  for (const char* name : {"dev-app.env", "admin-token"}) {
+    fs::path p = fs::path(config.data.dir) / name;
+    std::error_code ec;
+    if (fs::is_regular_file(p, ec)) out.push_back(p.string());
+  }
+  return out;
 }
 
 std::string backups_dir(const config::Config& config) {

@@ -26,12 +26,16 @@ using Progress = std::function<void(uint64_t done, uint64_t total)>;
 
 std::string database_path(const config::Config& config);  // <data.dir>/headroom.db
 std::string backups_dir(const config::Config& config);    // backup.dir, or <data.dir>/backups
+// The small files of the data directory a restore needs besides the database (the generated
+// development app and admin token: documents belong to that app id). Only those that exist.
+std::vector<std::string> data_dir_files(const config::Config& config);
 
 struct BackupRequest {
   std::string db_path;
   std::string backups_dir;
   std::string config_toml;      // config::to_toml(config, false)
   std::string headroom_version;
+  std::vector<std::string> extra_files;  // copied as they are (mode 0600), checksummed, restored
   int pages_per_step = 1024;    // 4 MiB per step with 4 KiB pages
   Progress progress;            // optional
   Clock* clock = nullptr;       // nullptr: SystemClock

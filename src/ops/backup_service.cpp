@@ -167,7 +167,8 @@ Result<BackupInfo> BackupService::run_once() {
     std::lock_guard cl(cfg_mu_);
     config = config_;
   }
-  BackupRequest r{database_path(*config), dir_, config::to_toml(*config, false), version_, 1024, {}, &clock_};
+  BackupRequest r{database_path(*config), dir_, config::to_toml(*config, false), version_, data_dir_files(*config),
+                  1024, {}, &clock_};
   auto b = create_backup(r);
   if (!b) {
     failures_.inc();

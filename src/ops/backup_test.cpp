@@ -57,7 +57,9 @@ class BackupTest : public ::testing::Test {
   }
   std::string db() const { return dir_ + "/data/headroom.db"; }
   std::string backups() const { return dir_ + "/backups"; }
-  BackupRequest request() const { return BackupRequest{db(), backups(), "[admin]\ntoken = \"s\"\n", "test", 8, {}, nullptr}; }
+  BackupRequest request() const {
+    return BackupRequest{db(), backups(), "[admin]\ntoken = \"s\"\n", "test", {}, 8, {}, nullptr};
+  }
   void put(const std::string& id, const std::string& json, const std::string& col = "c") {
     auto r = put_sync(*store_, "app", col, id, json);
     ASSERT_TRUE(r) << r.status().message();

@@ -43,6 +43,11 @@ Result<RestoreResult> restore_backup(const RestoreRequest& r) {
   std::string db = (fs::path(r.to_dir) / kDbFile).string();
   if (Status s = copy_file_durable(info->path + "/" + kDbFile, db); !s) return s;
   if (Status s = copy_file_durable(info->path + "/" + kConfigFile, (fs::path(r.to_dir) / "restored-config.toml").string(), 0600); !s) return s;
+  for (const auto& [name, sum] : info->manifest.files) {
+    if (name == kDbFile || name == kConfigFile) continue;
+    if (name.find('/') != std::string::npos || name.starts_with(".")) continue;  // never outside --to
+    if (Status s = copy_file_durable(info->path + "/" + name, (fs::path(r.to_dir) / name).string(), 0600); !s) return s;
+  }
   RestoreResult out{std::move(*info), 0, {}, {}};
   if (r.until) {
     auto replay = replay_changes(r.source_db, db, *r.until, r.progress);

@@ -175,3 +175,21 @@ test('SIGHUP reloads a good file (logs what changed, new config version) and kee
     await server.stop();
   }
 });
+
+test('a restore brings back the generated development app and admin token with the data', async () => {
+  const server = await startServer({ sections: { ...NO_LIMITS, admin: { token: '' } }, apps: [] });
+  try {
+    const made = cli(['backup', 'create', '--config', server.configPath]);
+    assert.equal(made.code, 0, made.err);
+    const name = made.out.match(/backup (\S+) created/)[1];
+    const to = path.join(path.dirname(server.dataDir), 'restored-dev');
+    const r = cli(['backup', 'restore', name, '--to', to, '--config', server.configPath]);
+    assert.equal(r.code, 0, r.err);
+    for (const f of ['dev-app.env', 'admin-token']) {
+      assert.equal(fs.readFileSync(path.join(to, f), 'utf8'), fs.readFileSync(path.join(server.dataDir, f), 'utf8'), f);
+      assert.equal(fs.statSync(path.join(to, f)).mode & 0o777, 0o600);
+    }
+  } finally {
+    await server.stop();
+  }
+});
