@@ -3,6 +3,12 @@
 #   make test   build and pass every test (unit, end-to-end with real clients)
 # Missing Debian and npm packages are installed by scripts/install-deps.sh (needs root or sudo).
 
+# ccache keyed on paths relative to the checkout, so a fresh clone elsewhere (CI) reuses what an
+# earlier build on this machine compiled.
+export CCACHE_BASEDIR  := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
+export CCACHE_MAXSIZE  ?= 10G
+
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
