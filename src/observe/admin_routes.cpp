@@ -118,6 +118,12 @@ json::object current_json(ObserveModule::State& s, const MetricSnapshot& m) {
   o["rate_limited_total"] = m.sum("headroom_rate_limited_total");
   o["ready"] = m.has("headroom_ready") ? m.sum("headroom_ready") : 1.0;
   o["open_fds"] = m.sum("process_open_fds");
+  if (m.has("headroom_backups_total")) {
+    o["backups"] = json::object{{"total", m.sum("headroom_backups_total")},
+                                {"failures", m.sum("headroom_backup_failures_total")},
+                                {"last_success", m.sum("headroom_backup_last_success_timestamp_seconds")},
+                                {"duration_s", m.sum("headroom_backup_duration_seconds")}};
+  }
   o["uptime_s"] = m.has("process_start_time_seconds")
                       ? static_cast<double>(s.clock.unix_ms()) / 1000.0 - m.sum("process_start_time_seconds")
                       : 0.0;

@@ -194,6 +194,17 @@ void add_usage(std::vector<AlertRule>& out, const config::Config& c) {
       a.cache_hit_ratio);
   out.push_back(std::move(cache));
 
+  auto backup = rule("BackupFailed", Severity::kWarning, "Backups are failing",
+                     "A scheduled backup failed (retries included) and none succeeded in the last 5 minutes.");
+  backup.value = [](const MetricWindow& w) -> std::optional<double> {
+    if (!w.latest()->has("headroom_backup_failures_total")) return std::nullopt;
+    if (w.increase("headroom_backups_total", kFive) > 0) return 0.0;
+    return w.increase("headroom_backup_failures_total", kFive);
+  };
+  backup.threshold = 0;
+  backup.promql = "increase(headroom_backup_failures_total[15m]) > 0 and increase(headroom_backups_total[15m]) == 0";
+  out.push_back(std::move(backup));
+
   auto quota = rule("QuotaNearLimit", Severity::kWarning, "An app used most of a daily quota",
                     "Reads, writes or deletes of an app today reached alerts.quota_ratio of quotas.*_per_day.");
   quota.value = quota_use;

@@ -75,6 +75,14 @@ TEST(DefaultRules, EvaluateAgainstAWindow) {
   scrape();
   EXPECT_EQ(*find(rules, "DatabaseErrors").value(w), 1);
   EXPECT_FALSE(find(rules, "LowCacheHitRatio").value(w).has_value());
+  EXPECT_FALSE(find(rules, "BackupFailed").value(w).has_value());  // no backup service, no data
+  reg.counter("headroom_backups_total", "h");
+  auto& backup_failures = reg.counter("headroom_backup_failures_total", "h");
+  scrape();
+  clock.advance(std::chrono::seconds(1));
+  backup_failures.inc();
+  scrape();
+  EXPECT_TRUE(find(rules, "BackupFailed").holds(*find(rules, "BackupFailed").value(w)));
   reg.counter("headroom_http_requests_total", "h", {{"code", "401"}}).inc(31);
   clock.advance(std::chrono::seconds(1));
   scrape();
@@ -85,8 +93,8 @@ TEST(DefaultRules, EvaluateAgainstAWindow) {
   clock.advance(std::chrono::seconds(10));
   cpu.inc(18);  // 1.8 of 2 cores for 10 s
   scrape();
-  // 18 CPU seconds over the ~23 s the window covers, on 2 cores.
-  EXPECT_NEAR(*find(rules, "HighCpu").value(w), 18.0 / 23 / 2, 0.01);
+  // 18 CPU seconds over the 24 s the window covers, on 2 cores.
+  EXPECT_NEAR(*find(rules, "HighCpu").value(w), 18.0 / 24 / 2, 0.01);
   EXPECT_TRUE(find(rules, "SecurityIncident").holds(31));
 }
 

@@ -192,7 +192,15 @@
     $('apps').innerHTML = '<table><tr><th>App</th><th>Key</th><th>Collections</th><th>State</th></tr>' + apps.map((a) =>
       `<tr><td><b>${esc(a.id)}</b> ${a.name ? '<span class="muted">' + esc(a.name) + '</span>' : ''}</td><td><code>${esc(a.key)}</code></td>
         <td>${a.collections}</td><td>${a.enabled ? 'enabled' : '<span class="muted">disabled</span>'}</td></tr>`).join('') +
-      `</table><div class="desc muted" style="margin-top:8px">${fmt.num(o.current.channels)} occupied channels · ${fmt.num(o.current.subscriptions)} subscriptions</div>`;
+      `</table><div class="desc muted" style="margin-top:8px">${fmt.num(o.current.channels)} occupied channels · ${fmt.num(o.current.subscriptions)} subscriptions</div>` +
+      backupsLine(o.current.backups);
+  }
+
+  function backupsLine(b) {
+    if (!b) return '';
+    const last = b.last_success > 0 ? 'last ' + fmt.duration(Date.now() / 1000 - b.last_success) + ' ago' : 'none yet';
+    return `<div class="desc muted" style="margin-top:4px">Backups: ${esc(last)} · ${fmt.num(b.total)} done` +
+      (b.failures ? ` · <span style="color:var(--red)">${fmt.num(b.failures)} failed</span>` : '') + '</div>';
   }
 
   function table(rows) {
