@@ -33,6 +33,15 @@ ModulesHandle install_modules(server::ModuleContext& ctx) {
   modules->documents->on_change([sink = pusher::document_change_sink(*modules->pusher)](const storage::Change& c) {
     sink(c.app, c.collection, c.seq, storage::change_kind_name(c.kind), c.id, c.doc_json);
   });
+  pusher::set_change_log(*modules->pusher, [docs = modules->documents](const std::string& app, const std::string& col,
+                                                                    int64_t after, int limit, auto done) {
+    docs->read_changes(app, col, after, limit, [done = std::move(done)](Result<std::vector<storage::Change>> r) {
+      if (!r) return done(r.status());
+      std::vector<pusher::LoggedChange> out;
+      for (auto& c : *r) out.push_back({c.seq, std::string(storage::change_kind_name(c.kind)), c.id, c.doc_json});
+      done(std::move(out));
+    });
+  });
   // Rate limits run after the filters that identify the caller (tier, subject): keep this line
   // below the documents/auth module's.
   modules->limits = ratelimit::install_ratelimit(ctx);

@@ -100,19 +100,23 @@ void Hub::publish(const config::AppConfig& app, const std::string& channel, std:
   send(0, message);
 }
 
+std::string Hub::document_change_message(const std::string& channel, int64_t seq, std::string_view kind,
+                                         const std::string& id, const std::string& doc_json) {
+  const std::string data = "{\"id\":" + quoted(id) + ",\"seq\":" + std::to_string(seq) + ",\"doc\":" +
+                           (doc_json.empty() ? std::string("null") : doc_json) + "}";
+  return server_message_str("headroom:" + std::string(kind), channel, data);
+}
+
 void Hub::publish_document_change(const std::string& app_id, const std::string& collection, int64_t seq,
                                   std::string_view kind, const std::string& id, const std::string& doc_json) {
   const auto* app = config_.app_by_id(app_id);
   if (!app) return;
-  const std::string data = "{\"id\":" + quoted(id) + ",\"seq\":" + std::to_string(seq) + ",\"doc\":" +
-                           (doc_json.empty() ? std::string("null") : doc_json) + "}";
-  const std::string event = "headroom:" + std::string(kind);
   for (const std::string& channel : {"db-" + collection, "private-db-" + collection}) {
     if (!directory_.info(app_id, channel).occupied) continue;
     auto env = std::make_shared<channels::Envelope>();
     env->app_id = app_id;
     env->channel = channel;
-    env->message = server_message_str(event, channel, data);
+    env->message = document_change_message(channel, seq, kind, id, doc_json);
     env->offset = static_cast<uint64_t>(seq);
     stats_.events_published.inc();
     broker_.publish(std::move(env));

@@ -5,12 +5,14 @@
 // that one shared frame to every loop (docs/channels.md).
 #include <array>
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <vector>
 
 #include "channels/broker.hpp"
 #include "channels/directory.hpp"
@@ -19,6 +21,8 @@
 #include "config/config.hpp"
 #include "core/clock.hpp"
 #include "core/executor.hpp"
+#include "core/status.hpp"
+#include "pusher/change_log.hpp"
 #include "pusher/stats.hpp"
 #include "pusher/webhooks.hpp"
 
@@ -72,6 +76,12 @@ class Hub {
   // {"id","seq","doc"} on db-{collection} and private-db-{collection}. kind: added|modified|removed.
   void publish_document_change(const std::string& app_id, const std::string& collection, int64_t seq,
                                std::string_view kind, const std::string& id, const std::string& doc_json);
+  // The message publish_document_change sends, for replays from the change log.
+  static std::string document_change_message(const std::string& channel, int64_t seq, std::string_view kind,
+                                             const std::string& id, const std::string& doc_json);
+  // `since` on db-* subscriptions reads the change log through this; set once before serving.
+  void set_change_log(ChangeLogReader reader) { change_log_ = std::move(reader); }
+  const ChangeLogReader& change_log() const { return change_log_; }
   // Closes every connection of a signed-in user (terminate_connections), any thread.
   void terminate_user(const std::string& app_id, const std::string& user_id);
   // Closes every connection (drain: 4200, reconnect elsewhere).
@@ -91,6 +101,7 @@ class Hub {
   std::shared_ptr<Webhooks> webhooks_;
   channels::ChannelDirectory directory_;
   channels::History history_;
+  ChangeLogReader change_log_;
 
   std::mutex loops_mu_;
   std::map<const void*, Loop*> loop_by_identity_;

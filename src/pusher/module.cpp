@@ -34,6 +34,8 @@ DocumentChangeSink document_change_sink(PusherModule& module) {
   };
 }
 
+void set_change_log(PusherModule& module, ChangeLogReader reader) { module.hub->set_change_log(std::move(reader)); }
+
 PusherModuleHandle install_pusher(server::ModuleContext& ctx) {
   PusherModuleHandle module(new PusherModule(ctx));
   auto hub = module->hub;

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "pusher/change_log.hpp"
 #include "server/module_context.hpp"
 
 namespace headroom::pusher {
@@ -25,5 +26,9 @@ PusherModuleHandle install_pusher(server::ModuleContext& ctx);
 using DocumentChangeSink = std::function<void(const std::string& app_id, const std::string& collection, int64_t seq,
                                               std::string_view kind, const std::string& id, const std::string& doc_json)>;
 DocumentChangeSink document_change_sink(PusherModule& module);
+
+// Where `since` on db-* subscriptions reads missed changes (the documents module's change log).
+// Set once, before serving.
+void set_change_log(PusherModule& module, ChangeLogReader reader);
 
 }  // namespace headroom::pusher

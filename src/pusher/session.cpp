@@ -10,7 +10,10 @@ using channels::ChannelKind;
 Session::Session(Hub& hub, Loop& loop, const config::AppConfig& app, Transport& transport, std::string socket_id)
     : hub_(hub), loop_(loop), app_(app), transport_(transport), socket_id_(std::move(socket_id)) {}
 
-Session::~Session() { on_closed(); }
+Session::~Session() {
+  alive_.reset();
+  on_closed();
+}
 
 void Session::start() {
   started_ = true;
@@ -35,6 +38,15 @@ void Session::deliver(const channels::SharedFrame& frame, const channels::Envelo
   if (envelope.offset != 0) {
     auto it = subs_.find(envelope.channel);
     if (it == subs_.end()) return;
+    if (it->second.replaying) {  // a change-feed resume is reading the log: hold live changes back
+      if (it->second.held.size() >= kMaxFeedHeld) {
+        fail_feed_replay(envelope.channel, it->second, it->second.last_offset, "too far behind: too many live "
+                                                                                "changes during the replay");
+      } else {
+        it->second.held.emplace_back(envelope.offset, frame);
+        return;
+      }
+    }
     if (envelope.offset <= it->second.last_offset) return;  // already replayed
     it->second.last_offset = envelope.offset;
   }
@@ -151,7 +163,7 @@ void Session::handle_subscribe(const ClientMessage& msg) {
     refuse_subscription(channel, "LimitReached", joined.status().message(), 429);
     return;
   }
-  Subscription sub{traits, channels::SubscriberShard::key(app_.id, channel), presence ? member.user_id : "", 0};
+  Subscription sub{traits, channels::SubscriberShard::key(app_.id, channel), presence ? member.user_id : "", 0, false, 0, {}};
   auto& stored = subs_.emplace(channel, std::move(sub)).first->second;
   loop_.subscribers.add(stored.key, this);
   after_subscribe(channel, stored, *req, *joined);
@@ -172,7 +184,9 @@ void Session::after_subscribe(const std::string& channel, Subscription& sub, con
                  socket_id_);
     hub_.emit_webhook(app_, WebhookEvent::of("member_added", channel, sub.member_id));
   }
-  if (req.since) {
+  if (req.since && !channels::db_collection(channel).empty()) {
+    start_feed_replay(channel, sub, *req.since);
+  } else if (req.since) {
     auto missed = hub_.history().since(app_.id, channel, *req.since);
     if (!missed) {
       hub_.stats().recoveries_failed.inc();

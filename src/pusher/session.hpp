@@ -3,9 +3,13 @@
 // sign-in, client events and their rate limit. It lives on its connection's event loop and talks
 // to the socket through Transport, so unit tests drive it with a fake transport.
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "channels/channel_name.hpp"
 #include "channels/subscriber_shard.hpp"
@@ -60,6 +64,10 @@ class Session final : public channels::Subscriber {
     std::string key;       // shard key
     std::string member_id;  // presence: the user id this connection joined as
     uint64_t last_offset = 0;
+    // db-* with `since`: live changes wait here (seq, frame) until the change-log replay is out.
+    bool replaying = false;
+    uint64_t replay_id = 0;
+    std::vector<std::pair<uint64_t, channels::SharedFrame>> held;
   };
   void handle_subscribe(const ClientMessage& msg);
   void handle_unsubscribe(const ClientMessage& msg);
@@ -71,6 +79,16 @@ class Session final : public channels::Subscriber {
   void after_subscribe(const std::string& channel, Subscription& sub, const SubscribeRequest& req,
                        const channels::JoinResult& joined);
   void leave(const std::string& channel, const Subscription& sub);
+  // Change-feed resume (session_feed.cpp).
+  void start_feed_replay(const std::string& channel, Subscription& sub, uint64_t since);
+  void on_feed_read(const std::string& channel, uint64_t replay_id, uint64_t since,
+                    Result<std::vector<LoggedChange>> changes);
+  void finish_feed_replay(const std::string& channel, Subscription& sub, uint64_t since,
+                          const std::vector<LoggedChange>& changes);
+  void fail_feed_replay(const std::string& channel, Subscription& sub, uint64_t since, const std::string& reason);
+  void release_held(Subscription& sub);
+  using LoopPoster = std::function<void(std::function<void()>)>;
+  LoopPoster loop_poster();
   bool allow_client_event();
   void send_text(const std::string& message);
   void send_error(std::optional<int> code, std::string_view message);
@@ -89,6 +107,12 @@ class Session final : public channels::Subscriber {
   bool started_ = false;
   int64_t rate_window_ms_ = 0;
   int rate_count_ = 0;
+  uint64_t replays_ = 0;
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // callbacks from other threads check it
 };
+
+// Bounds of a change-feed resume: past either, headroom:recovery_failed ("too far behind").
+inline constexpr int kMaxFeedReplay = 10000;          // change-log entries
+inline constexpr size_t kMaxFeedHeld = 10000;         // live changes held back during the replay
 
 }  // namespace headroom::pusher

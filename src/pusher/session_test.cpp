@@ -233,6 +233,150 @@ TEST_F(Fixture, DocumentChangeFeedsFollowTheReadRule) {
   EXPECT_TRUE(t.saw(R"("data":"{\"id\":\"d1\",\"seq\":7,\"doc\":{\"_id\":\"d1\"}}")"));
 }
 
+// A change log whose reads the test completes by hand (as a store thread would).
+struct FakeChangeLog {
+  struct Call {
+    std::string app, collection;
+    int64_t after = 0;
+    int limit = 0;
+    std::function<void(Result<std::vector<LoggedChange>>)> done;
+  };
+  ChangeLogReader reader() {
+    return [this](const std::string& app, const std::string& col, int64_t after, int limit, auto done) {
+      calls.push_back({app, col, after, limit, std::move(done)});
+    };
+  }
+  std::vector<Call> calls;
+};
+
+std::vector<LoggedChange> changes(std::initializer_list<int64_t> seqs) {
+  std::vector<LoggedChange> out;
+  for (int64_t s : seqs) out.push_back({s, "added", "d" + std::to_string(s), R"({"_id":"d)" + std::to_string(s) + "\"}"});
+  return out;
+}
+
+std::vector<int64_t> seqs_sent(const FakeTransport& t) {
+  std::vector<int64_t> out;
+  for (const auto& m : t.sent) {
+    auto at = m.find(R"(\"seq\":)");
+    if (at != std::string::npos) out.push_back(std::stoll(m.substr(at + 8)));
+  }
+  return out;
+}
+
+TEST_F(Fixture, ChangeFeedResumeReplaysTheLogBeforeLiveChanges) {
+  FakeChangeLog log;
+  hub->set_change_log(log.reader());
+  FakeTransport t;
+  auto s = connect(t, "1.1");
+  s->on_text(R"({"event":"pusher:subscribe","data":{"channel":"db-news","since":3}})");
+  EXPECT_TRUE(t.saw(R"(subscription_succeeded","channel":"db-news")"));
+  ASSERT_EQ(log.calls.size(), 1u);
+  EXPECT_EQ(log.calls[0].collection, "news");
+  EXPECT_EQ(log.calls[0].after, 3);
+  EXPECT_EQ(log.calls[0].limit, kMaxFeedReplay + 1);
+  hub->publish_document_change("app", "news", 5, "modified", "d5", R"({"_id":"d5"})");  // live during the read
+  hub->publish_document_change("app", "news", 6, "removed", "d6", R"({"_id":"d6"})");
+  executor->run_due();
+  EXPECT_TRUE(seqs_sent(t).empty());  // held back until the replay is out
+  log.calls[0].done(changes({4, 5}));
+  EXPECT_TRUE(seqs_sent(t).empty());  // the result is posted to the loop
+  executor->run_due();
+  EXPECT_EQ(seqs_sent(t), (std::vector<int64_t>{4, 5, 6}));  // 5 once, not twice
+  EXPECT_TRUE(t.saw("headroom:removed"));
+  hub->publish_document_change("app", "news", 7, "added", "d7", R"({"_id":"d7"})");
+  executor->run_due();
+  EXPECT_EQ(seqs_sent(t), (std::vector<int64_t>{4, 5, 6, 7}));
+  EXPECT_FALSE(t.saw("recovery_failed"));
+  EXPECT_EQ(log.calls.size(), 1u);  // the log held since+1: no second read
+}
+
+TEST_F(Fixture, ChangeFeedResumeChecksTheLogStillHoldsTheNextSeq) {
+  FakeChangeLog log;
+  hub->set_change_log(log.reader());
+  FakeTransport t, u;
+  auto s = connect(t, "1.1");
+  s->on_text(R"({"event":"pusher:subscribe","data":{"channel":"db-news","since":2}})");
+  log.calls[0].done(changes({9}));  // the collection's next change is 9: were 3..8 trimmed?
+  executor->run_due();
+  ASSERT_EQ(log.calls.size(), 2u);
+  EXPECT_EQ(log.calls[1].collection, "");
+  EXPECT_EQ(log.calls[1].after, 1);
+  log.calls[1].done(changes({5}));  // the app-wide log starts at 5: 3 is gone
+  executor->run_due();
+  EXPECT_TRUE(t.saw(R"(headroom:recovery_failed","channel":"db-news","data":{"since":2,"reason":"the change log no longer holds seq 3)"));
+  EXPECT_TRUE(seqs_sent(t).empty());
+  hub->publish_document_change("app", "news", 10, "added", "d10", "{}");  // live again after the failure
+  executor->run_due();
+  EXPECT_EQ(seqs_sent(t), (std::vector<int64_t>{10}));
+
+  auto s2 = connect(u, "1.2");  // 3 is there, in another collection: the replay goes ahead
+  s2->on_text(R"({"event":"pusher:subscribe","data":{"channel":"db-news","since":2}})");
+  log.calls[2].done(changes({9}));
+  executor->run_due();
+  log.calls[3].done(changes({3}));
+  executor->run_due();
+  EXPECT_EQ(seqs_sent(u), (std::vector<int64_t>{9}));
+  EXPECT_FALSE(u.saw("recovery_failed"));
+
+  FakeTransport v, w;  // nothing after since: caught up, or since is beyond the log
+  auto s3 = connect(v, "1.3");
+  s3->on_text(R"({"event":"pusher:subscribe","data":{"channel":"db-news","since":10}})");
+  log.calls[4].done(changes({}));
+  executor->run_due();
+  log.calls[5].done(changes({10}));
+  executor->run_due();
+  EXPECT_FALSE(v.saw("recovery_failed"));
+  auto s4 = connect(w, "1.4");
+  s4->on_text(R"({"event":"pusher:subscribe","data":{"channel":"db-news","since":99}})");
+  log.calls[6].done(changes({}));
+  executor->run_due();
+  log.calls[7].done(changes({}));
+  executor->run_due();
+  EXPECT_TRUE(w.saw("seq 99 is beyond the change log's last seq"));
+}
+
+TEST_F(Fixture, ChangeFeedResumeFailsWhenTooFarBehindOrWithoutALog) {
+  FakeTransport a, b, c;
+  auto none = connect(a, "1.1");
+  none->on_text(R"({"event":"pusher:subscribe","data":{"channel":"db-news","since":0}})");
+  EXPECT_TRUE(a.saw("the change log is not available"));
+  FakeChangeLog log;
+  hub->set_change_log(log.reader());
+  auto s = connect(b, "1.2");
+  s->on_text(R"({"event":"pusher:subscribe","data":{"channel":"db-news","since":0}})");
+  std::vector<LoggedChange> many;
+  for (int64_t i = 1; i <= kMaxFeedReplay + 1; ++i) many.push_back({i, "added", "d", "{}"});
+  log.calls[0].done(std::move(many));
+  executor->run_due();
+  EXPECT_TRUE(b.saw(R"("reason":"too far behind: more than 10000 changes since 0")"));
+  EXPECT_TRUE(seqs_sent(b).empty());
+  auto e = connect(c, "1.3");
+  e->on_text(R"({"event":"pusher:subscribe","data":{"channel":"db-news","since":0}})");
+  log.calls[1].done(Status(Code::kUnavailable, "store closed"));
+  executor->run_due();
+  EXPECT_TRUE(c.saw("the change log could not be read: store closed"));
+}
+
+TEST_F(Fixture, ChangeFeedResumeAfterUnsubscribeOrCloseIsDropped) {
+  FakeChangeLog log;
+  hub->set_change_log(log.reader());
+  FakeTransport t, u;
+  auto s = connect(t, "1.1");
+  s->on_text(R"({"event":"pusher:subscribe","data":{"channel":"db-news","since":1}})");
+  s->on_text(R"({"event":"pusher:unsubscribe","data":{"channel":"db-news"}})");
+  log.calls[0].done(changes({2}));
+  executor->run_due();
+  EXPECT_TRUE(seqs_sent(t).empty());
+  auto s2 = std::make_unique<Session>(*hub, *loop, config.apps[0], u, "1.2");
+  s2->start();
+  s2->on_text(R"({"event":"pusher:subscribe","data":{"channel":"db-news","since":1}})");
+  s2.reset();  // the connection went away while the log was read
+  log.calls[1].done(changes({2}));
+  executor->run_due();  // nothing to deliver to, no crash
+  EXPECT_TRUE(seqs_sent(u).empty());
+}
+
 TEST_F(Fixture, VipOnlySlotsNeedAVipSignin) {
   FakeTransport t;
   auto s = connect(t, "1.1");
