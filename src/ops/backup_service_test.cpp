@@ -70,10 +70,10 @@ TEST_F(BackupServiceTest, AFailedBackupIsCountedAndRetriedWithBackoff) {
 }
 
 TEST_F(BackupServiceTest, AReloadedScheduleReplacesTheArmedOne) {
+  config::Config next = config_;  // outlives the service, as the server keeps reloaded configs
+  next.backup.schedule = "0 3 * * *";  // 20.5 h away
   BackupService svc(config_, clock_, executor_, metrics_, "test");
   svc.start();
-  config::Config next = config_;
-  next.backup.schedule = "0 3 * * *";  // 20.5 h away
   svc.reload(next);
   executor_.advance(std::chrono::minutes(30), std::chrono::seconds(1));
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
