@@ -45,6 +45,10 @@ ModulesHandle install_modules(server::ModuleContext& ctx) {
   // Rate limits run after the filters that identify the caller (tier, subject): keep this line
   // below the documents/auth module's.
   modules->limits = ratelimit::install_ratelimit(ctx);
+  // Failed Pusher signatures count towards the caller's security-incident state and ban.
+  pusher::set_security_sink(*modules->pusher, [limits = modules->limits](const http::Request& req, std::string_view) {
+    limits->abuse().record(limits->caller_key(req, {}), ratelimit::Signal::kBadSignature);
+  });
   // Last: its request filter counts active users by the req.subject the filters above set.
   modules->observe = observe::install_observe(ctx);
   modules->ops = ops::install_ops(ctx);

@@ -146,6 +146,14 @@ struct AppConfig {
   int max_presence_members = 100;       // Pusher's limit
   int max_event_payload_kb = 10;        // Pusher's limit
   bool allow_scans = false;             // queries without an index scan instead of failing
+  // Per-app caller tiers (docs/limits.md); 0: the [rate_limits] value. A per-minute rate given
+  // without its burst scales the tier's burst by the same ratio.
+  int anonymous_per_minute = 0;
+  int anonymous_burst = 0;
+  int authenticated_per_minute = 0;
+  int authenticated_burst = 0;
+  int vip_per_minute = 0;
+  int vip_burst = 0;
   std::vector<Webhook> webhooks;
   std::map<std::string, CollectionRules> collections;  // "*" applies to unnamed collections
 };

@@ -79,6 +79,22 @@ write = "owner"
             std::string::npos);
 }
 
+TEST(Config, AppsMayOverrideTheCallerTiers) {
+  Config c = load_from_string(
+      "[[apps]]\nid=\"a\"\nkey=\"k\"\nsecret=\"topsecret1\"\nanonymous_per_minute = 3\nvip_burst = 50\n"
+      "[[apps]]\nid=\"b\"\nkey=\"k2\"\nsecret=\"topsecret2\"\n");
+  EXPECT_EQ(c.apps[0].anonymous_per_minute, 3);
+  EXPECT_EQ(c.apps[0].anonymous_burst, 0);  // 0: derived from the tier
+  EXPECT_EQ(c.apps[0].vip_burst, 50);
+  EXPECT_EQ(c.apps[1].anonymous_per_minute, 0);
+  Config again = load_from_string(to_toml(c, false));
+  EXPECT_EQ(again.apps[0].anonymous_per_minute, 3);
+  EXPECT_EQ(again.apps[0].vip_burst, 50);
+  EXPECT_NE(error_of("[[apps]]\nid=\"a\"\nkey=\"k\"\nsecret=\"longenough\"\nanonymous_per_minute = -1\n")
+                .find("apps[0].anonymous_per_minute"),
+            std::string::npos);
+}
+
 TEST(Config, PrintRedactsSecrets) {
   Config c = load_from_string("[admin]\ntoken = \"0123456789abcdefXYZ\"\n[[apps]]\nid=\"a\"\nkey=\"k\"\nsecret=\"topsecret1\"\n");
   std::string printed = to_toml(c);

@@ -33,7 +33,13 @@ toml::table apps_table(const AppConfig& a, bool redact) {
                 {"max_read_requests_per_sec", a.max_read_requests_per_sec},
                 {"max_presence_members", a.max_presence_members},
                 {"max_event_payload_kb", a.max_event_payload_kb},
-                {"allow_scans", a.allow_scans}};
+                {"allow_scans", a.allow_scans},
+                {"anonymous_per_minute", a.anonymous_per_minute},
+                {"anonymous_burst", a.anonymous_burst},
+                {"authenticated_per_minute", a.authenticated_per_minute},
+                {"authenticated_burst", a.authenticated_burst},
+                {"vip_per_minute", a.vip_per_minute},
+                {"vip_burst", a.vip_burst}};
   toml::array hooks;
   for (const auto& h : a.webhooks) hooks.push_back(toml::table{{"url", h.url}, {"event_types", strings(h.event_types)}});
   t.insert("webhooks", hooks);

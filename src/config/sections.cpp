@@ -146,7 +146,8 @@ void read_app(Reader& r, const toml::table& t, const std::string& path, AppConfi
         "id", "key", "secret", "name", "enabled", "enable_client_messages", "enable_user_authentication",
         "max_connections", "max_backend_events_per_sec", "max_client_events_per_sec",
         "max_read_requests_per_sec", "max_presence_members", "max_event_payload_kb", "allow_scans",
-        "webhooks", "collections"};
+        "webhooks", "collections", "anonymous_per_minute", "anonymous_burst", "authenticated_per_minute",
+        "authenticated_burst", "vip_per_minute", "vip_burst"};
     if (!known.count(std::string(k.str()))) r.error(fmt::format("{}.{}: unknown key", path, k.str()));
   }
   r.get(t, path, "id", a.id);
@@ -163,6 +164,12 @@ void read_app(Reader& r, const toml::table& t, const std::string& path, AppConfi
   r.get(t, path, "max_presence_members", a.max_presence_members, 1, 100000);
   r.get(t, path, "max_event_payload_kb", a.max_event_payload_kb, 1, 16384);
   r.get(t, path, "allow_scans", a.allow_scans);
+  r.get(t, path, "anonymous_per_minute", a.anonymous_per_minute, 0, 1000000000);
+  r.get(t, path, "anonymous_burst", a.anonymous_burst, 0, 1000000000);
+  r.get(t, path, "authenticated_per_minute", a.authenticated_per_minute, 0, 1000000000);
+  r.get(t, path, "authenticated_burst", a.authenticated_burst, 0, 1000000000);
+  r.get(t, path, "vip_per_minute", a.vip_per_minute, 0, 1000000000);
+  r.get(t, path, "vip_burst", a.vip_burst, 0, 1000000000);
   static const std::regex kIdChars("^[A-Za-z0-9_-]{1,64}$");
   if (!std::regex_match(a.id, kIdChars)) {
     r.error(fmt::format("{}.id = \"{}\": must be 1-64 letters, digits, '-' or '_'", path, a.id));

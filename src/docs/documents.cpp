@@ -8,7 +8,7 @@ namespace headroom::docs {
 
 Documents::Documents(const config::Config& config, Clock& clock, observe::Registry& metrics,
                      std::unique_ptr<storage::Store> store)
-    : config_(config), clock_(clock), store_(std::move(store)), quotas_(config.quotas, clock, *store_) {
+    : config_(config), clock_(clock), store_(std::move(store)), quotas_(config.quotas, clock, *store_, &metrics) {
   static const char* kOps[] = {"get", "put", "patch", "delete", "query", "batch", "index"};
   for (int op = 0; op < kOpCount; ++op) {
     for (int err = 0; err < 2; ++err) {
@@ -57,6 +57,7 @@ void Documents::add_routes(http::Router& r) {
   r.add(M::kPost, indexes, bind(&Documents::post_index), {true, indexes});
   r.add(M::kDelete, indexes, bind(&Documents::delete_index), {true, indexes});
   r.add(M::kDelete, indexes + "/{name}", bind(&Documents::delete_index), {true, indexes + "/{name}"});
+  r.add(M::kGet, "/v1/apps/{app_id}/usage", bind(&Documents::usage), {true, "/v1/apps/{app_id}/usage"});
 }
 
 void Documents::identify(http::Request& req) const {

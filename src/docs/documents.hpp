@@ -70,6 +70,7 @@ class Documents {
   void get_indexes(http::Request& req, http::Responder respond);
   void post_index(http::Request& req, http::Responder respond);
   void delete_index(http::Request& req, http::Responder respond);
+  void usage(http::Request& req, http::Responder respond);  // usage_routes.cpp
   void write_one(const Target& t, storage::WriteOp op, Quotas::Kind kind, http::Responder respond);
 
   // Resolves app, collection, caller and rule; answers the error itself and returns nullopt.

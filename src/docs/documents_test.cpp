@@ -234,5 +234,67 @@ TEST_F(DocumentsTest, QuotasCountPersistAndEnforce) {
   EXPECT_EQ(docs_->quotas().used("app1", Quotas::kWrite), 1);
 }
 
+TEST_F(DocumentsTest, UsageReportsTodaysCountsLimitsAndReset) {
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(call(kPut, kDocs + "/u" + std::to_string(i), "{}").status, 201);
+  ASSERT_EQ(call(kGet, kDocs + "/u0").status, 200);
+  ASSERT_EQ(call(kDelete, kDocs + "/u0").status, 204);
+  const std::string usage = "/v1/apps/app1/usage";
+  EXPECT_EQ(call(kGet, usage).status, 401);
+  EXPECT_EQ(call(kGet, usage, "", {bearer("alice")}).status, 403);
+  EXPECT_EQ(call(kGet, "/v1/apps/nope/usage", "", {bearer("srv", http::Tier::kServer)}).status, 404);
+  auto res = call(kGet, usage, "", {bearer("backend", http::Tier::kServer)});
+  ASSERT_EQ(res.status, 200) << res.body;
+  auto b = body(res);
+  EXPECT_EQ(b.at("app"), "app1");
+  EXPECT_EQ(b.at("writes").at("used"), 3);
+  EXPECT_EQ(b.at("writes").at("limit"), 50);
+  EXPECT_DOUBLE_EQ(b.at("writes").at("ratio").as_double(), 0.06);
+  EXPECT_EQ(b.at("reads").at("used"), 1);
+  EXPECT_EQ(b.at("deletes").at("used"), 1);
+  EXPECT_EQ(b.at("enforced"), false);
+  // FakeClock starts at 2027-01-15T08:00:00Z.
+  EXPECT_EQ(b.at("day"), "2027-01-15");
+  EXPECT_EQ(b.at("reset_at"), "2027-01-16T00:00:00Z");
+  EXPECT_EQ(b.at("reset_unix"), 1800057600);
+  // The admin token works too.
+  config_.admin.token = "admin-token-123";
+  EXPECT_EQ(call(kGet, usage, "", {{"authorization", "Bearer admin-token-123"}}).status, 200);
+  EXPECT_EQ(call(kGet, usage, "", {{"authorization", "Bearer wrong"}}).status, 401);
+  // A new UTC day starts from zero.
+  clock_.advance(std::chrono::hours(16));
+  auto next = body(call(kGet, usage, "", {bearer("backend", http::Tier::kServer)}));
+  EXPECT_EQ(next.at("writes").at("used"), 0);
+  EXPECT_EQ(next.at("reset_at"), "2027-01-17T00:00:00Z");
+}
+
+TEST_F(DocumentsTest, QuotaWarningsOncePerLevelAndDay) {
+  auto warnings = [&](const char* level) {
+    return metrics_.value("headroom_quota_warnings_total", {{"app", "app1"}, {"kind", "writes"}, {"level", level}});
+  };
+  // writes_per_day = 50: the 40th write crosses 80 %, the 50th 100 %.
+  for (int i = 0; i < 39; ++i) docs_->quotas().add("app1", Quotas::kWrite, 1);
+  EXPECT_EQ(warnings("80"), 0);
+  docs_->quotas().add("app1", Quotas::kWrite, 1);
+  EXPECT_EQ(warnings("80"), 1);
+  EXPECT_EQ(warnings("100"), 0);
+  for (int i = 0; i < 9; ++i) docs_->quotas().add("app1", Quotas::kWrite, 1);
+  EXPECT_EQ(warnings("100"), 0);
+  docs_->quotas().add("app1", Quotas::kWrite, 5);  // past 100 % in one step
+  EXPECT_EQ(warnings("100"), 1);
+  docs_->quotas().add("app1", Quotas::kWrite, 5);
+  EXPECT_EQ(warnings("80"), 1);
+  EXPECT_EQ(warnings("100"), 1);
+  EXPECT_DOUBLE_EQ(docs_->quotas().ratio("app1", Quotas::kWrite), 1.18);  // 59 of 50
+  // Scraped as a gauge next to used and limit.
+  observe::Writer w;
+  docs_->quotas().collect(w, {"app1"});
+  EXPECT_NE(w.take().find("headroom_quota_ratio{app=\"app1\",kind=\"writes\"} 1.18"), std::string::npos);
+  // Next day: the levels can be crossed again, once each.
+  clock_.advance(std::chrono::hours(24));
+  docs_->quotas().add("app1", Quotas::kWrite, 45);
+  EXPECT_EQ(warnings("80"), 2);
+  EXPECT_EQ(warnings("100"), 1);
+}
+
 }  // namespace
 }  // namespace headroom::docs

@@ -1,12 +1,52 @@
 #include "docs/quotas.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <cstdio>
+#include <ctime>
 #include <future>
 
 namespace headroom::docs {
 
-Quotas::Quotas(const config::QuotaConfig& cfg, Clock& clock, storage::Store& store)
-    : cfg_(cfg), clock_(clock), store_(store), day_(today()) {}
+Quotas::Quotas(const config::QuotaConfig& cfg, Clock& clock, storage::Store& store, observe::Registry* metrics)
+    : cfg_(cfg), clock_(clock), store_(store), day_(today()), metrics_(metrics) {}
+
+double Quotas::ratio(const std::string& app, Kind kind) {
+  const int64_t l = limit(kind);
+  return l <= 0 ? 0.0 : static_cast<double>(used(app, kind)) / static_cast<double>(l);
+}
+
+std::string Quotas::day_string() const {
+  const std::time_t t = static_cast<std::time_t>(today() * 86'400);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+// Counters only grow within a day and start at 0 on a new one, so each level
+// is crossed at most once per app, kind and day (a restart resumes from the stored count, so a
+// level already passed is not announced again).
+void Quotas::warn_on_crossing(const std::string& app, Kind kind, int64_t before, int64_t after) {
+  const int64_t l = limit(kind);
+  if (l <= 0) return;
+  struct Level {
+    int percent;
+    int64_t at;  // first count at or past the level
+  };
+  for (Level lv : {Level{80, (l * 80 + 99) / 100}, Level{100, l}}) {
+    if (before >= lv.at || after < lv.at) continue;
+    spdlog::warn("quota: app {} used {} of {} {} today ({} %){}", app, after, l, kind_name(kind), lv.percent,
+                 cfg_.enforce && lv.percent == 100 ? "; further requests get 429 until 00:00 UTC" : "");
+    if (metrics_) {
+      metrics_
+          ->counter("headroom_quota_warnings_total", "Daily quota levels (80 %, 100 %) crossed, per app and kind",
+                    {{"app", app}, {"kind", kind_name(kind)}, {"level", std::to_string(lv.percent)}})
+          .inc();
+    }
+  }
+}
 
 const char* Quotas::kind_name(Kind k) {
   static const char* kNames[] = {"reads", "writes", "deletes"};
@@ -43,10 +83,17 @@ Status Quotas::charge(const std::string& app, Kind kind, int64_t n) {
 }
 
 void Quotas::add(const std::string& app, Kind kind, int64_t n) {
-  std::lock_guard lk(mu_);
-  roll_locked();
-  counts_[app][kind] += n;
-  dirty_[app] = true;
+  int64_t before = 0, after = 0;
+  {
+    std::lock_guard lk(mu_);
+    roll_locked();
+    int64_t& c = counts_[app][kind];
+    before = c;
+    after = c += n;
+    dirty_[app] = true;
+  }
+  // Outside the lock: the metrics registry may be scraping (and calling collect()) meanwhile.
+  if (n > 0) warn_on_crossing(app, kind, before, after);
 }
 
 int64_t Quotas::used(const std::string& app, Kind kind) {
@@ -98,6 +145,10 @@ void Quotas::collect(observe::Writer& w, const std::vector<std::string>& apps) {
   w.family("headroom_quota_limit", "gauge", "Daily quota per app and kind (0: unlimited)");
   for (const auto& app : apps) {
     for (Kind k : {kRead, kWrite, kDelete}) w.sample("headroom_quota_limit", {{"app", app}, {"kind", kind_name(k)}}, static_cast<double>(limit(k)));
+  }
+  w.family("headroom_quota_ratio", "gauge", "Share of the daily quota used today per app and kind (0 when unlimited)");
+  for (const auto& app : apps) {
+    for (Kind k : {kRead, kWrite, kDelete}) w.sample("headroom_quota_ratio", {{"app", app}, {"kind", kind_name(k)}}, ratio(app, k));
   }
 }
 

@@ -210,7 +210,10 @@ http::Response dispatch(Hub& hub, http::Request& req, std::string_view route) {
   if (!app) return fail(Code::kNotFound, "unknown app id");
   const std::string method(http::method_name(req.method));
   const Status auth = verify_api_request(*app, {method, req.path, req.query, req.body}, hub.clock().unix_ms() / 1000);
-  if (!auth) return fail(auth.code(), auth.message());
+  if (!auth) {
+    if (auth.code() == Code::kUnauthenticated) hub.report_security(req, "bad_signature");
+    return fail(auth.code(), auth.message());
+  }
   if (!app->enabled) return fail(Code::kPermissionDenied, "app is disabled");
   if (route == "events") return events(hub, *app, req);
   if (route == "batch_events") return batch_events(hub, *app, req);

@@ -68,6 +68,26 @@ TEST_F(ApiFixture, ErrorsAreRealStatuses) {
   EXPECT_EQ(stats.api_too_large.value(), 1u);
 }
 
+TEST_F(ApiFixture, FailedSignaturesGoToTheSecuritySink) {
+  std::vector<std::string> seen;
+  hub->set_security_sink([&](const http::Request& req, std::string_view signal) {
+    seen.push_back(req.remote_ip + " " + std::string(signal));
+  });
+  http::Request forged;
+  forged.method = http::Method::kPost;
+  forged.path = "/apps/1/events";
+  forged.remote_ip = "198.51.100.7";
+  forged.body = R"({"name":"e","channel":"a","data":"x"})";
+  forged.query = sign_api_query(config.apps[0], "POST", forged.path, forged.body, clock.unix_ms() / 1000) + "0";
+  forged.params = {{"app_id", "1"}};
+  EXPECT_EQ(handle_api_request(*hub, forged, "events").status, 401);
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0], "198.51.100.7 bad_signature");
+  // A good signature reports nothing.
+  EXPECT_EQ(call(http::Method::kPost, "/apps/1/events", "events", R"({"name":"e","channel":"a","data":"x"})").status, 200);
+  EXPECT_EQ(seen.size(), 1u);
+}
+
 TEST_F(ApiFixture, BatchIsAllOrNothingAndAtMostTen) {
   std::string batch = R"({"batch":[)";
   for (int i = 0; i < 11; ++i) batch += std::string(i ? "," : "") + R"({"name":"e","channel":"a","data":"x"})";

@@ -26,9 +26,18 @@
 #include "pusher/stats.hpp"
 #include "pusher/webhooks.hpp"
 
+namespace headroom::http {
+struct Request;
+}
+
 namespace headroom::pusher {
 
 class Session;
+
+// Where failed signatures are reported (the rate-limit module's abuse monitor, wired by the
+// composition root). signal: "bad_signature". Called on the request's thread.
+using SecuritySink = std::function<void(const http::Request& req, std::string_view signal)>;
+
 
 // One per event loop; touched only on that loop's thread (except `executor`, which posts to it).
 struct Loop {
@@ -52,6 +61,11 @@ class Hub {
   channels::ChannelDirectory& directory() { return directory_; }
   channels::History& history() { return history_; }
   Webhooks* webhooks() { return webhooks_.get(); }
+  // Set once, before serving.
+  void set_security_sink(SecuritySink sink) { security_sink_ = std::move(sink); }
+  void report_security(const http::Request& req, std::string_view signal) const {
+    if (security_sink_) security_sink_(req, signal);
+  }
   void emit_webhook(const config::AppConfig& app, const WebhookEvent& ev) {
     if (webhooks_) webhooks_->emit(app, ev);
   }
@@ -90,6 +104,7 @@ class Hub {
   bool draining() const { return draining_.load(); }
 
  private:
+  SecuritySink security_sink_;
   void deliver_local(const channels::EnvelopePtr& env);
   template <typename Fn>
   void for_each_loop(Fn&& fn);

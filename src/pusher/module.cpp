@@ -34,6 +34,10 @@ DocumentChangeSink document_change_sink(PusherModule& module) {
   };
 }
 
+void set_security_sink(PusherModule& module, std::function<void(const http::Request&, std::string_view)> sink) {
+  module.hub->set_security_sink(std::move(sink));
+}
+
 void set_change_log(PusherModule& module, ChangeLogReader reader) { module.hub->set_change_log(std::move(reader)); }
 
 PusherModuleHandle install_pusher(server::ModuleContext& ctx) {

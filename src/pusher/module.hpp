@@ -20,6 +20,9 @@ using PusherModuleHandle = std::unique_ptr<PusherModule, PusherModuleDeleter>;
 
 PusherModuleHandle install_pusher(server::ModuleContext& ctx);
 
+// Failed HTTP API signatures are reported to `sink` (e.g. the abuse monitor); set before serving.
+void set_security_sink(PusherModule& module, std::function<void(const http::Request&, std::string_view signal)> sink);
+
 // Feeds committed document changes to the db-{collection} channels: give it to the documents
 // module's change listener (any thread; it keeps the channel state alive on its own).
 // kind: "added" | "modified" | "removed".

@@ -241,17 +241,16 @@ void Session::leave(const std::string& channel, const Subscription& sub) {
 }
 
 bool Session::allow_client_event() {
-  int limit = hub_.config().websocket.max_messages_per_second;
-  if (app_.max_client_events_per_sec > 0 && (limit <= 0 || app_.max_client_events_per_sec < limit)) {
-    limit = app_.max_client_events_per_sec;
+  if (!client_events_) {
+    int limit = hub_.config().websocket.max_messages_per_second;
+    if (app_.max_client_events_per_sec > 0 && (limit <= 0 || app_.max_client_events_per_sec < limit)) {
+      limit = app_.max_client_events_per_sec;
+    }
+    if (limit <= 0) return true;
+    // The shared limiter core (GCRA): `limit` per second with a one-second burst.
+    client_events_.emplace(hub_.clock(), limit, limit);
   }
-  if (limit <= 0) return true;
-  const int64_t now = hub_.clock().unix_ms();
-  if (now - rate_window_ms_ >= 1000) {
-    rate_window_ms_ = now;
-    rate_count_ = 0;
-  }
-  return ++rate_count_ <= limit;
+  return client_events_->allow();
 }
 
 void Session::handle_client_event(const ClientMessage& msg) {

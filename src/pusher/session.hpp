@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,6 +17,7 @@
 #include "config/config.hpp"
 #include "pusher/hub.hpp"
 #include "pusher/protocol.hpp"
+#include "ratelimit/connection_limiter.hpp"
 
 namespace headroom::pusher {
 
@@ -105,8 +107,7 @@ class Session final : public channels::Subscriber {
   bool vip_only_ = false;
   bool closed_ = false;
   bool started_ = false;
-  int64_t rate_window_ms_ = 0;
-  int rate_count_ = 0;
+  std::optional<ratelimit::ConnectionLimiter> client_events_;  // made at the first client event
   uint64_t replays_ = 0;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // callbacks from other threads check it
 };

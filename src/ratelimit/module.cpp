@@ -112,6 +112,12 @@ Verdict RateLimitModule::decide(const http::Request& req, const Target& target, 
     const int per_second = app == nullptr ? 0 : read ? app->max_read_requests_per_sec : app->max_backend_events_per_sec;
     return limiter_.decide_backend(read ? "backend_reads" : "backend_events", target.app_id, per_second);
   }
+  const auto* app = find_app(config_, target.app_id);
+  if (RateLimiter::overrides(app, req.tier)) {
+    // The app has its own limits for this tier: its callers get their own buckets, so an IP's use of
+    // this app and of the others do not drain each other.
+    return limiter_.decide(req.tier, fmt::format("{}@{}", key, target.app_id), route_cost(req.method, req.path), app);
+  }
   return limiter_.decide(req.tier, key, route_cost(req.method, req.path));
 }
 
@@ -119,8 +125,10 @@ std::optional<http::Response> RateLimitModule::filter(http::Request& req) {
   if (!config_.rate_limits.enabled) return std::nullopt;
   auto target = classify(req);
   if (!target) return std::nullopt;
-  const std::string key = target->backend ? std::string() : caller_key(req, target->app_id);
-  if (!key.empty()) {
+  // Who is calling: the key of bans and abuse signals. A Pusher call naming the app's (public) key
+  // is limited as the app's backend, but a ban of the caller's IP still applies to it.
+  const std::string key = caller_key(req, target->app_id);
+  {
     if (auto ban = abuse_.banned_for(key); ban.count() > 0) {
       counter(http::tier_name(req.tier), "blocked").inc();
       req.response_headers.emplace_back("Retry-After", std::to_string(ceil_seconds(ban)));
@@ -128,7 +136,7 @@ std::optional<http::Response> RateLimitModule::filter(http::Request& req) {
                                   "temporarily blocked after repeated failures or rate-limit hits");
     }
   }
-  if (!key.empty() && req.tier == http::Tier::kAnonymous && !target->pusher && presented_bearer(req)) {
+  if (!target->backend && req.tier == http::Tier::kAnonymous && !target->pusher && presented_bearer(req)) {
     // The identity filter (run before this one) did not accept the token: bad, expired or forged.
     abuse_.record(key, Signal::kBadToken);
   }
@@ -140,7 +148,7 @@ std::optional<http::Response> RateLimitModule::filter(http::Request& req) {
   req.response_headers.emplace_back("RateLimit-Remaining", std::to_string(d.remaining));
   req.response_headers.emplace_back("RateLimit-Reset", std::to_string(ceil_seconds(d.reset_after)));
   if (v.outcome == Outcome::kAllowed) return std::nullopt;
-  if (!key.empty()) abuse_.record(key, Signal::kLimitHit);
+  if (!target->backend) abuse_.record(key, Signal::kLimitHit);
   if (v.outcome == Outcome::kShadowLimited) return std::nullopt;
   req.response_headers.emplace_back("Retry-After", std::to_string(std::max<int64_t>(1, ceil_seconds(d.retry_after))));
   return http::error_response(Code::kResourceExhausted,

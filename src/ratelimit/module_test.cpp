@@ -125,6 +125,34 @@ TEST_F(Fixture, SignedPusherCallsUseTheAppsBackendLimits) {
   EXPECT_EQ(metrics.value("headroom_rate_limited_total", {{"tier", "server"}, {"scope", "app"}}), 1);
 }
 
+TEST_F(Fixture, AppWithItsOwnAnonymousLimitKeepsOtherAppsOnTheDefault) {
+  config::AppConfig tight;
+  tight.id = "tight";
+  tight.key = "kt";
+  tight.anonymous_per_minute = 3;
+  config::AppConfig normal;
+  normal.id = "normal";
+  normal.key = "kn";
+  config.apps = {tight, normal};
+  make();
+  for (int i = 0; i < 3; ++i) {
+    auto r = get("/v1/apps/tight/collections/c/docs/d");
+    ASSERT_FALSE(call(r).has_value()) << i;
+    EXPECT_EQ(header(r, "RateLimit-Limit"), "3");
+  }
+  auto r = get("/v1/apps/tight/collections/c/docs/d");
+  auto res = call(r);
+  ASSERT_TRUE(res.has_value());
+  EXPECT_EQ(res->status, 429);
+  EXPECT_EQ(header(r, "Retry-After"), "20");
+  // The same IP on the other app still has the default 20.
+  for (int i = 0; i < 20; ++i) {
+    auto n = get("/v1/apps/normal/collections/c/docs/d");
+    ASSERT_FALSE(call(n).has_value()) << i;
+    EXPECT_EQ(header(n, "RateLimit-Limit"), "20");
+  }
+}
+
 TEST_F(Fixture, ForwardedForTrustedOnlyFromProxies) {
   config.rate_limits.trusted_proxies = {"10.0.0.0/8"};
   make();
@@ -167,6 +195,37 @@ TEST_F(Fixture, RepeatedLimitHitsBanWhenConfigured) {
   EXPECT_EQ(res->status, 403);
   EXPECT_EQ(header(r, "Retry-After"), "600");
   EXPECT_NE(metrics.render().find("headroom_blocked_keys 1"), std::string::npos);
+}
+
+TEST_F(Fixture, FailedSignaturesBanTheIpEvenOnCallsNamingTheAppKey) {
+  config::AppConfig app;
+  app.id = "app1";
+  app.key = "key1";
+  config.apps.push_back(app);
+  config.rate_limits.abuse_threshold_per_minute = 3;
+  config.rate_limits.ban_seconds = 60;
+  make();
+  auto pusher = [] {
+    auto r = get("/apps/app1/events", "198.51.100.9");
+    r.method = http::Method::kPost;
+    r.query = "auth_key=key1&auth_timestamp=1&auth_version=1.0&auth_signature=forged";
+    return r;
+  };
+  for (int i = 0; i < 3; ++i) {
+    auto r = pusher();
+    ASSERT_FALSE(call(r).has_value()) << i;  // the handler answers 401 and reports:
+    module->abuse().record(module->caller_key(r, {}), Signal::kBadSignature);
+  }
+  auto r = pusher();
+  auto res = call(r);
+  ASSERT_TRUE(res.has_value());
+  EXPECT_EQ(res->status, 403);
+  EXPECT_EQ(module->abuse().signals(Signal::kBadSignature), 3u);
+  // Another IP with the same app key is not affected.
+  auto other = get("/apps/app1/events", "198.51.100.10");
+  other.method = http::Method::kPost;
+  other.query = r.query;
+  EXPECT_FALSE(call(other).has_value());
 }
 
 TEST_F(Fixture, BearerTokensLeftAnonymousCountAsBadTokens) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace headroom::ratelimit {
 
@@ -12,7 +13,7 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-int64_t scaled(int value, double factor) {
+int64_t scaled(int64_t value, double factor) {
   return std::max<int64_t>(1, static_cast<int64_t>(std::floor(value * factor)));
 }
 }  // namespace
@@ -40,23 +41,55 @@ double RateLimiter::dynamic_factor() {
   return factor_.load(std::memory_order_relaxed);
 }
 
-GcraLimit RateLimiter::limit_for(http::Tier tier) {
+namespace {
+// The tier's (rate, burst) with the app's overrides: 0 keeps the [rate_limits] value; a rate given
+// without a burst scales the burst by the same ratio (anonymous 20/20 → 3/3, authenticated 100/200 → 50/100).
+std::pair<int64_t, int64_t> tier_values(int rate, int burst, int app_rate, int app_burst) {
+  int64_t r = app_rate > 0 ? app_rate : rate;
+  int64_t b = app_burst > 0 ? app_burst
+              : app_rate > 0 && rate > 0 ? std::max<int64_t>(1, int64_t{burst} * app_rate / rate)
+                                         : burst;
+  return {r, b};
+}
+}  // namespace
+
+bool RateLimiter::overrides(const config::AppConfig* app, http::Tier tier) {
+  if (app == nullptr) return false;
+  switch (tier) {
+    case http::Tier::kAnonymous: return app->anonymous_per_minute > 0 || app->anonymous_burst > 0;
+    case http::Tier::kAuthenticated: return app->authenticated_per_minute > 0 || app->authenticated_burst > 0;
+    case http::Tier::kVip:
+    case http::Tier::kServer: return app->vip_per_minute > 0 || app->vip_burst > 0;
+  }
+  return false;
+}
+
+GcraLimit RateLimiter::limit_for(http::Tier tier, const config::AppConfig* app) {
+  static const config::AppConfig none;
+  const config::AppConfig& a = app ? *app : none;
   switch (tier) {
     case http::Tier::kAnonymous: {
       const double f = dynamic_factor();
-      return GcraLimit::per_minute(scaled(config_.anonymous_per_minute, f), scaled(config_.anonymous_burst, f));
+      auto [r, b] = tier_values(config_.anonymous_per_minute, config_.anonymous_burst, a.anonymous_per_minute,
+                                a.anonymous_burst);
+      return GcraLimit::per_minute(scaled(r, f), scaled(b, f));
     }
-    case http::Tier::kAuthenticated:
-      return GcraLimit::per_minute(config_.authenticated_per_minute, config_.authenticated_burst);
+    case http::Tier::kAuthenticated: {
+      auto [r, b] = tier_values(config_.authenticated_per_minute, config_.authenticated_burst,
+                                a.authenticated_per_minute, a.authenticated_burst);
+      return GcraLimit::per_minute(r, b);
+    }
     case http::Tier::kVip:
-    case http::Tier::kServer:
-      return GcraLimit::per_minute(config_.vip_per_minute, config_.vip_burst);
+    case http::Tier::kServer: {
+      auto [r, b] = tier_values(config_.vip_per_minute, config_.vip_burst, a.vip_per_minute, a.vip_burst);
+      return GcraLimit::per_minute(r, b);
+    }
   }
   return GcraLimit::per_minute(config_.anonymous_per_minute, config_.anonymous_burst);
 }
 
-Verdict RateLimiter::decide(http::Tier tier, std::string_view key, int64_t cost) {
-  return apply(http::tier_name(tier), key, limit_for(tier), cost);
+Verdict RateLimiter::decide(http::Tier tier, std::string_view key, int64_t cost, const config::AppConfig* app) {
+  return apply(http::tier_name(tier), key, limit_for(tier, app), cost);
 }
 
 Verdict RateLimiter::decide_backend(std::string_view policy, std::string_view app_id, int64_t per_second,

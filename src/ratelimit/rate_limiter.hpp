@@ -37,13 +37,16 @@ class RateLimiter {
 
   // A caller's request of `cost` units under its tier's policy; `key` identifies the caller
   // ("ip:1.2.3.4", "sub:app/alice"). Tier kServer is not a caller tier: use decide_backend.
-  Verdict decide(http::Tier tier, std::string_view key, int64_t cost = 1);
+  // `app`, when given, may override the tier's rate and burst ([[apps]] anonymous_per_minute, …).
+  Verdict decide(http::Tier tier, std::string_view key, int64_t cost = 1, const config::AppConfig* app = nullptr);
   // The app's own backend: `per_second` (0 = unlimited, always allowed) with a one-second burst.
   Verdict decide_backend(std::string_view policy, std::string_view app_id, int64_t per_second, int64_t cost = 1);
 
   // The multiplier now applied to anonymous limits (1 without pressure).
   double dynamic_factor();
-  GcraLimit limit_for(http::Tier tier);
+  GcraLimit limit_for(http::Tier tier, const config::AppConfig* app = nullptr);
+  // Whether `app` sets its own rate or burst for `tier` (its callers then get their own keys).
+  static bool overrides(const config::AppConfig* app, http::Tier tier);
   bool shadow() const { return config_.shadow; }
 
  private:

@@ -25,6 +25,35 @@ TEST(RateLimiter, TiersUseTheirLimits) {
   EXPECT_TRUE(rl.decide(Tier::kVip, "sub:v").refused());
 }
 
+TEST(RateLimiter, AppOverridesTheTierRateAndScalesItsBurst) {
+  FakeClock clock;
+  config::RateLimitConfig cfg;
+  MemoryLimiterStore store(1000);
+  RateLimiter rl(cfg, store, clock);
+  config::AppConfig app;
+  app.anonymous_per_minute = 3;     // burst not given: 20 * 3 / 20 = 3
+  app.authenticated_per_minute = 50;  // burst 200 * 50 / 100 = 100
+  app.vip_burst = 7;
+  EXPECT_TRUE(RateLimiter::overrides(&app, Tier::kAnonymous));
+  EXPECT_FALSE(RateLimiter::overrides(nullptr, Tier::kAnonymous));
+  config::AppConfig plain;
+  EXPECT_FALSE(RateLimiter::overrides(&plain, Tier::kVip));
+  for (int i = 0; i < 3; ++i) ASSERT_FALSE(rl.decide(Tier::kAnonymous, "ip:a@x", 1, &app).refused()) << i;
+  auto v = rl.decide(Tier::kAnonymous, "ip:a@x", 1, &app);
+  ASSERT_TRUE(v.refused());
+  EXPECT_EQ(v.decision.limit, 3);
+  EXPECT_EQ(v.decision.retry_after, seconds(20));  // 60 s / 3
+  clock.advance(seconds(20));
+  EXPECT_FALSE(rl.decide(Tier::kAnonymous, "ip:a@x", 1, &app).refused());
+  for (int i = 0; i < 100; ++i) ASSERT_FALSE(rl.decide(Tier::kAuthenticated, "sub:x/u", 1, &app).refused()) << i;
+  EXPECT_TRUE(rl.decide(Tier::kAuthenticated, "sub:x/u", 1, &app).refused());
+  for (int i = 0; i < 7; ++i) ASSERT_FALSE(rl.decide(Tier::kVip, "sub:x/v", 1, &app).refused()) << i;
+  EXPECT_TRUE(rl.decide(Tier::kVip, "sub:x/v", 1, &app).refused());
+  // Without the app the tier's defaults apply.
+  for (int i = 0; i < 20; ++i) ASSERT_FALSE(rl.decide(Tier::kAnonymous, "ip:b", 1, &plain).refused()) << i;
+  EXPECT_TRUE(rl.decide(Tier::kAnonymous, "ip:b", 1, &plain).refused());
+}
+
 TEST(RateLimiter, ShadowModeCountsButDoesNotRefuse) {
   FakeClock clock;
   config::RateLimitConfig cfg;
