@@ -1,5 +1,6 @@
 #include "pusher/session.hpp"
 
+#include "http/message.hpp"
 #include "pusher/auth.hpp"
 #include "pusher/ws_frame.hpp"
 
@@ -101,6 +102,7 @@ bool Session::authorize(const channels::ChannelTraits& traits, const SubscribeRe
   if (!traits.needs_auth()) return true;
   const std::string_view data = traits.kind == ChannelKind::kPresence ? std::string_view(req.channel_data) : "";
   if (!verify_channel_auth(app_, socket_id_, req.channel, data, req.auth)) {
+    report_bad_signature();
     refuse_subscription(req.channel, "AuthError", "invalid signature for this socket and channel", 401);
     return false;
   }
@@ -240,6 +242,13 @@ void Session::leave(const std::string& channel, const Subscription& sub) {
   }
 }
 
+void Session::report_bad_signature() const {
+  http::Request client;
+  client.remote_ip = remote_ip_;
+  if (!forwarded_for_.empty()) client.headers.emplace_back("x-forwarded-for", forwarded_for_);
+  hub_.report_security(client, "bad_signature");
+}
+
 bool Session::allow_client_event() {
   if (!client_events_) {
     int limit = hub_.config().websocket.max_messages_per_second;
@@ -291,6 +300,7 @@ void Session::handle_signin(const ClientMessage& msg) {
   auto req = parse_signin(msg.data);
   auto user = req ? parse_user_data(req->user_data) : Result<UserData>(req.status());
   if (!req || !user || !verify_user_auth(app_, socket_id_, req->user_data, req->auth)) {
+    if (req && user) report_bad_signature();
     send_error(kErrorUnauthorized, "invalid sign-in: user_data must be signed for this socket");
     transport_.close(kErrorUnauthorized, "invalid sign-in");
     return;

@@ -47,6 +47,12 @@ class Session final : public channels::Subscriber {
   Session& operator=(const Session&) = delete;
 
   void start();  // joins the loop and sends pusher:connection_established
+  // The client's address and X-Forwarded-For from the upgrade request, for reporting failed
+  // channel-auth and sign-in signatures to the hub's security sink.
+  void set_client(std::string remote_ip, std::string forwarded_for) {
+    remote_ip_ = std::move(remote_ip);
+    forwarded_for_ = std::move(forwarded_for);
+  }
   void on_text(std::string_view text);
   void on_closed();  // leaves every channel; idempotent
   void close(uint16_t code, const std::string& reason) { transport_.close(code, reason); }
@@ -107,7 +113,9 @@ class Session final : public channels::Subscriber {
   bool vip_only_ = false;
   bool closed_ = false;
   bool started_ = false;
-  std::optional<ratelimit::ConnectionLimiter> client_events_;  // made at the first client event
+  std::optional<ratelimit::ConnectionLimiter> client_events_;
+  std::string remote_ip_, forwarded_for_;
+  void report_bad_signature() const;  // made at the first client event
   uint64_t replays_ = 0;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // callbacks from other threads check it
 };

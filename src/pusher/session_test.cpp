@@ -4,6 +4,7 @@
 
 #include "core/crypto.hpp"
 #include "core/manual_executor.hpp"
+#include "http/message.hpp"
 #include "pusher/auth.hpp"
 #include "pusher/ws_frame.hpp"
 
@@ -139,6 +140,21 @@ TEST_F(Fixture, PresenceMembersAndLimit) {
   sb.reset();
   executor->run_due();
   EXPECT_TRUE(a.saw("member_removed"));
+}
+
+TEST_F(Fixture, FailedChannelAuthGoesToTheSecuritySink) {
+  std::vector<std::string> seen;
+  hub->set_security_sink([&](const http::Request& req, std::string_view signal) {
+    seen.push_back(req.remote_ip + "|" + std::string(req.header("x-forwarded-for")) + "|" + std::string(signal));
+  });
+  FakeTransport a;
+  auto sa = connect(a, "1.1");
+  sa->set_client("203.0.113.4", "198.51.100.1");
+  sa->on_text(R"({"event":"pusher:subscribe","data":{"channel":"private-c","auth":"key:0000"}})");
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0], "203.0.113.4|198.51.100.1|bad_signature");
+  subscribe(*sa, "private-d");  // a good signature reports nothing
+  EXPECT_EQ(seen.size(), 1u);
 }
 
 TEST_F(Fixture, ClientEventsRules) {

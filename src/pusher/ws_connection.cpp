@@ -73,6 +73,7 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
     auto& ctx = static_cast<asio::io_context&>(asio::query(socket_.get_executor(), asio::execution::context));
     Loop& loop = hub_->loop_for(&ctx, [&ctx] { return std::make_unique<server::AsioExecutor>(ctx); });
     session_ = std::make_unique<Session>(*hub_, loop, *app, *this, make_socket_id());
+    session_->set_client(req.remote_ip, std::string(req.header("x-forwarded-for")));
     session_->start();
     if (admission == Hub::Admission::kVipOnly) {
       session_->set_vip_only();

@@ -58,3 +58,18 @@ test('repeated bad signatures put the IP in an incident and, with ban_seconds, b
     await s.stop();
   }
 });
+
+test('a forged channel-auth signature on the WebSocket counts as a security signal', async () => {
+  const { established } = require('./channels_util');
+  const s = await startServer({});
+  try {
+    const r = await established(s);
+    r.send({ event: 'pusher:subscribe', data: { channel: 'private-x', auth: `${s.app.key}:${'0'.repeat(64)}` } });
+    await r.event('pusher:subscription_error');
+    const text = await (await fetch(s.url + '/metrics')).text();
+    assert.equal(metric(text, 'headroom_security_signals_total', '{signal="bad_signature"}'), 1);
+    r.close();
+  } finally {
+    await s.stop();
+  }
+});
