@@ -50,6 +50,7 @@ int run_backup_create(const CommonOptions& common, const OpsOptions& o) {
   ops::BackupRequest r{ops::database_path(config), ops::backups_dir(config), config::to_toml(config, false),
                        HEADROOM_VERSION, ops::data_dir_files(config), 1024, bar.callback(), nullptr};
   auto b = ops::create_backup(r);
+  bar.finish();
   if (!b) return fail("backup create", b.status());
   auto removed = ops::prune_backups(r.backups_dir, config.backup.keep, SystemClock::instance().unix_ms());
   std::printf("backup %s created in %s (%lld bytes, %lld ms); documents: %s; seq: %s; %zu old removed\n",
@@ -82,6 +83,7 @@ int run_backup_verify(const CommonOptions& common, const OpsOptions& o) {
   if (!info) return fail("backup verify", info.status());
   ops::ProgressBar bar("verify");
   auto report = ops::verify_backup(info->path, bar.callback());
+  bar.finish();
   if (!report) return fail("backup verify", report.status());
   if (!report->ok()) {
     for (const auto& p : report->problems) std::fprintf(stderr, "headroom: backup verify: %s: %s\n", info->name.c_str(), p.c_str());
@@ -107,6 +109,7 @@ int run_backup_restore(const CommonOptions& common, const OpsOptions& o) {
   ops::ProgressBar bar("replay");
   r.progress = bar.callback();
   auto res = ops::restore_backup(r);
+  bar.finish();
   if (!res) return fail("backup restore", res.status());
   std::printf("restored %s into %s; %lld changes replayed; documents: %s; seq: %s\n", res->backup.name.c_str(),
               o.to.c_str(), static_cast<long long>(res->replayed), counts(res->documents).c_str(), counts(res->seqs).c_str());

@@ -8,8 +8,11 @@ namespace headroom::ops {
 
 ProgressBar::ProgressBar(std::string label) : label_(std::move(label)), tty_(::isatty(STDERR_FILENO) == 1) {}
 
-ProgressBar::~ProgressBar() {
+ProgressBar::~ProgressBar() { finish(); }
+
+void ProgressBar::finish() {
   if (tty_ && last_percent_ >= 0) std::fputc('\n', stderr);
+  last_percent_ = -1;
 }
 
 void ProgressBar::update(uint64_t done, uint64_t total) {

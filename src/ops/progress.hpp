@@ -14,6 +14,8 @@ class ProgressBar {
   ProgressBar(const ProgressBar&) = delete;
   ProgressBar& operator=(const ProgressBar&) = delete;
   void update(uint64_t done, uint64_t total);
+  // Ends the bar's line (before printing a result); also done by the destructor.
+  void finish();
   // A Progress callback bound to this bar (a no-op when stderr is not a TTY).
   Progress callback();
 
