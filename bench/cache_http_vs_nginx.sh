@@ -11,31 +11,11 @@ conns="${CONNS:-64}"
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-rate() { # url → requests/s
-  taskset -c 0 wrk -t1 -c"$conns" -d"$duration" --latency "$1" > "$work/wrk.txt"
-  awk '/Requests\/sec/ {print $2}' "$work/wrk.txt"
-}
-p99() { awk '$1=="99%" {print $2}' "$work/wrk.txt"; }
-wait_up() { for _ in $(seq 200); do curl -sf "$1" >/dev/null && return 0; sleep 0.05; done; echo "not up: $1" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 nginx_port=$(free_port)
-cat > "$work/nginx.conf" <<NGINX
-worker_processes 1;
-daemon off;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  server {
-    listen 127.0.0.1:$nginx_port;
-    location / { default_type application/json; return 200 '{"_id":"d1","text":"hello from the cache","n":42}'; }
-  }
-}
-NGINX
-taskset -c 1 nginx -c "$work/nginx.conf" -p "$work" &
-wait_up "http://127.0.0.1:$nginx_port/"
+start_nginx "$nginx_port" '{"_id":"d1","text":"hello from the cache","n":42}'
 
 # headroom_run NAME LIMITS_ENABLED → prints req/s of the cached GET
 headroom_run() {

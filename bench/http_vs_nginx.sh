@@ -9,37 +9,15 @@ conns="${CONNS:-64}"
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-rate() { # url → requests/s
-  taskset -c 0 wrk -t1 -c"$conns" -d"$duration" --latency "$1" > "$work/wrk.txt"
-  awk '/Requests\/sec/ {print $2}' "$work/wrk.txt"
-}
-p99() { awk '$1=="99%" {print $2}' "$work/wrk.txt"; }
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 nginx_port=$(free_port)
-cat > "$work/nginx.conf" <<NGINX
-worker_processes 1;
-daemon off;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  server {
-    listen 127.0.0.1:$nginx_port;
-    location / { default_type application/json; return 200 '{"status":"ok"}'; }
-  }
-}
-NGINX
-taskset -c 1 nginx -c "$work/nginx.conf" -p "$work" &
+start_nginx "$nginx_port" '{"status":"ok"}'
 hr_port=$(free_port)
 taskset -c 1 "$bin" serve --host 127.0.0.1 --port "$hr_port" --data-dir "$work/data" \
   --set server.threads=1 --set log.access_log=false --set log.level=warn > "$work/headroom.log" 2>&1 &
-for _ in $(seq 100); do
-  curl -sf "http://127.0.0.1:$hr_port/healthz" >/dev/null && curl -sf "http://127.0.0.1:$nginx_port/" >/dev/null && break
-  sleep 0.05
-done
+wait_up "http://127.0.0.1:$hr_port/healthz"
 
 taskset -c 0 wrk -t1 -c"$conns" -d2s "http://127.0.0.1:$hr_port/healthz" >/dev/null  # warm-up
 nginx_rps=$(rate "http://127.0.0.1:$nginx_port/"); nginx_p99=$(p99)

@@ -1,6 +1,6 @@
 #include "cache/module.hpp"
 
-#include "core/crypto.hpp"
+#include "http/bearer.hpp"
 #include "core/log.hpp"
 #include "server/module_context.hpp"
 
@@ -9,11 +9,7 @@ namespace headroom::cache {
 namespace {
 
 bool may_read_stats(const http::Request& req, const config::Config& config) {
-  if (req.tier == http::Tier::kServer) return true;
-  const std::string_view auth = req.header("authorization");
-  constexpr std::string_view kBearer = "Bearer ";
-  return !config.admin.token.empty() && auth.substr(0, kBearer.size()) == kBearer &&
-         crypto::constant_time_equal(auth.substr(kBearer.size()), config.admin.token);
+  return req.tier == http::Tier::kServer || http::has_admin_token(req, config.admin.token);
 }
 
 }  // namespace

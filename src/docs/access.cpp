@@ -1,22 +1,13 @@
 #include "docs/access.hpp"
 
 #include "docs/jwt.hpp"
+#include "http/bearer.hpp"
 
 namespace headroom::docs {
 
-std::string_view bearer_token(const http::Request& req) {
-  std::string_view h = req.header("authorization");
-  if (h.size() < 7) return {};
-  std::string_view scheme = h.substr(0, 7);
-  if (scheme != "Bearer " && scheme != "bearer ") return {};
-  h.remove_prefix(7);
-  while (!h.empty() && h.front() == ' ') h.remove_prefix(1);
-  return h;
-}
-
 Result<Caller> caller_from(const http::Request& req, const config::AppConfig& app, int64_t now_s) {
   if (req.header("authorization").empty()) return Caller{};
-  std::string_view token = bearer_token(req);
+  std::string_view token = http::bearer_token(req);
   if (token.empty()) return Status(Code::kUnauthenticated, "Authorization must be 'Bearer <token>'");
   auto claims = verify_jwt(token, app.secret, now_s);
   if (!claims) return claims.status();

@@ -29,7 +29,5 @@ RuleDecision check_rule(std::string_view rule, const Caller& caller, std::string
 // May this caller read a document owned by `owner` under `rule`? (change feeds filter with this)
 bool may_read(std::string_view rule, const Caller& caller, std::string_view owner);
 
-// The bearer token of the request, or "" when absent.
-std::string_view bearer_token(const http::Request& req);
 
 }  // namespace headroom::docs

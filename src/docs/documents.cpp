@@ -1,3 +1,4 @@
+#include "http/bearer.hpp"
 #include "docs/documents.hpp"
 
 #include "core/crypto.hpp"
@@ -67,7 +68,7 @@ void Documents::identify(http::Request& req) const {
   path.remove_prefix(kPrefix.size());
   std::string_view app_id = path.substr(0, path.find('/'));
   const config::AppConfig* app = config_.app_by_id(app_id);
-  if (!app || bearer_token(req).empty()) return;
+  if (!app || http::bearer_token(req).empty()) return;
   auto caller = caller_from(req, *app, clock_.unix_ms() / 1000);
   if (!caller) return;  // handlers answer 401 with the reason
   req.tier = caller->tier;

@@ -2,7 +2,7 @@
 // Only the app's server (role "server" token) or the admin token may call these.
 #include <boost/json/serialize.hpp>
 
-#include "core/crypto.hpp"
+#include "http/bearer.hpp"
 #include "docs/internal.hpp"
 #include "docs/validate.hpp"
 
@@ -45,8 +45,7 @@ Result<storage::IndexDef> parse_index(const json::value& body) {
 }  // namespace
 
 bool Documents::index_admin(const http::Request& req, const config::AppConfig& app, const http::Responder& respond) const {
-  std::string_view token = bearer_token(req);
-  if (!config_.admin.token.empty() && crypto::constant_time_equal(token, config_.admin.token)) return true;
+  if (http::has_admin_token(req, config_.admin.token)) return true;
   auto caller = caller_from(req, app, clock_.unix_ms() / 1000);
   if (!caller) {
     respond(http::error_response(caller.status()));

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <map>
 
-#include "core/crypto.hpp"
+#include "http/bearer.hpp"
 #include "observe/observe_state.hpp"
 
 namespace headroom::observe {
@@ -175,10 +175,7 @@ json::object sections_json(ObserveModule::State& s, const MetricSnapshot& m) {
 }  // namespace
 
 bool admin_authorized(const config::Config& config, const http::Request& req) {
-  constexpr std::string_view kBearer = "Bearer ";
-  std::string_view h = req.header("authorization");
-  if (config.admin.token.empty() || h.size() <= kBearer.size() || h.substr(0, kBearer.size()) != kBearer) return false;
-  return crypto::constant_time_equal(h.substr(kBearer.size()), config.admin.token);
+  return http::has_admin_token(req, config.admin.token);
 }
 
 std::string alerts_json(const AlertEngine& engine) { return json::serialize(alerts_object(engine)); }
@@ -219,10 +216,7 @@ void add_admin_routes(http::Router& router, const std::weak_ptr<ObserveModule::S
       auto s = weak.lock();
       if (!s) return respond(http::error_response(Code::kUnavailable, "shutting down"));
       if (!admin_authorized(s->config, req)) {
-        auto res =
-            http::error_response(Code::kUnauthenticated, "admin token required: Authorization: Bearer <admin.token>");
-        res.set_header("WWW-Authenticate", "Bearer realm=\"headroom-admin\"");
-        return respond(std::move(res));
+        return respond(http::admin_token_required());
       }
       auto res = http::json_response(200, render(*s, req));
       res.set_header("Cache-Control", "no-store");

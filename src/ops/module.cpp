@@ -2,7 +2,7 @@
 
 #include <boost/json.hpp>
 
-#include "core/crypto.hpp"
+#include "http/bearer.hpp"
 
 #ifndef HEADROOM_VERSION
 #define HEADROOM_VERSION "0.0.0"
@@ -13,17 +13,10 @@ namespace json = boost::json;
 namespace {
 
 bool admin_ok(const config::Config& config, const http::Request& req) {
-  constexpr std::string_view kBearer = "Bearer ";
-  std::string_view h = req.header("authorization");
-  if (config.admin.token.empty() || h.size() <= kBearer.size() || h.substr(0, kBearer.size()) != kBearer) return false;
-  return crypto::constant_time_equal(h.substr(kBearer.size()), config.admin.token);
+  return http::has_admin_token(req, config.admin.token);
 }
 
-http::Response unauthorized() {
-  auto res = http::error_response(Code::kUnauthenticated, "admin token required: Authorization: Bearer <admin.token>");
-  res.set_header("WWW-Authenticate", "Bearer realm=\"headroom-admin\"");
-  return res;
-}
+http::Response unauthorized() { return http::admin_token_required(); }
 
 }  // namespace
 
