@@ -1,6 +1,7 @@
 #pragma once
 // Transport-neutral HTTP request and response. Handlers in every module see only these types, so
 // they compile without Beast; src/server converts to and from the wire.
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <string>
@@ -46,12 +47,16 @@ struct Response {
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
-  // When set, sent instead of `body`: shared bytes (cached responses) need no copy.
+  // When set, sent instead of `body`: shared bytes (cached responses) need no copy. The body is
+  // shared_body from shared_offset on (a cache entry may carry a small header before it).
   std::shared_ptr<const std::string> shared_body;
+  size_t shared_offset = 0;
   bool close = false;  // ask the server to close the connection after sending
 
   Response& set_header(std::string name, std::string value);
-  std::string_view body_view() const { return shared_body ? std::string_view(*shared_body) : body; }
+  std::string_view body_view() const {
+    return shared_body ? std::string_view(*shared_body).substr(std::min(shared_offset, shared_body->size())) : body;
+  }
 };
 
 // A Responder must be called exactly once, from any thread; it hands the response back to the
