@@ -95,8 +95,9 @@ class Store {
   // The change log: changes of `app` (one collection, or all when empty) with seq > after_seq.
   virtual void read_changes(std::string app, std::string collection, int64_t after_seq, int limit,
                             Callback<std::vector<Change>> done) = 0;
-  // Called after each commit is durable (on a store thread), once per change, in seq order.
-  // May be added at any time; keep it short (hand off to another thread).
+  // Called after each commit is durable (on a store thread), once per change, in seq order, and
+  // before the writes of that commit are acknowledged to their callers. May be added at any time;
+  // keep it short (hand off to another thread): it delays the acknowledgements.
   using ChangeListener = std::function<void(const Change&)>;
   virtual void add_change_listener(ChangeListener fn) = 0;
 

@@ -215,23 +215,26 @@ void SqliteStore::fail(std::vector<Job>& jobs, const std::string& why) {
   for (auto& j : jobs) safe_call(j.done, unavailable(why));
 }
 
+// Listeners hear a group's changes before its writers are acknowledged, so whatever they do (cache
+// invalidation, change feeds) has happened by the time a write returns to its caller.
 void SqliteStore::complete(Committed& c) {
   commits_.fetch_add(1);
+  if (!c.changes.empty()) {
+    std::shared_ptr<const std::vector<ChangeListener>> listeners;
+    {
+      std::lock_guard lk(lmu_);
+      listeners = listeners_;
+    }
+    for (const auto& change : c.changes) {
+      for (const auto& l : *listeners) safe_call(l, change);
+    }
+  }
   uint64_t ok = 0;
   for (size_t i = 0; i < c.jobs.size(); ++i) {
     ok += c.statuses[i].is_ok();
     safe_call(c.jobs[i].done, c.statuses[i]);
   }
   committed_writes_.fetch_add(ok);
-  if (c.changes.empty()) return;
-  std::shared_ptr<const std::vector<ChangeListener>> listeners;
-  {
-    std::lock_guard lk(lmu_);
-    listeners = listeners_;
-  }
-  for (const auto& change : c.changes) {
-    for (const auto& l : *listeners) safe_call(l, change);
-  }
 }
 
 Status SqliteStore::sync_wal() {
