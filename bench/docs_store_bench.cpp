@@ -4,6 +4,7 @@
 //   a 2-field query (g == v ORDER BY n DESC LIMIT 10) with its composite index and by scanning.
 // Run: build-docs/src/storage/docs_store_bench [seconds-per-phase] [dir] [full]
 #include <atomic>
+#include <boost/json/parse.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -11,8 +12,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <boost/json/parse.hpp>
 
 #include "storage/sqlite/sqlite_store.hpp"
 
@@ -32,8 +31,8 @@ Result<T> wait(std::function<void(Callback<T>)> start) {
 }
 
 std::string doc_json(int i) {
-  return "{\"g\":\"g" + std::to_string(i % 10) + "\",\"n\":" + std::to_string(i) +
-         ",\"title\":\"document number " + std::to_string(i) + "\",\"tags\":[\"a\",\"b\"]}";
+  return "{\"g\":\"g" + std::to_string(i % 10) + "\",\"n\":" + std::to_string(i) + ",\"title\":\"document number " +
+         std::to_string(i) + "\",\"tags\":[\"a\",\"b\"]}";
 }
 
 double run_threads(int threads, double seconds, const std::function<bool(int, long)>& op, long& total) {
@@ -85,8 +84,13 @@ int main(int argc, char** argv) {
       if (--active == 0) drained.set_value();
       return;
     }
-    WriteBatch b{"bench", {WriteOp{OpKind::kPut, "docs", std::to_string(t) + "-" + std::to_string(i),
-                                   doc_json(static_cast<int>(t * 100000 + i)), "owner", {}}}};
+    WriteBatch b{"bench",
+                 {WriteOp{OpKind::kPut,
+                          "docs",
+                          std::to_string(t) + "-" + std::to_string(i),
+                          doc_json(static_cast<int>(t * 100000 + i)),
+                          "owner",
+                          {}}}};
     store.write(std::move(b), [&, t, i](Result<std::vector<WriteResult>> r) {
       if (r) acked.fetch_add(1);
       issue(t, i + 1);
@@ -100,20 +104,24 @@ int main(int argc, char** argv) {
   double welapsed = std::chrono::duration<double>(Clock_::now() - w0).count();
   long writes = acked.load();
   double wps = static_cast<double>(writes) / welapsed;
-  std::printf("durable writes/s (64 concurrent writers, %s): %.0f  (%ld writes, %llu commits, %.1f writes/commit)\n",
-              opt.durability == SqliteOptions::Durability::kFullSync ? "synchronous=FULL" : "pipelined WAL fdatasync",
-              wps, writes, static_cast<unsigned long long>(store.commits()),
-              static_cast<double>(store.committed_writes()) / static_cast<double>(std::max<uint64_t>(1, store.commits())));
+  std::printf(
+      "durable writes/s (64 concurrent writers, %s): %.0f  (%ld writes, %llu commits, %.1f writes/commit)\n",
+      opt.durability == SqliteOptions::Durability::kFullSync ? "synchronous=FULL" : "pipelined WAL fdatasync", wps,
+      writes, static_cast<unsigned long long>(store.commits()),
+      static_cast<double>(store.committed_writes()) / static_cast<double>(std::max<uint64_t>(1, store.commits())));
 
   if (std::getenv("WRITES_ONLY")) {
     store.close();
     return 0;
   }
   long reads = 0;
-  double rps = run_threads(64, secs, [&](int t, long i) {
-    std::string id = std::to_string(t) + "-" + std::to_string(i % std::max(1L, writes / 64));
-    return wait<std::optional<Document>>([&](auto cb) { store.get("bench", "docs", id, cb); }).is_ok();
-  }, reads);
+  double rps = run_threads(
+      64, secs,
+      [&](int t, long i) {
+        std::string id = std::to_string(t) + "-" + std::to_string(i % std::max(1L, writes / 64));
+        return wait<std::optional<Document>>([&](auto cb) { store.get("bench", "docs", id, cb); }).is_ok();
+      },
+      reads);
   std::printf("point reads/s (64 readers, %d reader threads): %.0f\n", opt.readers, rps);
 
   Query q;
@@ -124,9 +132,12 @@ int main(int argc, char** argv) {
   q.limit = 10;
   q.allow_scan = true;
   long scans = 0;
-  double scan_qps = run_threads(4, secs, [&](int, long) { return wait<QueryResult>([&](auto cb) { store.query(q, cb); }).is_ok(); }, scans);
+  double scan_qps = run_threads(
+      4, secs, [&](int, long) { return wait<QueryResult>([&](auto cb) { store.query(q, cb); }).is_ok(); }, scans);
   std::printf("2-field query without index (scan of %ld docs): %.1f queries/s\n", writes, scan_qps);
-  auto def = wait<IndexDef>([&](auto cb) { store.create_index("bench", {"", "docs", {{"g", false}, {"n", true}}, ""}, cb); });
+  auto def = wait<IndexDef>([&](auto cb) {
+    store.create_index("bench", {"", "docs", {{"g", false}, {"n", true}}, ""}, cb);
+  });
   auto t0 = Clock_::now();
   for (;;) {
     auto list = wait<std::vector<IndexDef>>([&](auto cb) { store.list_indexes("bench", cb); });
@@ -137,7 +148,8 @@ int main(int argc, char** argv) {
               std::chrono::duration<double>(Clock_::now() - t0).count());
   q.allow_scan = false;
   long indexed = 0;
-  double idx_qps = run_threads(64, secs, [&](int, long) { return wait<QueryResult>([&](auto cb) { store.query(q, cb); }).is_ok(); }, indexed);
+  double idx_qps = run_threads(
+      64, secs, [&](int, long) { return wait<QueryResult>([&](auto cb) { store.query(q, cb); }).is_ok(); }, indexed);
   std::printf("2-field query with index: %.0f queries/s\n", idx_qps);
   store.close();
   std::filesystem::remove_all(dir);

@@ -47,8 +47,14 @@ int run_backup_create(const CommonOptions& common, const OpsOptions& o) {
   config::Config config = load(common, o);
   prepare_data_dir(config);  // the backup's config then holds the admin token and dev app too
   ops::ProgressBar bar("backup");
-  ops::BackupRequest r{ops::database_path(config), ops::backups_dir(config), config::to_toml(config, false),
-                       HEADROOM_VERSION, ops::data_dir_files(config), 1024, bar.callback(), nullptr};
+  ops::BackupRequest r{ops::database_path(config),
+                       ops::backups_dir(config),
+                       config::to_toml(config, false),
+                       HEADROOM_VERSION,
+                       ops::data_dir_files(config),
+                       1024,
+                       bar.callback(),
+                       nullptr};
   auto b = ops::create_backup(r);
   bar.finish();
   if (!b) return fail("backup create", b.status());
@@ -71,8 +77,9 @@ int run_backup_list(const CommonOptions& common, const OpsOptions& o) {
   }
   if (all.empty()) std::printf("no backups in %s\n", ops::backups_dir(config).c_str());
   for (const auto& b : all) {
-    std::printf("%s  %10lld bytes  documents: %s  seq: %s\n", b.name.c_str(), static_cast<long long>(b.manifest.db_bytes),
-                counts(b.manifest.documents).c_str(), counts(b.manifest.seqs).c_str());
+    std::printf("%s  %10lld bytes  documents: %s  seq: %s\n", b.name.c_str(),
+                static_cast<long long>(b.manifest.db_bytes), counts(b.manifest.documents).c_str(),
+                counts(b.manifest.seqs).c_str());
   }
   return 0;
 }
@@ -86,7 +93,8 @@ int run_backup_verify(const CommonOptions& common, const OpsOptions& o) {
   bar.finish();
   if (!report) return fail("backup verify", report.status());
   if (!report->ok()) {
-    for (const auto& p : report->problems) std::fprintf(stderr, "headroom: backup verify: %s: %s\n", info->name.c_str(), p.c_str());
+    for (const auto& p : report->problems)
+      std::fprintf(stderr, "headroom: backup verify: %s: %s\n", info->name.c_str(), p.c_str());
     return 1;
   }
   std::printf("backup %s: ok (checksums, integrity_check, documents: %s)\n", info->name.c_str(),
@@ -112,7 +120,8 @@ int run_backup_restore(const CommonOptions& common, const OpsOptions& o) {
   bar.finish();
   if (!res) return fail("backup restore", res.status());
   std::printf("restored %s into %s; %lld changes replayed; documents: %s; seq: %s\n", res->backup.name.c_str(),
-              o.to.c_str(), static_cast<long long>(res->replayed), counts(res->documents).c_str(), counts(res->seqs).c_str());
+              o.to.c_str(), static_cast<long long>(res->replayed), counts(res->documents).c_str(),
+              counts(res->seqs).c_str());
   std::printf("start it with: headroom serve --config FILE --data-dir %s\n", o.to.c_str());
   return 0;
 }
@@ -143,11 +152,13 @@ int run_import(const CommonOptions& common, const OpsOptions& o) {
   auto r = ops::import_ndjson(ops::database_path(config), in, SystemClock::instance());
   if (!r) return fail("import", r.status());
   if (!r->bad.empty()) {
-    for (const auto& b : r->bad) std::fprintf(stderr, "%s:%lld: %s\n", o.file.c_str(), static_cast<long long>(b.line), b.why.c_str());
+    for (const auto& b : r->bad)
+      std::fprintf(stderr, "%s:%lld: %s\n", o.file.c_str(), static_cast<long long>(b.line), b.why.c_str());
     std::fprintf(stderr, "headroom: import: %zu bad lines; nothing was imported\n", r->bad.size());
     return 1;
   }
-  std::printf("imported %lld documents into %s\n", static_cast<long long>(r->imported), ops::database_path(config).c_str());
+  std::printf("imported %lld documents into %s\n", static_cast<long long>(r->imported),
+              ops::database_path(config).c_str());
   return 0;
 }
 

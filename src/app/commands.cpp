@@ -8,8 +8,8 @@
 #include "app/data_dir.hpp"
 #include "app/modules.hpp"
 #include "config/loader.hpp"
-#include "docs/jwt.hpp"
 #include "core/log.hpp"
+#include "docs/jwt.hpp"
 #include "observe/alert_rules.hpp"
 #include "observe/metrics.hpp"
 #include "ops/backup.hpp"
@@ -116,8 +116,9 @@ int run_serve(const CommonOptions& common, const ServeOptions& serve) {
 
   observe::Registry metrics;
   metrics.gauge("headroom_build_info", "Build information.", {{"version", HEADROOM_VERSION}}).set(1);
-  metrics.gauge("headroom_config_version", "Loaded config (sha256 prefix of the file; empty for defaults).",
-                {{"sha256", cfg.source_hash.substr(0, 16)}})
+  metrics
+      .gauge("headroom_config_version", "Loaded config (sha256 prefix of the file; empty for defaults).",
+             {{"sha256", cfg.source_hash.substr(0, 16)}})
       .set(1);
   server::Server server(cfg, metrics);
   server.set_reloader(make_reloader(common, sets, cfg, metrics));
@@ -167,10 +168,11 @@ int run_token(const CommonOptions& common, const TokenOptions& token) {
     std::fprintf(stderr, "headroom: token: --ttl '%s' is not a duration like 30m, 1h, 7d\n", token.ttl.c_str());
     return 2;
   }
-  http::Tier tier = token.server_role ? http::Tier::kServer
+  http::Tier tier = token.server_role     ? http::Tier::kServer
                     : token.tier == "vip" ? http::Tier::kVip
                                           : http::Tier::kAuthenticated;
-  std::printf("%s\n", docs::mint_jwt(app->secret, token.subject, tier, SystemClock::instance().unix_ms() / 1000, ttl).c_str());
+  std::printf("%s\n",
+              docs::mint_jwt(app->secret, token.subject, tier, SystemClock::instance().unix_ms() / 1000, ttl).c_str());
   return 0;
 }
 

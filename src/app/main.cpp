@@ -1,8 +1,8 @@
 // headroom: the command line. Each subcommand takes --config FILE (default ./headroom.toml);
 // errors print one line saying what is wrong and exit non-zero.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
 
@@ -64,7 +64,8 @@ int main(int argc, char** argv) {
   bk_restore->add_option("backup", ops.backup, "backup name or path")->required();
   bk_restore->add_option("--to", ops.to, "new data directory (must not exist or be empty)")->required();
   bk_restore->add_option("--until", ops.until, "replay the change log up to a seq, an ISO UTC time, or 'latest'");
-  bk_restore->add_option("--from-data", ops.from_data, "data directory whose change log is replayed (default: data.dir)");
+  bk_restore->add_option("--from-data", ops.from_data,
+                         "data directory whose change log is replayed (default: data.dir)");
   auto* export_cmd = cli.add_subcommand("export", "write documents as NDJSON");
   export_cmd->add_option("--app", ops.app, "only this app");
   export_cmd->add_option("--collection", ops.collection, "only this collection");

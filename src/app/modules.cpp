@@ -5,9 +5,8 @@
 #include "docs/documents.hpp"
 #include "observe/observe_module.hpp"
 #include "ops/module.hpp"
-#include "ratelimit/module.hpp"
-
 #include "pusher/module.hpp"
+#include "ratelimit/module.hpp"
 
 namespace headroom::app {
 
@@ -25,7 +24,7 @@ void ModulesDeleter::operator()(Modules* m) const { delete m; }
 
 ModulesHandle install_modules(server::ModuleContext& ctx) {
   ModulesHandle modules(new Modules);
-  modules->cache = cache::install_cache(ctx);  // before documents, which read through it
+  modules->cache = cache::install_cache(ctx);         // before documents, which read through it
   modules->documents = docs::install_documents(ctx);  // sets req.tier/subject from bearer tokens
   modules->documents->set_cache(modules->cache);
   modules->documents->warm_cache(cache::hot_keys_path(ctx.config));
@@ -34,7 +33,7 @@ ModulesHandle install_modules(server::ModuleContext& ctx) {
     sink(c.app, c.collection, c.seq, storage::change_kind_name(c.kind), c.id, c.doc_json);
   });
   pusher::set_change_log(*modules->pusher, [docs = modules->documents](const std::string& app, const std::string& col,
-                                                                    int64_t after, int limit, auto done) {
+                                                                       int64_t after, int limit, auto done) {
     docs->read_changes(app, col, after, limit, [done = std::move(done)](Result<std::vector<storage::Change>> r) {
       if (!r) return done(r.status());
       std::vector<pusher::LoggedChange> out;

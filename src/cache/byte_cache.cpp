@@ -75,10 +75,14 @@ class Tombstones {
 
 std::string_view fill_result_name(FillResult r) {
   switch (r) {
-    case FillResult::kStored: return "stored";
-    case FillResult::kStale: return "stale";
-    case FillResult::kRejected: return "rejected";
-    case FillResult::kTooLarge: return "too_large";
+    case FillResult::kStored:
+      return "stored";
+    case FillResult::kStale:
+      return "stale";
+    case FillResult::kRejected:
+      return "rejected";
+    case FillResult::kTooLarge:
+      return "too_large";
   }
   return "unknown";
 }
@@ -244,8 +248,15 @@ FillResult ByteCache::fill(std::string_view key, std::string_view tag, Ticket ti
     s.remove(found->second);
   }
   ++s.fills;
-  Entry e{std::string(key), std::string(tag), std::move(tag_epoch), std::move(value), charge,
-          now + std::chrono::duration_cast<Clock::Duration>(options_.ttl).count(), ticket, hash, Segment::kWindow};
+  Entry e{std::string(key),
+          std::string(tag),
+          std::move(tag_epoch),
+          std::move(value),
+          charge,
+          now + std::chrono::duration_cast<Clock::Duration>(options_.ttl).count(),
+          ticket,
+          hash,
+          Segment::kWindow};
   auto it = s.insert_window(std::move(e));
   return s.drain_window(it, now) ? FillResult::kStored : FillResult::kRejected;
 }

@@ -35,8 +35,8 @@ struct CacheOptions {
   int64_t max_bytes = 100LL << 20;
   Clock::Duration ttl = std::chrono::minutes(5);
   size_t shards = 16;
-  double window_ratio = 0.01;      // share of each shard for the admission window
-  double protected_ratio = 0.8;    // share of the main space for entries hit twice
+  double window_ratio = 0.01;    // share of each shard for the admission window
+  double protected_ratio = 0.8;  // share of the main space for entries hit twice
   size_t tombstones_per_shard = 4096;
   size_t max_tags = 65536;
   int64_t expected_entry_bytes = 1024;  // sizes the frequency sketch

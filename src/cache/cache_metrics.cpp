@@ -86,8 +86,8 @@ std::string DocumentCache::stats_json(std::string_view app) const {
       "{{\"enabled\":{},\"hits\":{},\"misses\":{},\"hit_ratio\":{:.4f},\"collections\":{{{}}},"
       "\"instance\":{{\"hits\":{},\"misses\":{},\"evictions\":{},\"expirations\":{},\"admissions_rejected\":{},"
       "\"bytes\":{},\"max_bytes\":{},\"entries\":{}}}}}",
-      enabled_, hits, misses, ratio, cols, s.hits, s.misses, s.evictions, s.expirations, s.admissions_rejected,
-      s.bytes, cache_.max_bytes(), s.entries);
+      enabled_, hits, misses, ratio, cols, s.hits, s.misses, s.evictions, s.expirations, s.admissions_rejected, s.bytes,
+      cache_.max_bytes(), s.entries);
 }
 
 }  // namespace headroom::cache

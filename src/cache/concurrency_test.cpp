@@ -16,8 +16,8 @@ namespace {
 constexpr int kKeys = 4;
 
 struct World {
-  std::array<std::atomic<int>, kKeys> stored{};    // the source of truth (linearizable)
-  std::array<std::atomic<int>, kKeys> acked{};     // highest version whose write has returned
+  std::array<std::atomic<int>, kKeys> stored{};  // the source of truth (linearizable)
+  std::array<std::atomic<int>, kKeys> acked{};   // highest version whose write has returned
   std::atomic<int> violations{0};
   std::atomic<bool> stop{false};
 };

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-
 namespace headroom::cache {
 
 namespace {
@@ -35,8 +34,7 @@ CacheOptions options_from(const config::CacheConfig& c) {
 
 }  // namespace
 
-DocumentCache::DocumentCache(const config::CacheConfig& config, const Clock& clock,
-                             std::shared_ptr<Invalidation> peers)
+DocumentCache::DocumentCache(const config::CacheConfig& config, const Clock& clock, std::shared_ptr<Invalidation> peers)
     : enabled_(config.enabled && config.max_bytes > 0),
       cache_(clock, options_from(config)),
       peers_(peers ? std::move(peers) : std::make_shared<LocalInvalidation>()) {

@@ -28,7 +28,7 @@ class FrequencySketch {
   void age();
 
   size_t mask_;
-  std::vector<uint8_t> table_;      // kRows × width counters
+  std::vector<uint8_t> table_;        // kRows × width counters
   std::vector<uint64_t> doorkeeper_;  // bloom filter bits
   size_t additions_ = 0;
   size_t sample_size_;

@@ -1,7 +1,7 @@
 #include "cache/module.hpp"
 
-#include "http/bearer.hpp"
 #include "core/log.hpp"
+#include "http/bearer.hpp"
 #include "server/module_context.hpp"
 
 namespace headroom::cache {

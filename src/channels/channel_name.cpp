@@ -10,7 +10,13 @@ bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.
 bool allowed_char(char c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
   switch (c) {
-    case '_': case '-': case '=': case '@': case ',': case '.': case ';':
+    case '_':
+    case '-':
+    case '=':
+    case '@':
+    case ',':
+    case '.':
+    case ';':
       return true;
     default:
       return false;
@@ -43,8 +49,7 @@ ChannelTraits classify(std::string_view channel) {
 Status validate_channel_name(std::string_view channel) {
   if (channel.empty()) return invalid_argument("channel name is empty");
   if (channel.size() > kMaxChannelNameLength) {
-    return invalid_argument("channel name longer than " + std::to_string(kMaxChannelNameLength) +
-                            " characters");
+    return invalid_argument("channel name longer than " + std::to_string(kMaxChannelNameLength) + " characters");
   }
   std::string_view body = channel;
   if (starts_with(body, kServerToUserPrefix)) {
@@ -62,8 +67,7 @@ Status validate_channel_name(std::string_view channel) {
 Status validate_event_name(std::string_view event) {
   if (event.empty()) return invalid_argument("event name is empty");
   if (event.size() > kMaxEventNameLength) {
-    return invalid_argument("event name longer than " + std::to_string(kMaxEventNameLength) +
-                            " characters");
+    return invalid_argument("event name longer than " + std::to_string(kMaxEventNameLength) + " characters");
   }
   return Status::ok();
 }

@@ -13,11 +13,10 @@ enum class ChannelKind { kPublic, kPrivate, kPresence, kPrivateEncrypted, kServe
 struct ChannelTraits {
   ChannelKind kind = ChannelKind::kPublic;
   bool cache = false;  // cache-, private-cache-, presence-cache-, private-encrypted-cache-
-  bool needs_auth() const { return kind == ChannelKind::kPrivate || kind == ChannelKind::kPresence ||
-                                   kind == ChannelKind::kPrivateEncrypted; }
-  bool allows_client_events() const {
-    return kind == ChannelKind::kPrivate || kind == ChannelKind::kPresence;
+  bool needs_auth() const {
+    return kind == ChannelKind::kPrivate || kind == ChannelKind::kPresence || kind == ChannelKind::kPrivateEncrypted;
   }
+  bool allows_client_events() const { return kind == ChannelKind::kPrivate || kind == ChannelKind::kPresence; }
 };
 
 inline constexpr std::string_view kServerToUserPrefix = "#server-to-user-";

@@ -4,8 +4,8 @@
 
 namespace headroom::channels {
 
-Result<JoinResult> ChannelDirectory::join(const std::string& app, const std::string& channel,
-                                          const Member* member, int max_members) {
+Result<JoinResult> ChannelDirectory::join(const std::string& app, const std::string& channel, const Member* member,
+                                          int max_members) {
   std::lock_guard lock(mu_);
   auto& state = apps_[app][channel];
   JoinResult out;
@@ -28,8 +28,7 @@ Result<JoinResult> ChannelDirectory::join(const std::string& app, const std::str
   return out;
 }
 
-LeaveResult ChannelDirectory::leave(const std::string& app, const std::string& channel,
-                                    const std::string* user_id) {
+LeaveResult ChannelDirectory::leave(const std::string& app, const std::string& channel, const std::string* user_id) {
   std::lock_guard lock(mu_);
   LeaveResult out;
   auto app_it = apps_.find(app);
@@ -76,8 +75,8 @@ std::vector<std::pair<std::string, ChannelInfo>> ChannelDirectory::list(const st
   for (auto it = app_it->second.lower_bound(std::string(prefix)); it != app_it->second.end(); ++it) {
     if (it->first.compare(0, prefix.size(), prefix) != 0) break;
     if (it->second.subscriptions <= 0) continue;
-    out.emplace_back(it->first, ChannelInfo{true, it->second.subscriptions,
-                                            static_cast<int64_t>(it->second.members.size())});
+    out.emplace_back(it->first,
+                     ChannelInfo{true, it->second.subscriptions, static_cast<int64_t>(it->second.members.size())});
   }
   return out;
 }
@@ -125,8 +124,8 @@ std::string ChannelDirectory::presence_json_locked(const ChannelState& state) co
     ids += quoted;
     hash += quoted + ":" + m.info_json;
   }
-  return "{\"presence\":{\"ids\":[" + ids + "],\"hash\":{" + hash + "},\"count\":" +
-         std::to_string(state.members.size()) + "}}";
+  return "{\"presence\":{\"ids\":[" + ids + "],\"hash\":{" + hash +
+         "},\"count\":" + std::to_string(state.members.size()) + "}}";
 }
 
 void ChannelDirectory::set_cached(const std::string& app, const std::string& channel, std::string message) {

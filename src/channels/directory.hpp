@@ -46,8 +46,7 @@ class ChannelDirectory {
   ChannelDirectory& operator=(const ChannelDirectory&) = delete;
 
   // member is set for presence channels. Fails RESOURCE_EXHAUSTED past max_members new users.
-  Result<JoinResult> join(const std::string& app, const std::string& channel, const Member* member,
-                          int max_members);
+  Result<JoinResult> join(const std::string& app, const std::string& channel, const Member* member, int max_members);
   LeaveResult leave(const std::string& app, const std::string& channel, const std::string* user_id);
 
   ChannelInfo info(const std::string& app, const std::string& channel) const;

@@ -27,8 +27,7 @@ TEST(Directory, PresenceCountsOneMemberPerUserAcrossConnections) {
   auto first = dir.join("app", "presence-room", &alice, 10);
   ASSERT_TRUE(first);
   EXPECT_TRUE(first->member_added);
-  EXPECT_EQ(first->presence_json,
-            R"({"presence":{"ids":["alice"],"hash":{"alice":{"name":"A"}},"count":1}})");
+  EXPECT_EQ(first->presence_json, R"({"presence":{"ids":["alice"],"hash":{"alice":{"name":"A"}},"count":1}})");
   auto second = dir.join("app", "presence-room", &alice, 10);
   EXPECT_FALSE(second->member_added);
   EXPECT_EQ(dir.info("app", "presence-room").user_count, 1);

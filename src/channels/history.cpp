@@ -5,8 +5,7 @@ namespace headroom::channels {
 const config::HistoryRule* History::rule_for(std::string_view channel) const {
   const config::HistoryRule* best = nullptr;
   for (const auto& rule : rules_) {
-    if (channel.substr(0, rule.prefix.size()) == rule.prefix &&
-        (!best || rule.prefix.size() > best->prefix.size())) {
+    if (channel.substr(0, rule.prefix.size()) == rule.prefix && (!best || rule.prefix.size() > best->prefix.size())) {
       best = &rule;
     }
   }
@@ -14,9 +13,8 @@ const config::HistoryRule* History::rule_for(std::string_view channel) const {
 }
 
 void History::expire_locked(Log& log, int64_t now_ms) const {
-  while (!log.events.empty() &&
-         (static_cast<int>(log.events.size()) > log.size ||
-          log.events.front().first + int64_t{log.ttl_s} * 1000 <= now_ms)) {
+  while (!log.events.empty() && (static_cast<int>(log.events.size()) > log.size ||
+                                 log.events.front().first + int64_t{log.ttl_s} * 1000 <= now_ms)) {
     log.events.pop_front();
   }
 }
@@ -36,8 +34,7 @@ void History::append(const std::string& app, const std::string& channel, const c
 }
 
 std::optional<std::vector<StoredEvent>> History::since(const std::string& app, const std::string& channel,
-                                                       uint64_t since_offset,
-                                                       const std::function<void()>& run_locked) {
+                                                       uint64_t since_offset, const std::function<void()>& run_locked) {
   std::lock_guard lock(mu_);
   std::vector<StoredEvent> out;
   auto it = logs_.find({app, channel});

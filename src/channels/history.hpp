@@ -36,14 +36,13 @@ class History {
   // loop in order.
   using Build = std::function<std::string(uint64_t offset)>;
   using Publish = std::function<void(uint64_t offset, const std::string& message)>;
-  void append(const std::string& app, const std::string& channel, const config::HistoryRule& rule,
-              const Build& build, const Publish& publish);
+  void append(const std::string& app, const std::string& channel, const config::HistoryRule& rule, const Build& build,
+              const Publish& publish);
 
   // Events after `since`, oldest first; nullopt when some of them are gone (or `since` is unknown).
   // run_locked is called with the result under the lock (to join the live stream without a gap).
   std::optional<std::vector<StoredEvent>> since(const std::string& app, const std::string& channel,
-                                                uint64_t since_offset,
-                                                const std::function<void()>& run_locked = {});
+                                                uint64_t since_offset, const std::function<void()>& run_locked = {});
   size_t channel_count() const;
 
  private:

@@ -13,11 +13,12 @@ std::vector<uint64_t> offsets(const std::vector<StoredEvent>& events) {
 
 void append_n(History& h, const config::HistoryRule& rule, int n, std::vector<uint64_t>* published = nullptr) {
   for (int i = 0; i < n; ++i) {
-    h.append("app", "chat-1", rule, [](uint64_t o) { return "m" + std::to_string(o); },
-             [&](uint64_t o, const std::string& m) {
-               EXPECT_EQ(m, "m" + std::to_string(o));
-               if (published) published->push_back(o);
-             });
+    h.append(
+        "app", "chat-1", rule, [](uint64_t o) { return "m" + std::to_string(o); },
+        [&](uint64_t o, const std::string& m) {
+          EXPECT_EQ(m, "m" + std::to_string(o));
+          if (published) published->push_back(o);
+        });
   }
 }
 

@@ -10,7 +10,7 @@
 namespace headroom::config {
 
 struct ServerConfig {
-  std::string host = "0.0.0.0";          // Cloud Run sends traffic to 0.0.0.0:$PORT
+  std::string host = "0.0.0.0";           // Cloud Run sends traffic to 0.0.0.0:$PORT
   int port = 8080;                        // DESIGN.md §6; PORT env overrides
   int threads = 0;                        // 0: one event loop per core
   int max_concurrent_requests = 80;       // seed: Cloud Run concurrency 80
@@ -27,16 +27,16 @@ struct ServerConfig {
 };
 
 struct DataConfig {
-  std::string dir = "./headroom-data";  // DESIGN.md §6
+  std::string dir = "./headroom-data";   // DESIGN.md §6
   int change_log_retention_hours = 168;  // document change log kept a week for feeds that resume
 };
 
 struct LogConfig {
   std::string level = "info";
-  std::string file;            // empty: stderr
-  int max_file_mb = 64;        // rotate past this size
-  int keep_files = 7;          // seed: log retention (a week of daily-sized files)
-  int max_age_days = 14;       // rotated files older than this are deleted (hourly); 0: by count only
+  std::string file;       // empty: stderr
+  int max_file_mb = 64;   // rotate past this size
+  int keep_files = 7;     // seed: log retention (a week of daily-sized files)
+  int max_age_days = 14;  // rotated files older than this are deleted (hourly); 0: by count only
   bool access_log = true;
   int max_errors_per_second = 50;
 };
@@ -46,15 +46,15 @@ struct AdminConfig {
 };
 
 struct WebSocketConfig {
-  int max_connections = 1000;              // seed: max connections per server
-  int max_channels_per_connection = 10;    // seed: channels per connection
-  int max_messages_per_second = 100;       // seed: messages per second (per connection)
-  int max_payload_bytes = 10240;           // Pusher's 10 KB event limit
-  int max_frame_bytes = 65536;             // a client frame larger than this closes with 1009
-  int64_t send_buffer_bytes = 1 << 20;     // per connection; past it the client is slow (4100)
-  int activity_timeout_s = 120;            // Pusher default; server pings after this much silence
-  int pong_timeout_s = 30;                 // no answer to our ping: connection is dead
-  int vip_reserved_connections = 50;       // slots kept for VIP sign-ins near the limit
+  int max_connections = 1000;            // seed: max connections per server
+  int max_channels_per_connection = 10;  // seed: channels per connection
+  int max_messages_per_second = 100;     // seed: messages per second (per connection)
+  int max_payload_bytes = 10240;         // Pusher's 10 KB event limit
+  int max_frame_bytes = 65536;           // a client frame larger than this closes with 1009
+  int64_t send_buffer_bytes = 1 << 20;   // per connection; past it the client is slow (4100)
+  int activity_timeout_s = 120;          // Pusher default; server pings after this much silence
+  int pong_timeout_s = 30;               // no answer to our ping: connection is dead
+  int vip_reserved_connections = 50;     // slots kept for VIP sign-ins near the limit
 };
 
 struct HistoryRule {
@@ -64,26 +64,26 @@ struct HistoryRule {
 };
 
 struct ChannelsConfig {
-  std::vector<HistoryRule> history;  // namespaces with recovery enabled
-  int webhook_batch_ms = 250;        // webhook events are batched this long
-  int webhook_queue = 10000;         // bounded; overflow is counted and dropped
+  std::vector<HistoryRule> history;    // namespaces with recovery enabled
+  int webhook_batch_ms = 250;          // webhook events are batched this long
+  int webhook_queue = 10000;           // bounded; overflow is counted and dropped
   int webhook_vacate_delay_ms = 3000;  // channel_vacated/member_removed held so reconnects don't flap
 };
 
 struct RateLimitConfig {
   bool enabled = true;
-  bool shadow = false;                 // count decisions but do not enforce
-  int anonymous_per_minute = 20;       // seed: unauthenticated 20 req/min
+  bool shadow = false;            // count decisions but do not enforce
+  int anonymous_per_minute = 20;  // seed: unauthenticated 20 req/min
   int anonymous_burst = 20;
   int authenticated_per_minute = 100;  // seed: authenticated 100 req/min
   int authenticated_burst = 200;       // seed: burst 200 req/min
   int vip_per_minute = 1000;           // ten times authenticated: VIPs are served first
   int vip_burst = 2000;
-  int max_keys = 100000;               // key table bound (LRU)
+  int max_keys = 100000;                     // key table bound (LRU)
   std::vector<std::string> trusted_proxies;  // X-Forwarded-For is believed only from these
-  double dynamic_factor = 0.5;         // anonymous limits multiply by this under scale pressure
-  int abuse_threshold_per_minute = 30; // security incident: failures/limit hits of one key per minute
-  int ban_seconds = 0;                 // ban a key in incident for this long (403); 0: never ban
+  double dynamic_factor = 0.5;               // anonymous limits multiply by this under scale pressure
+  int abuse_threshold_per_minute = 30;       // security incident: failures/limit hits of one key per minute
+  int ban_seconds = 0;                       // ban a key in incident for this long (403); 0: never ban
 };
 
 struct QuotaConfig {
@@ -100,18 +100,18 @@ struct CacheConfig {
 };
 
 struct AlertsConfig {
-  std::string webhook;              // POST target for alert transitions; empty: log only
+  std::string webhook;  // POST target for alert transitions; empty: log only
   int eval_interval_ms = 5000;
-  double error_ratio = 0.05;        // high error rate: 5xx share of requests
-  double latency_p95_ms = 200;      // seed: request latency > 200 ms
-  double cpu_ratio = 0.8;           // seed: CPU utilisation > 80 %
-  double memory_ratio = 0.8;        // seed: memory usage > 80 %
-  double cache_hit_ratio = 0.5;     // warning below this
-  double rate_limited_ratio = 0.1;  // warning: heavy rate limiting
+  double error_ratio = 0.05;              // high error rate: 5xx share of requests
+  double latency_p95_ms = 200;            // seed: request latency > 200 ms
+  double cpu_ratio = 0.8;                 // seed: CPU utilisation > 80 %
+  double memory_ratio = 0.8;              // seed: memory usage > 80 %
+  double cache_hit_ratio = 0.5;           // warning below this
+  double rate_limited_ratio = 0.1;        // warning: heavy rate limiting
   int security_failures_per_minute = 30;  // critical: failed signatures/tokens
-  int memory_limit_mb = 0;          // memory ratio denominator; 0: cgroup limit, else 512 (seed: Cloud Run 512 MB)
-  int for_ms = -1;                  // -1: each rule's own `for`; else every rule waits this long (tests)
-  double quota_ratio = 0.8;         // DESIGN.md §3: quota alert at 80 %
+  int memory_limit_mb = 0;   // memory ratio denominator; 0: cgroup limit, else 512 (seed: Cloud Run 512 MB)
+  int for_ms = -1;           // -1: each rule's own `for`; else every rule waits this long (tests)
+  double quota_ratio = 0.8;  // DESIGN.md §3: quota alert at 80 %
 };
 
 struct BackupConfig {
@@ -121,9 +121,9 @@ struct BackupConfig {
 };
 
 struct CollectionRules {
-  std::string read = "authenticated";   // public | authenticated | owner | server
+  std::string read = "authenticated";  // public | authenticated | owner | server
   std::string write = "authenticated";
-  std::string cache_control;            // sent on public reads when set
+  std::string cache_control;  // sent on public reads when set
 };
 
 struct Webhook {
@@ -143,9 +143,9 @@ struct AppConfig {
   int max_backend_events_per_sec = 0;   // 0: unlimited (DESIGN.md §3)
   int max_client_events_per_sec = 100;  // seed: 100 messages/s
   int max_read_requests_per_sec = 0;
-  int max_presence_members = 100;       // Pusher's limit
-  int max_event_payload_kb = 10;        // Pusher's limit
-  bool allow_scans = false;             // queries without an index scan instead of failing
+  int max_presence_members = 100;  // Pusher's limit
+  int max_event_payload_kb = 10;   // Pusher's limit
+  bool allow_scans = false;        // queries without an index scan instead of failing
   // Per-app caller tiers (docs/limits.md); 0: the [rate_limits] value. A per-minute rate given
   // without its burst scales the tier's burst by the same ratio.
   int anonymous_per_minute = 0;

@@ -33,9 +33,9 @@ TEST(Config, DefaultsAreTheSeedsNumbers) {
 }
 
 TEST(Config, FileThenEnvThenPort) {
-  Config c = load_from_string("[server]\nport = 9000\nmax_concurrent_requests = 10\n",
-                              {{"HEADROOM_SERVER_MAX_CONCURRENT_REQUESTS", "12"},
-                               {"HEADROOM_RATE_LIMITS_SHADOW", "true"}});
+  Config c =
+      load_from_string("[server]\nport = 9000\nmax_concurrent_requests = 10\n",
+                       {{"HEADROOM_SERVER_MAX_CONCURRENT_REQUESTS", "12"}, {"HEADROOM_RATE_LIMITS_SHADOW", "true"}});
   EXPECT_EQ(c.server.port, 9000);
   EXPECT_EQ(c.server.max_concurrent_requests, 12);
   EXPECT_TRUE(c.rate_limits.shadow);
@@ -96,7 +96,8 @@ TEST(Config, AppsMayOverrideTheCallerTiers) {
 }
 
 TEST(Config, PrintRedactsSecrets) {
-  Config c = load_from_string("[admin]\ntoken = \"0123456789abcdefXYZ\"\n[[apps]]\nid=\"a\"\nkey=\"k\"\nsecret=\"topsecret1\"\n");
+  Config c = load_from_string(
+      "[admin]\ntoken = \"0123456789abcdefXYZ\"\n[[apps]]\nid=\"a\"\nkey=\"k\"\nsecret=\"topsecret1\"\n");
   std::string printed = to_toml(c);
   EXPECT_EQ(printed.find("topsecret1"), std::string::npos);
   EXPECT_EQ(printed.find("0123456789abcdefXYZ"), std::string::npos);

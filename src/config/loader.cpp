@@ -1,12 +1,12 @@
 #include "config/loader.hpp"
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "config/reader.hpp"
 #include "core/crypto.hpp"
@@ -18,9 +18,8 @@ namespace headroom::config {
 namespace {
 
 const std::vector<std::string>& section_names() {
-  static const std::vector<std::string> names = {"server", "data",   "log",   "admin",    "websocket",
-                                                 "channels", "rate_limits", "quotas", "cache", "alerts",
-                                                 "backup"};
+  static const std::vector<std::string> names = {"server",      "data",   "log",   "admin",  "websocket", "channels",
+                                                 "rate_limits", "quotas", "cache", "alerts", "backup"};
   return names;
 }
 
@@ -94,8 +93,8 @@ Config load(const LoadOptions& options) {
     try {
       root = toml::parse(text.str(), options.file);
     } catch (const toml::parse_error& e) {
-      throw ConfigError(fmt::format("{}:{}:{}: {}", options.file, e.source().begin.line,
-                                    e.source().begin.column, e.description()));
+      throw ConfigError(
+          fmt::format("{}:{}:{}: {}", options.file, e.source().begin.line, e.source().begin.column, e.description()));
     }
   } else if (options.file_required) {
     throw ConfigError(fmt::format("config file {} does not exist", options.file));

@@ -18,9 +18,9 @@ class ConfigError : public std::runtime_error {
 
 struct LoadOptions {
   std::string file = "headroom.toml";
-  bool file_required = false;  // true when the user named the file explicitly
-  std::vector<std::string> sets;                  // "server.port=9000"
-  std::map<std::string, std::string> env;         // usually the process environment
+  bool file_required = false;              // true when the user named the file explicitly
+  std::vector<std::string> sets;           // "server.port=9000"
+  std::map<std::string, std::string> env;  // usually the process environment
 };
 
 Config load(const LoadOptions& options);

@@ -1,8 +1,8 @@
 // `headroom config print`: the effective configuration as TOML, secrets redacted.
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "config/loader.hpp"
 
@@ -41,7 +41,8 @@ toml::table apps_table(const AppConfig& a, bool redact) {
                 {"vip_per_minute", a.vip_per_minute},
                 {"vip_burst", a.vip_burst}};
   toml::array hooks;
-  for (const auto& h : a.webhooks) hooks.push_back(toml::table{{"url", h.url}, {"event_types", strings(h.event_types)}});
+  for (const auto& h : a.webhooks)
+    hooks.push_back(toml::table{{"url", h.url}, {"event_types", strings(h.event_types)}});
   t.insert("webhooks", hooks);
   toml::table cols;
   for (const auto& [name, r] : a.collections) {
@@ -69,7 +70,8 @@ std::string to_toml(const Config& c, bool redact) {
                                     {"max_connections", s.max_connections},
                                     {"shutdown_grace_ms", s.shutdown_grace_ms},
                                     {"test_routes", s.test_routes}});
-  root.insert("data", toml::table{{"dir", c.data.dir}, {"change_log_retention_hours", c.data.change_log_retention_hours}});
+  root.insert("data",
+              toml::table{{"dir", c.data.dir}, {"change_log_retention_hours", c.data.change_log_retention_hours}});
   root.insert("log", toml::table{{"level", c.log.level},
                                  {"file", c.log.file},
                                  {"max_file_mb", c.log.max_file_mb},
@@ -114,9 +116,8 @@ std::string to_toml(const Config& c, bool redact) {
                                     {"writes_per_day", c.quotas.writes_per_day},
                                     {"deletes_per_day", c.quotas.deletes_per_day},
                                     {"enforce", c.quotas.enforce}});
-  root.insert("cache", toml::table{{"enabled", c.cache.enabled},
-                                   {"max_bytes", c.cache.max_bytes},
-                                   {"ttl_s", c.cache.ttl_s}});
+  root.insert("cache",
+              toml::table{{"enabled", c.cache.enabled}, {"max_bytes", c.cache.max_bytes}, {"ttl_s", c.cache.ttl_s}});
   const auto& a = c.alerts;
   root.insert("alerts", toml::table{{"webhook", a.webhook},
                                     {"eval_interval_ms", a.eval_interval_ms},
@@ -130,9 +131,7 @@ std::string to_toml(const Config& c, bool redact) {
                                     {"memory_limit_mb", a.memory_limit_mb},
                                     {"for_ms", a.for_ms},
                                     {"quota_ratio", a.quota_ratio}});
-  root.insert("backup", toml::table{{"schedule", c.backup.schedule},
-                                    {"keep", c.backup.keep},
-                                    {"dir", c.backup.dir}});
+  root.insert("backup", toml::table{{"schedule", c.backup.schedule}, {"keep", c.backup.keep}, {"dir", c.backup.dir}});
   toml::array apps;
   for (const auto& app : c.apps) apps.push_back(apps_table(app, redact));
   root.insert("apps", apps);

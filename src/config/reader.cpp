@@ -30,8 +30,8 @@ const toml::table& Reader::section(const std::string& name) {
   return empty_;
 }
 
-void Reader::get(const toml::table& t, const std::string& path, const std::string& key, int64_t& out,
-                 int64_t min, int64_t max) {
+void Reader::get(const toml::table& t, const std::string& path, const std::string& key, int64_t& out, int64_t min,
+                 int64_t max) {
   std::string full = join(path, key);
   mark(full);
   const toml::node* n = t.get(key);
@@ -64,8 +64,8 @@ void Reader::get(const toml::table& t, const std::string& path, const std::strin
   out = static_cast<int>(v);
 }
 
-void Reader::get(const toml::table& t, const std::string& path, const std::string& key, double& out,
-                 double min, double max) {
+void Reader::get(const toml::table& t, const std::string& path, const std::string& key, double& out, double min,
+                 double max) {
   std::string full = join(path, key);
   mark(full);
   const toml::node* n = t.get(key);
@@ -135,8 +135,7 @@ void Reader::get(const toml::table& t, const std::string& path, const std::strin
   out = s->get();
 }
 
-void Reader::get(const toml::table& t, const std::string& path, const std::string& key,
-                 std::vector<std::string>& out) {
+void Reader::get(const toml::table& t, const std::string& path, const std::string& key, std::vector<std::string>& out) {
   std::string full = join(path, key);
   mark(full);
   const toml::node* n = t.get(key);

@@ -2,12 +2,12 @@
 // Typed, validating access to a parsed TOML tree. Each get marks its key as known; values given as
 // strings (environment variables, --set) are converted. Problems are collected, not thrown one by
 // one, so a user sees every mistake in one run.
+#include <toml++/toml.h>
+
 #include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <toml++/toml.h>
 
 #include "config/config.hpp"
 
@@ -17,17 +17,14 @@ class Reader {
  public:
   explicit Reader(toml::table& root) : root_(root) {}
 
-  void get(const toml::table& t, const std::string& path, const std::string& key, int& out, int64_t min,
-           int64_t max);
+  void get(const toml::table& t, const std::string& path, const std::string& key, int& out, int64_t min, int64_t max);
   void get(const toml::table& t, const std::string& path, const std::string& key, int64_t& out, int64_t min,
            int64_t max);
-  void get(const toml::table& t, const std::string& path, const std::string& key, double& out, double min,
-           double max);
+  void get(const toml::table& t, const std::string& path, const std::string& key, double& out, double min, double max);
   void get(const toml::table& t, const std::string& path, const std::string& key, bool& out);
   void get(const toml::table& t, const std::string& path, const std::string& key, std::string& out,
            const std::vector<std::string>& allowed = {});
-  void get(const toml::table& t, const std::string& path, const std::string& key,
-           std::vector<std::string>& out);
+  void get(const toml::table& t, const std::string& path, const std::string& key, std::vector<std::string>& out);
 
   // The table of a top-level section (an empty one when absent).
   const toml::table& section(const std::string& name);

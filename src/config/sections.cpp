@@ -142,12 +142,28 @@ void read_limits(Reader& r, Config& c) {
 namespace {
 void read_app(Reader& r, const toml::table& t, const std::string& path, AppConfig& a) {
   for (const auto& [k, v] : t) {
-    static const std::set<std::string> known = {
-        "id", "key", "secret", "name", "enabled", "enable_client_messages", "enable_user_authentication",
-        "max_connections", "max_backend_events_per_sec", "max_client_events_per_sec",
-        "max_read_requests_per_sec", "max_presence_members", "max_event_payload_kb", "allow_scans",
-        "webhooks", "collections", "anonymous_per_minute", "anonymous_burst", "authenticated_per_minute",
-        "authenticated_burst", "vip_per_minute", "vip_burst"};
+    static const std::set<std::string> known = {"id",
+                                                "key",
+                                                "secret",
+                                                "name",
+                                                "enabled",
+                                                "enable_client_messages",
+                                                "enable_user_authentication",
+                                                "max_connections",
+                                                "max_backend_events_per_sec",
+                                                "max_client_events_per_sec",
+                                                "max_read_requests_per_sec",
+                                                "max_presence_members",
+                                                "max_event_payload_kb",
+                                                "allow_scans",
+                                                "webhooks",
+                                                "collections",
+                                                "anonymous_per_minute",
+                                                "anonymous_burst",
+                                                "authenticated_per_minute",
+                                                "authenticated_burst",
+                                                "vip_per_minute",
+                                                "vip_burst"};
     if (!known.count(std::string(k.str()))) r.error(fmt::format("{}.{}: unknown key", path, k.str()));
   }
   r.get(t, path, "id", a.id);

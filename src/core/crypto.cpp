@@ -32,14 +32,12 @@ int b64_value(char c) {
 std::string hmac_sha256(std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+       data.size(), out, &len);
   return {reinterpret_cast<char*>(out), len};
 }
 
-std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
-  return to_hex(hmac_sha256(key, data));
-}
+std::string hmac_sha256_hex(std::string_view key, std::string_view data) { return to_hex(hmac_sha256(key, data)); }
 std::string sha256_hex(std::string_view data) { return to_hex(digest(EVP_sha256(), data)); }
 std::string md5_hex(std::string_view data) { return to_hex(digest(EVP_md5(), data)); }
 std::string sha1_raw(std::string_view data) { return digest(EVP_sha1(), data); }

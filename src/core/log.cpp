@@ -45,11 +45,21 @@ std::string json_escape(std::string_view text) {
   out.reserve(text.size() + 8);
   for (unsigned char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           static constexpr char kHex[] = "0123456789abcdef";
@@ -67,8 +77,7 @@ std::string json_escape(std::string_view text) {
 void init(const Options& o) {
   auto sink = make_sink(o);
   auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
-  formatter->add_flag<JsonMessageFlag>('*').set_pattern(
-      R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l",%*})");
+  formatter->add_flag<JsonMessageFlag>('*').set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l",%*})");
   sink->set_formatter(std::move(formatter));  // one sink, one formatter, for both loggers
   auto main = std::make_shared<spdlog::logger>("headroom", sink);
   main->set_level(spdlog::level::from_str(o.level));
@@ -88,9 +97,8 @@ void access(std::string_view json_line) {
 }
 
 bool error_budget_allows() {
-  auto second = std::chrono::duration_cast<std::chrono::seconds>(
-                    std::chrono::steady_clock::now().time_since_epoch())
-                    .count();
+  auto second =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
   if (g_error_window.exchange(second) != second) g_errors_in_window = 0;
   if (g_errors_in_window.fetch_add(1) < g_error_budget.load()) return true;
   g_dropped.fetch_add(1);

@@ -11,8 +11,8 @@
 namespace headroom::log {
 
 struct Options {
-  std::string level = "info";   // trace|debug|info|warn|error|off
-  std::string file;             // empty: stderr
+  std::string level = "info";  // trace|debug|info|warn|error|off
+  std::string file;            // empty: stderr
   size_t max_file_bytes = 64 << 20;
   size_t max_files = 7;
   bool access_log = true;

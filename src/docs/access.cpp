@@ -17,7 +17,8 @@ Result<Caller> caller_from(const http::Request& req, const config::AppConfig& ap
 RuleDecision check_rule(std::string_view rule, const Caller& caller, std::string_view what) {
   if (rule == "public" || caller.server()) return {};
   if (!caller.signed_in()) {
-    return {Status(Code::kUnauthenticated, std::string(what) + " needs a signed-in caller (Authorization: Bearer <token>)")};
+    return {Status(Code::kUnauthenticated,
+                   std::string(what) + " needs a signed-in caller (Authorization: Bearer <token>)")};
   }
   if (rule == "authenticated") return {};
   if (rule == "owner") return {Status::ok(), true};

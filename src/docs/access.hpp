@@ -29,5 +29,4 @@ RuleDecision check_rule(std::string_view rule, const Caller& caller, std::string
 // May this caller read a document owned by `owner` under `rule`? (change feeds filter with this)
 bool may_read(std::string_view rule, const Caller& caller, std::string_view owner);
 
-
 }  // namespace headroom::docs

@@ -105,7 +105,7 @@ void Documents::batch(http::Request& req, http::Responder respond) {
   auto cols = std::make_shared<std::vector<std::string>>();
   for (const auto& op : batch.ops) cols->push_back(op.collection);
   store_->write(std::move(batch), [this, cols, app = t->app->id,
-                                    respond = std::move(respond)](Result<std::vector<storage::WriteResult>> r) {
+                                   respond = std::move(respond)](Result<std::vector<storage::WriteResult>> r) {
     count(kOpBatch, r.is_ok());
     if (!r) return respond(http::error_response(r.status()));
     if (cache_) {  // before the write is acknowledged

@@ -18,7 +18,8 @@ void Documents::warm_cache(const std::string& hot_keys_file) {
     const cache::Ticket ticket = cache_->begin_read();
     store_->get(e.app, e.collection, e.id_or_query,
                 [cache = cache_, e, ticket](Result<std::optional<storage::Document>> r) {
-                  if (r && r->has_value()) (void)cache->fill_doc(e.app, e.collection, e.id_or_query, ticket, cached_doc(**r));
+                  if (r && r->has_value())
+                    (void)cache->fill_doc(e.app, e.collection, e.id_or_query, ticket, cached_doc(**r));
                 });
     ++queued;
   }

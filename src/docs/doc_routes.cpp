@@ -1,6 +1,5 @@
 // Single-document routes: GET, PUT, POST (server id), PATCH (merge patch), DELETE.
 #include <boost/json/serialize.hpp>
-
 #include <charconv>
 
 #include "docs/internal.hpp"
@@ -95,20 +94,22 @@ void Documents::get_doc(http::Request& req, http::Responder respond) {
     }
   }
   const cache::Ticket ticket = cacheable ? cache_->begin_read() : 0;  // before the storage read
-  store_->get(t->app->id, t->col, id,
-              [this, t = *t, id, if_none_match, cache_control, cacheable, ticket,
-               respond = std::move(respond)](Result<std::optional<storage::Document>> r) {
-                count(kOpGet, r.is_ok());
-                if (!r) return respond(http::error_response(r.status()));
-                if (!r->has_value()) return respond(http::error_response(Code::kNotFound, "document " + t.col + "/" + id + " not found"));
-                const storage::Document& doc = **r;
-                if (t.rule.owner_only && doc.owner != t.caller.subject) {
-                  return respond(http::error_response(Code::kPermissionDenied, "document " + id + " belongs to another user"));
-                }
-                cache::Value bytes = cached_doc(doc);
-                if (cacheable) (void)cache_->fill_doc(t.app->id, t.col, id, ticket, bytes);
-                respond(get_response(bytes, if_none_match, cache_control));
-              });
+  store_->get(
+      t->app->id, t->col, id,
+      [this, t = *t, id, if_none_match, cache_control, cacheable, ticket,
+       respond = std::move(respond)](Result<std::optional<storage::Document>> r) {
+        count(kOpGet, r.is_ok());
+        if (!r) return respond(http::error_response(r.status()));
+        if (!r->has_value())
+          return respond(http::error_response(Code::kNotFound, "document " + t.col + "/" + id + " not found"));
+        const storage::Document& doc = **r;
+        if (t.rule.owner_only && doc.owner != t.caller.subject) {
+          return respond(http::error_response(Code::kPermissionDenied, "document " + id + " belongs to another user"));
+        }
+        cache::Value bytes = cached_doc(doc);
+        if (cacheable) (void)cache_->fill_doc(t.app->id, t.col, id, ticket, bytes);
+        respond(get_response(bytes, if_none_match, cache_control));
+      });
 }
 
 void Documents::write_one(const Target& t, storage::WriteOp op, Quotas::Kind kind, http::Responder respond) {
@@ -122,7 +123,7 @@ void Documents::write_one(const Target& t, storage::WriteOp op, Quotas::Kind kin
   storage::WriteBatch b{t.app->id, {}};
   b.ops.push_back(std::move(op));
   store_->write(std::move(b), [this, metric, app = t.app->id, col = t.col,
-                                respond = std::move(respond)](Result<std::vector<storage::WriteResult>> r) {
+                               respond = std::move(respond)](Result<std::vector<storage::WriteResult>> r) {
     count(metric, r.is_ok());
     if (!r) return respond(http::error_response(r.status()));
     const storage::WriteResult& w = r->front();

@@ -1,9 +1,9 @@
-#include "http/bearer.hpp"
 #include "docs/documents.hpp"
 
 #include "core/crypto.hpp"
 #include "docs/internal.hpp"
 #include "docs/validate.hpp"
+#include "http/bearer.hpp"
 
 namespace headroom::docs {
 
@@ -46,7 +46,8 @@ void Documents::add_routes(http::Router& r) {
         {true, docs});
   r.add(M::kGet, docs, bind(&Documents::list_docs), {true, docs});
   r.add(M::kGet, docs + "/{id}", bind(&Documents::get_doc), {true, docs + "/{id}"});
-  r.add(M::kPut, docs + "/{id}", [this](http::Request& req, http::Responder res) { put_doc(req, std::move(res), false); },
+  r.add(M::kPut, docs + "/{id}",
+        [this](http::Request& req, http::Responder res) { put_doc(req, std::move(res), false); },
         {true, docs + "/{id}"});
   r.add(M::kPatch, docs + "/{id}", bind(&Documents::patch_doc), {true, docs + "/{id}"});
   r.add(M::kDelete, docs + "/{id}", bind(&Documents::delete_doc), {true, docs + "/{id}"});

@@ -46,9 +46,9 @@ class Documents {
 
   storage::Store& store() { return *store_; }
   Quotas& quotas() { return quotas_; }
-  void flush();  // persist quota counters
+  void flush();                             // persist quota counters
   void start_flushing(Executor& executor);  // flush every few seconds
-  void close();  // flush and close the store (on_stop)
+  void close();                             // flush and close the store (on_stop)
   // Serve GETs of documents in non-owner-only collections from `cache`; writes invalidate it
   // before they are acknowledged. Set once, before serving.
   void set_cache(std::shared_ptr<cache::DocumentCache> cache) { cache_ = std::move(cache); }

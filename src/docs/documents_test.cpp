@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
-
 #include <filesystem>
 #include <future>
 
@@ -135,7 +134,8 @@ TEST_F(DocumentsTest, BadInputGetsV1Errors) {
 
 TEST_F(DocumentsTest, QueriesPagesCountsAndExplains) {
   for (int i = 0; i < 5; ++i) {
-    ASSERT_EQ(call(kPut, kDocs + "/d" + std::to_string(i), R"({"n":)" + std::to_string(i) + R"(,"g":"a"})").status, 201);
+    ASSERT_EQ(call(kPut, kDocs + "/d" + std::to_string(i), R"({"n":)" + std::to_string(i) + R"(,"g":"a"})").status,
+              201);
   }
   auto page = call(kGet, kDocs + "?limit=2");
   ASSERT_EQ(page.status, 200) << page.body;
@@ -151,7 +151,8 @@ TEST_F(DocumentsTest, QueriesPagesCountsAndExplains) {
   EXPECT_EQ(body(q).at("explain").at("plan"), "index");
   auto count = call(kPost, "/v1/apps/app1/collections/pub/query", R"({"where":[["g","==","a"]],"count":true})");
   EXPECT_EQ(body(count).at("count"), 5);
-  auto needs = call(kPost, "/v1/apps/app1/collections/pub/query", R"({"where":[["g","==","a"]],"orderBy":[["n","asc"]]})");
+  auto needs =
+      call(kPost, "/v1/apps/app1/collections/pub/query", R"({"where":[["g","==","a"]],"orderBy":[["n","asc"]]})");
   EXPECT_EQ(needs.status, 400);
   EXPECT_EQ(code(needs), "FAILED_PRECONDITION");
   EXPECT_EQ(body(needs).at("error").at("details").at("name"), "pub:g:asc:n:asc");

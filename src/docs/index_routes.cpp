@@ -2,9 +2,9 @@
 // Only the app's server (role "server" token) or the admin token may call these.
 #include <boost/json/serialize.hpp>
 
-#include "http/bearer.hpp"
 #include "docs/internal.hpp"
 #include "docs/validate.hpp"
+#include "http/bearer.hpp"
 
 namespace headroom::docs {
 namespace json = boost::json;
@@ -27,7 +27,8 @@ Result<storage::IndexDef> parse_index(const json::value& body) {
   def.collection = std::string(col->get_string());
   if (Status s = validate_collection(def.collection); !s) return s;
   if (!fields || !fields->is_array() || fields->get_array().size() < 2 || fields->get_array().size() > 8) {
-    return invalid_argument("fields must list 2-8 [field, \"asc\"|\"desc\"] pairs (single-field indexes are automatic)");
+    return invalid_argument(
+        "fields must list 2-8 [field, \"asc\"|\"desc\"] pairs (single-field indexes are automatic)");
   }
   for (const auto& f : fields->get_array()) {
     const json::array* pair = f.if_array();
@@ -44,7 +45,8 @@ Result<storage::IndexDef> parse_index(const json::value& body) {
 
 }  // namespace
 
-bool Documents::index_admin(const http::Request& req, const config::AppConfig& app, const http::Responder& respond) const {
+bool Documents::index_admin(const http::Request& req, const config::AppConfig& app,
+                            const http::Responder& respond) const {
   if (http::has_admin_token(req, config_.admin.token)) return true;
   auto caller = caller_from(req, app, clock_.unix_ms() / 1000);
   if (!caller) {

@@ -2,7 +2,6 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-
 #include <charconv>
 
 #include "core/crypto.hpp"
@@ -63,7 +62,8 @@ Result<Claims> verify_jwt(std::string_view token, std::string_view secret, int64
   auto header = decode_part(token.substr(0, d1), "header");
   if (!header) return header.status();
   const json::value* alg = header->if_contains("alg");
-  if (!alg || !alg->is_string() || alg->get_string() != "HS256") return unauthenticated("unsupported token algorithm (HS256 only)");
+  if (!alg || !alg->is_string() || alg->get_string() != "HS256")
+    return unauthenticated("unsupported token algorithm (HS256 only)");
   auto sig = crypto::base64url_decode(token.substr(d2 + 1));
   if (!sig || !crypto::constant_time_equal(*sig, crypto::hmac_sha256(secret, token.substr(0, d2)))) {
     return unauthenticated("bad token signature");
@@ -80,8 +80,8 @@ std::string mint_jwt(std::string_view secret, std::string_view sub, http::Tier t
   json::object p{{"sub", sub}, {"iat", now_s}, {"exp", now_s + ttl_s}};
   p["tier"] = tier == http::Tier::kVip ? "vip" : "authenticated";
   if (tier == http::Tier::kServer) p["role"] = "server";
-  std::string signing = crypto::base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." +
-                        crypto::base64url_encode(json::serialize(p));
+  std::string signing =
+      crypto::base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." + crypto::base64url_encode(json::serialize(p));
   return signing + "." + crypto::base64url_encode(crypto::hmac_sha256(secret, signing));
 }
 
@@ -89,11 +89,20 @@ int64_t parse_ttl_seconds(std::string_view text) {
   if (text.empty()) return -1;
   int64_t unit = 1;
   switch (text.back()) {
-    case 's': unit = 1; break;
-    case 'm': unit = 60; break;
-    case 'h': unit = 3600; break;
-    case 'd': unit = 86400; break;
-    default: unit = 0;
+    case 's':
+      unit = 1;
+      break;
+    case 'm':
+      unit = 60;
+      break;
+    case 'h':
+      unit = 3600;
+      break;
+    case 'd':
+      unit = 86400;
+      break;
+    default:
+      unit = 0;
   }
   if (unit) text.remove_suffix(1);
   int64_t n = 0;

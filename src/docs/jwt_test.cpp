@@ -33,7 +33,8 @@ TEST(Jwt, RejectsWithAReason) {
                      crypto::base64url_encode(R"({"sub":"x","exp":9999999999})") + ".";
   EXPECT_FALSE(verify_jwt(none, "secret", kNow));
   // A correctly signed token without exp is malformed.
-  std::string signing = crypto::base64url_encode(R"({"alg":"HS256"})") + "." + crypto::base64url_encode(R"({"sub":"x"})");
+  std::string signing =
+      crypto::base64url_encode(R"({"alg":"HS256"})") + "." + crypto::base64url_encode(R"({"sub":"x"})");
   std::string no_exp = signing + "." + crypto::base64url_encode(crypto::hmac_sha256("secret", signing));
   EXPECT_NE(verify_jwt(no_exp, "secret", kNow).status().message().find("exp"), std::string::npos);
 }

@@ -3,7 +3,6 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
-
 #include <cstdlib>
 
 #include "docs/internal.hpp"
@@ -29,7 +28,9 @@ std::string render_result(const storage::QueryResult& r, bool count_only, bool e
     out += r.next.empty() ? std::string("null") : json::serialize(json::string(r.next));
   }
   if (explain) {
-    json::object e{{"plan", r.plan}, {"index", r.index}, {"scanned", r.scanned},
+    json::object e{{"plan", r.plan},
+                   {"index", r.index},
+                   {"scanned", r.scanned},
                    {"returned", static_cast<int64_t>(r.docs.size())}};
     out += ",\"explain\":" + json::serialize(e);
   }
@@ -46,8 +47,12 @@ std::string normalized_query(const storage::Query& q) {
   for (const auto& o : q.order_by) {
     order.push_back(json::array{json::string(o.path), json::string(o.desc ? "desc" : "asc")});
   }
-  return json::serialize(json::object{{"where", std::move(where)}, {"order", std::move(order)}, {"limit", q.limit},
-                                      {"after", q.after}, {"count", q.count_only}, {"scan", q.allow_scan}});
+  return json::serialize(json::object{{"where", std::move(where)},
+                                      {"order", std::move(order)},
+                                      {"limit", q.limit},
+                                      {"after", q.after},
+                                      {"count", q.count_only},
+                                      {"scan", q.allow_scan}});
 }
 
 // Cached query bytes: "<reads charged>\n<response JSON>".

@@ -140,15 +140,18 @@ void Quotas::flush() {
 void Quotas::collect(observe::Writer& w, const std::vector<std::string>& apps) {
   w.family("headroom_quota_used", "gauge", "Document operations used today (UTC) per app and kind");
   for (const auto& app : apps) {
-    for (Kind k : {kRead, kWrite, kDelete}) w.sample("headroom_quota_used", {{"app", app}, {"kind", kind_name(k)}}, static_cast<double>(used(app, k)));
+    for (Kind k : {kRead, kWrite, kDelete})
+      w.sample("headroom_quota_used", {{"app", app}, {"kind", kind_name(k)}}, static_cast<double>(used(app, k)));
   }
   w.family("headroom_quota_limit", "gauge", "Daily quota per app and kind (0: unlimited)");
   for (const auto& app : apps) {
-    for (Kind k : {kRead, kWrite, kDelete}) w.sample("headroom_quota_limit", {{"app", app}, {"kind", kind_name(k)}}, static_cast<double>(limit(k)));
+    for (Kind k : {kRead, kWrite, kDelete})
+      w.sample("headroom_quota_limit", {{"app", app}, {"kind", kind_name(k)}}, static_cast<double>(limit(k)));
   }
   w.family("headroom_quota_ratio", "gauge", "Share of the daily quota used today per app and kind (0 when unlimited)");
   for (const auto& app : apps) {
-    for (Kind k : {kRead, kWrite, kDelete}) w.sample("headroom_quota_ratio", {{"app", app}, {"kind", kind_name(k)}}, ratio(app, k));
+    for (Kind k : {kRead, kWrite, kDelete})
+      w.sample("headroom_quota_ratio", {{"app", app}, {"kind", kind_name(k)}}, ratio(app, k));
   }
 }
 

@@ -1,7 +1,6 @@
 // GET /v1/apps/{app_id}/usage: today's quota counters, limits and ratios, and when they reset.
 // Only the app's server (role "server" token) or the admin token may call it.
 #include <boost/json/serialize.hpp>
-
 #include <ctime>
 
 #include "docs/internal.hpp"
@@ -41,9 +40,8 @@ void Documents::usage(http::Request& req, http::Responder respond) {
   }
   json::object out{{"app", app->id}, {"day", quotas_.day_string()}, {"enforced", quotas_.enforced()}};
   for (Quotas::Kind k : {Quotas::kRead, Quotas::kWrite, Quotas::kDelete}) {
-    out[Quotas::kind_name(k)] = json::object{{"used", quotas_.used(app->id, k)},
-                                             {"limit", quotas_.limit(k)},
-                                             {"ratio", quotas_.ratio(app->id, k)}};
+    out[Quotas::kind_name(k)] = json::object{
+        {"used", quotas_.used(app->id, k)}, {"limit", quotas_.limit(k)}, {"ratio", quotas_.ratio(app->id, k)}};
   }
   const int64_t reset = quotas_.reset_unix_s();
   out["reset_at"] = iso8601_utc(reset);

@@ -43,8 +43,8 @@ Status validate_field_path(std::string_view path) {
 
 Result<json::value> parse_json(std::string_view body, size_t max_bytes) {
   if (body.size() > max_bytes) {
-    return Status(Code::kPayloadTooLarge, "body is " + std::to_string(body.size()) + " bytes; the limit is " +
-                                              std::to_string(max_bytes));
+    return Status(Code::kPayloadTooLarge,
+                  "body is " + std::to_string(body.size()) + " bytes; the limit is " + std::to_string(max_bytes));
   }
   json::parse_options opt;
   opt.max_depth = kMaxDepth;

@@ -6,24 +6,36 @@ namespace headroom::http {
 
 std::string_view method_name(Method m) {
   switch (m) {
-    case Method::kGet: return "GET";
-    case Method::kHead: return "HEAD";
-    case Method::kPost: return "POST";
-    case Method::kPut: return "PUT";
-    case Method::kPatch: return "PATCH";
-    case Method::kDelete: return "DELETE";
-    case Method::kOptions: return "OPTIONS";
-    case Method::kOther: return "OTHER";
+    case Method::kGet:
+      return "GET";
+    case Method::kHead:
+      return "HEAD";
+    case Method::kPost:
+      return "POST";
+    case Method::kPut:
+      return "PUT";
+    case Method::kPatch:
+      return "PATCH";
+    case Method::kDelete:
+      return "DELETE";
+    case Method::kOptions:
+      return "OPTIONS";
+    case Method::kOther:
+      return "OTHER";
   }
   return "OTHER";
 }
 
 std::string_view tier_name(Tier t) {
   switch (t) {
-    case Tier::kAnonymous: return "anonymous";
-    case Tier::kAuthenticated: return "authenticated";
-    case Tier::kVip: return "vip";
-    case Tier::kServer: return "server";
+    case Tier::kAnonymous:
+      return "anonymous";
+    case Tier::kAuthenticated:
+      return "authenticated";
+    case Tier::kVip:
+      return "vip";
+    case Tier::kServer:
+      return "server";
   }
   return "anonymous";
 }
@@ -70,9 +82,8 @@ std::string Request::query_param(std::string_view name) const {
 }
 
 bool Request::has_query_param(std::string_view name) const {
-  return for_each_query_pair(query, [&](std::string_view k, std::string_view) {
-    return percent_decode(k, true) == name;
-  });
+  return for_each_query_pair(query,
+                             [&](std::string_view k, std::string_view) { return percent_decode(k, true) == name; });
 }
 
 Response& Response::set_header(std::string name, std::string value) {

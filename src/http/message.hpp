@@ -22,9 +22,9 @@ std::string_view tier_name(Tier t);
 
 struct Request {
   Method method = Method::kGet;
-  std::string target;  // as received: path + "?" + query
-  std::string path;    // percent-decoded path, without query
-  std::string query;   // raw query string, without '?'
+  std::string target;                                        // as received: path + "?" + query
+  std::string path;                                          // percent-decoded path, without query
+  std::string query;                                         // raw query string, without '?'
   std::vector<std::pair<std::string, std::string>> headers;  // names lowercased
   std::string body;
   std::string remote_ip;

@@ -59,8 +59,7 @@ Histogram::Snapshot Histogram::Snapshot::minus(const Snapshot& earlier) const {
 }
 
 std::vector<double> latency_buckets() {
-  return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-          0.05,   0.1,     0.2,    0.25,  0.5,    1,     2.5,   5,    10};
+  return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2.5, 5, 10};
 }
 
 std::string format_labels(const Labels& labels) {

@@ -17,10 +17,8 @@ TEST(Metrics, RendersCountersGaugesAndHistogramsInPrometheusText) {
   EXPECT_NE(text.find("# TYPE headroom_http_requests_total counter"), std::string::npos);
   EXPECT_NE(text.find(R"(headroom_http_requests_total{route="/healthz",code="200"} 3)"), std::string::npos);
   EXPECT_NE(text.find("headroom_http_in_flight 2"), std::string::npos);
-  EXPECT_NE(text.find(R"(headroom_http_request_duration_seconds_bucket{route="/x",le="0.005"} 1)"),
-            std::string::npos);
-  EXPECT_NE(text.find(R"(headroom_http_request_duration_seconds_bucket{route="/x",le="+Inf"} 2)"),
-            std::string::npos);
+  EXPECT_NE(text.find(R"(headroom_http_request_duration_seconds_bucket{route="/x",le="0.005"} 1)"), std::string::npos);
+  EXPECT_NE(text.find(R"(headroom_http_request_duration_seconds_bucket{route="/x",le="+Inf"} 2)"), std::string::npos);
   EXPECT_NE(text.find(R"(headroom_http_request_duration_seconds_count{route="/x"} 2)"), std::string::npos);
 }
 
@@ -43,9 +41,7 @@ TEST(Metrics, QuantileInterpolatesInsideBuckets) {
   EXPECT_EQ(Histogram({1}).snapshot().quantile(0.5), 0);
 }
 
-TEST(Metrics, LabelValuesAreEscaped) {
-  EXPECT_EQ(format_labels({{"a", "x\"y\\z"}}), R"({a="x\"y\\z"})");
-}
+TEST(Metrics, LabelValuesAreEscaped) { EXPECT_EQ(format_labels({{"a", "x\"y\\z"}}), R"({a="x\"y\\z"})"); }
 
 TEST(ProcessStats, ReadsThisProcess) {
   auto s = read_process_stats();

@@ -7,7 +7,7 @@
 namespace headroom::observe {
 
 struct ProcessStats {
-  double cpu_seconds = 0;        // user + system
+  double cpu_seconds = 0;  // user + system
   uint64_t resident_bytes = 0;
   uint64_t virtual_bytes = 0;
   int open_fds = 0;

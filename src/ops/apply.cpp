@@ -1,8 +1,7 @@
 #include "ops/apply.hpp"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <iterator>
 
 #include "storage/index_keys.hpp"
@@ -14,13 +13,16 @@ namespace {
 using storage::Document;
 using storage::IndexDef;
 
-constexpr const char* kLoad = "SELECT version, owner, created, updated, data FROM docs WHERE app=?1 AND col=?2 AND id=?3";
+constexpr const char* kLoad =
+    "SELECT version, owner, created, updated, data FROM docs WHERE app=?1 AND col=?2 AND id=?3";
 constexpr const char* kDelete = "DELETE FROM docs WHERE app=?1 AND col=?2 AND id=?3";
 constexpr const char* kPut =
-    "INSERT OR REPLACE INTO docs(app, col, id, version, owner, created, updated, data) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    "INSERT OR REPLACE INTO docs(app, col, id, version, owner, created, updated, data) VALUES(?1, ?2, ?3, ?4, ?5, ?6, "
+    "?7, ?8)";
 constexpr const char* kIdxDel = "DELETE FROM idx WHERE app=?1 AND col=?2 AND name=?3 AND key=?4 AND id=?5";
 constexpr const char* kIdxPut = "INSERT OR REPLACE INTO idx(app, col, name, key, id) VALUES(?1, ?2, ?3, ?4, ?5)";
-constexpr const char* kLog = "INSERT OR REPLACE INTO changes(app, seq, col, id, kind, ts, doc) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+constexpr const char* kLog =
+    "INSERT OR REPLACE INTO changes(app, seq, col, id, kind, ts, doc) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
 json::object parse_object(std::string_view text) {
   boost::system::error_code ec;
@@ -94,14 +96,29 @@ Status Applier::apply(Entry& e) {
       if (k != "_id" && k != "_version" && k != "_owner" && k != "_created" && k != "_updated") user.emplace(k, v);
     }
     d.data = json::serialize(user);
-    Status s = q(kPut).bind(1, e.app).bind(2, e.col).bind(3, e.id).bind(4, d.version).bind(5, d.owner)
-                   .bind(6, d.created_ms).bind(7, d.updated_ms).bind(8, d.data).run();
+    Status s = q(kPut)
+                   .bind(1, e.app)
+                   .bind(2, e.col)
+                   .bind(3, e.id)
+                   .bind(4, d.version)
+                   .bind(5, d.owner)
+                   .bind(6, d.created_ms)
+                   .bind(7, d.updated_ms)
+                   .bind(8, d.data)
+                   .run();
     if (!s) return s;
     after = storage::index_entries(d, user, defs);
   }
   if (Status s = index_diff(e, std::move(before), std::move(after)); !s) return s;
-  return q(kLog).bind(1, e.app).bind(2, e.seq).bind(3, e.col).bind(4, e.id).bind(5, e.kind).bind(6, e.ts)
-      .bind(7, e.doc).run();
+  return q(kLog)
+      .bind(1, e.app)
+      .bind(2, e.seq)
+      .bind(3, e.col)
+      .bind(4, e.id)
+      .bind(5, e.kind)
+      .bind(6, e.ts)
+      .bind(7, e.doc)
+      .run();
 }
 
 Status Applier::index_diff(const Entry& e, std::vector<storage::IndexEntry> before,
@@ -112,10 +129,12 @@ Status Applier::index_diff(const Entry& e, std::vector<storage::IndexEntry> befo
   std::set_difference(before.begin(), before.end(), after.begin(), after.end(), std::back_inserter(gone));
   std::set_difference(after.begin(), after.end(), before.begin(), before.end(), std::back_inserter(added));
   for (const auto& [name, key] : gone) {
-    if (Status s = q(kIdxDel).bind(1, e.app).bind(2, e.col).bind(3, name).bind_blob(4, key).bind(5, e.id).run(); !s) return s;
+    if (Status s = q(kIdxDel).bind(1, e.app).bind(2, e.col).bind(3, name).bind_blob(4, key).bind(5, e.id).run(); !s)
+      return s;
   }
   for (const auto& [name, key] : added) {
-    if (Status s = q(kIdxPut).bind(1, e.app).bind(2, e.col).bind(3, name).bind_blob(4, key).bind(5, e.id).run(); !s) return s;
+    if (Status s = q(kIdxPut).bind(1, e.app).bind(2, e.col).bind(3, name).bind_blob(4, key).bind(5, e.id).run(); !s)
+      return s;
   }
   return Status::ok();
 }

@@ -4,8 +4,8 @@
 // replay and by import. The caller owns the transaction.
 #include <cstdint>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,10 +18,10 @@ namespace headroom::ops {
 
 struct Entry {
   std::string app, col, id;
-  std::string doc;    // the document as clients see it (system fields + user fields); {"_id"} for removals
+  std::string doc;  // the document as clients see it (system fields + user fields); {"_id"} for removals
   int64_t seq = 0;
-  int64_t kind = 0;   // storage::ChangeKind; 0: added or modified, whichever applies
-  int64_t ts = 0;     // Unix ms of the change
+  int64_t kind = 0;  // storage::ChangeKind; 0: added or modified, whichever applies
+  int64_t ts = 0;    // Unix ms of the change
 };
 
 class Applier {

@@ -103,9 +103,7 @@ Status write_snapshot(const BackupRequest& r, const std::string& tmp, Manifest& 
 
 }  // namespace
 
-std::string database_path(const config::Config& config) {
-  return (fs::path(config.data.dir) / kDbFile).string();
-}
+std::string database_path(const config::Config& config) { return (fs::path(config.data.dir) / kDbFile).string(); }
 
 std::vector<std::string> data_dir_files(const config::Config& config) {
   std::vector<std::string> out;
@@ -132,7 +130,8 @@ Result<BackupInfo> create_backup(const BackupRequest& r) {
   m.created_ms = clock.unix_ms();
   m.headroom_version = r.headroom_version;
   std::string name = backup_name(m.created_ms);
-  for (int i = 1; fs::exists(fs::path(r.backups_dir) / name); ++i) name = backup_name(m.created_ms) + "-" + std::to_string(i);
+  for (int i = 1; fs::exists(fs::path(r.backups_dir) / name); ++i)
+    name = backup_name(m.created_ms) + "-" + std::to_string(i);
   std::string final_path = (fs::path(r.backups_dir) / name).string();
   std::string tmp = final_path + ".tmp";
   fs::remove_all(tmp, ec);
@@ -169,7 +168,8 @@ std::vector<BackupInfo> list_backups(const std::string& dir) {
     out.push_back(BackupInfo{name, e.path().string(), std::move(*m)});
   }
   std::sort(out.begin(), out.end(), [](const BackupInfo& a, const BackupInfo& b) {
-    return a.manifest.created_ms != b.manifest.created_ms ? a.manifest.created_ms < b.manifest.created_ms : a.name < b.name;
+    return a.manifest.created_ms != b.manifest.created_ms ? a.manifest.created_ms < b.manifest.created_ms
+                                                          : a.name < b.name;
   });
   return out;
 }
@@ -195,7 +195,8 @@ std::vector<std::string> prune_backups(const std::string& dir, int keep, int64_t
 }
 
 Result<BackupInfo> find_backup(const std::string& dir, const std::string& name_or_path) {
-  fs::path p = fs::exists(fs::path(name_or_path) / kManifestFile) ? fs::path(name_or_path) : fs::path(dir) / name_or_path;
+  fs::path p =
+      fs::exists(fs::path(name_or_path) / kManifestFile) ? fs::path(name_or_path) : fs::path(dir) / name_or_path;
   auto text = read_file((p / kManifestFile).string());
   if (!text) return not_found("no backup '" + name_or_path + "' (looked in " + p.string() + ")");
   auto m = Manifest::parse(*text);
@@ -227,7 +228,8 @@ Result<VerifyReport> verify_backup(const std::string& path, const Progress& prog
     report.problems.push_back(conn.status().message());
     return report;
   }
-  if (std::string bad = check_database(**conn, true); !bad.empty()) report.problems.push_back("integrity_check: " + bad);
+  if (std::string bad = check_database(**conn, true); !bad.empty())
+    report.problems.push_back("integrity_check: " + bad);
   if (progress) progress(++step, steps);
   auto counts = app_counts(**conn, "SELECT app, count(*) FROM docs GROUP BY app");
   if (!counts) {

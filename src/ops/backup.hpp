@@ -33,12 +33,12 @@ std::vector<std::string> data_dir_files(const config::Config& config);
 struct BackupRequest {
   std::string db_path;
   std::string backups_dir;
-  std::string config_toml;      // config::to_toml(config, false)
+  std::string config_toml;  // config::to_toml(config, false)
   std::string headroom_version;
   std::vector<std::string> extra_files;  // copied as they are (mode 0600), checksummed, restored
-  int pages_per_step = 1024;    // 4 MiB per step with 4 KiB pages
-  Progress progress;            // optional
-  Clock* clock = nullptr;       // nullptr: SystemClock
+  int pages_per_step = 1024;             // 4 MiB per step with 4 KiB pages
+  Progress progress;                     // optional
+  Clock* clock = nullptr;                // nullptr: SystemClock
 };
 
 struct BackupInfo {

@@ -15,8 +15,8 @@ struct BackupService::Shared {
   BackupService* self = nullptr;  // cleared by the destructor before anything is torn down
 };
 
-BackupService::BackupService(const config::Config& config, Clock& clock, Executor& executor,
-                             observe::Registry& metrics, std::string headroom_version)
+BackupService::BackupService(const config::Config& config, Clock& clock, Executor& executor, observe::Registry& metrics,
+                             std::string headroom_version)
     : config_(&config),
       clock_(clock),
       executor_(executor),
@@ -42,9 +42,10 @@ BackupService::BackupService(const config::Config& config, Clock& clock, Executo
     int64_t gap = first < 0 ? 0 : schedule_->next_after(first) - first;
     int64_t retention = int64_t{config.data.change_log_retention_hours} * 3600 * 1000;
     if (gap > 0 && retention < 2 * gap) {
-      spdlog::warn("data.change_log_retention_hours ({}) is shorter than two backup intervals ({} h): "
-                   "point-in-time recovery may find the change log trimmed",
-                   config.data.change_log_retention_hours, 2 * gap / 3600000);
+      spdlog::warn(
+          "data.change_log_retention_hours ({}) is shorter than two backup intervals ({} h): "
+          "point-in-time recovery may find the change log trimmed",
+          config.data.change_log_retention_hours, 2 * gap / 3600000);
     }
   }
   auto existing = list_backups(dir_);
@@ -167,8 +168,14 @@ Result<BackupInfo> BackupService::run_once() {
     std::lock_guard cl(cfg_mu_);
     config = config_;
   }
-  BackupRequest r{database_path(*config), dir_, config::to_toml(*config, false), version_, data_dir_files(*config),
-                  1024, {}, &clock_};
+  BackupRequest r{database_path(*config),
+                  dir_,
+                  config::to_toml(*config, false),
+                  version_,
+                  data_dir_files(*config),
+                  1024,
+                  {},
+                  &clock_};
   auto b = create_backup(r);
   if (!b) {
     failures_.inc();

@@ -60,7 +60,7 @@ class BackupService {
   void worker_loop();
 
   std::mutex cfg_mu_;
-  const config::Config* config_;         // guarded by cfg_mu_
+  const config::Config* config_;          // guarded by cfg_mu_
   std::optional<CronSchedule> schedule_;  // guarded by cfg_mu_
   uint64_t generation_ = 0;               // guarded by cfg_mu_; timers of older generations do nothing
   Clock& clock_;

@@ -70,7 +70,7 @@ TEST_F(BackupServiceTest, AFailedBackupIsCountedAndRetriedWithBackoff) {
 }
 
 TEST_F(BackupServiceTest, AReloadedScheduleReplacesTheArmedOne) {
-  config::Config next = config_;  // outlives the service, as the server keeps reloaded configs
+  config::Config next = config_;       // outlives the service, as the server keeps reloaded configs
   next.backup.schedule = "0 3 * * *";  // 20.5 h away
   BackupService svc(config_, clock_, executor_, metrics_, "test");
   svc.start();

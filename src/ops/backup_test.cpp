@@ -24,7 +24,8 @@ using storage::testing::put_sync;
 Status remove_sync(storage::Store& s, const std::string& app, const std::string& col, const std::string& id) {
   std::promise<Status> p;
   storage::WriteBatch b{app, {storage::WriteOp{storage::OpKind::kDelete, col, id, "", "", {}}}};
-  s.write(std::move(b), [&](Result<std::vector<storage::WriteResult>> r) { p.set_value(r ? Status::ok() : r.status()); });
+  s.write(std::move(b),
+          [&](Result<std::vector<storage::WriteResult>> r) { p.set_value(r ? Status::ok() : r.status()); });
   return p.get_future().get();
 }
 
@@ -169,8 +170,8 @@ TEST_F(BackupTest, PointInTimeReplayMatchesTheLiveDatabaseAtThatSeq) {
   put("keep", R"({"tags":["a","b"],"n":1})");
   auto b = create_backup(request());
   ASSERT_TRUE(b);
-  put("keep", R"({"tags":["c"],"n":2})");           // seq 2: modified
-  put("new", R"({"nested":{"x":[1,[2,3]]}})");      // seq 3: added
+  put("keep", R"({"tags":["c"],"n":2})");                 // seq 2: modified
+  put("new", R"({"nested":{"x":[1,[2,3]]}})");            // seq 3: added
   ASSERT_TRUE(remove_sync(*store_, "app", "c", "keep"));  // seq 4: removed
   auto live_docs = dump(db(), "docs");
   auto live_idx = dump(db(), "idx");

@@ -22,9 +22,9 @@ class CronSchedule {
  private:
   std::bitset<60> minutes_;
   std::bitset<24> hours_;
-  std::bitset<32> days_;    // 1..31
-  std::bitset<13> months_;  // 1..12
-  std::bitset<8> weekdays_; // 0..6 (Sunday = 0)
+  std::bitset<32> days_;     // 1..31
+  std::bitset<13> months_;   // 1..12
+  std::bitset<8> weekdays_;  // 0..6 (Sunday = 0)
   bool day_restricted_ = false;
   bool weekday_restricted_ = false;
 };

@@ -35,7 +35,8 @@ Result<Manifest> Manifest::parse(const std::string& text) {
   try {
     const auto& o = v.get_object();
     m.format = static_cast<int>(o.at("format").to_number<int64_t>());
-    if (m.format != kBackupFormat) return invalid_argument("manifest format " + std::to_string(m.format) + " is not supported");
+    if (m.format != kBackupFormat)
+      return invalid_argument("manifest format " + std::to_string(m.format) + " is not supported");
     m.headroom_version = std::string(o.at("headroom_version").as_string());
     m.created_ms = o.at("created_ms").to_number<int64_t>();
     if (auto* d = o.if_contains("duration_ms")) m.duration_ms = d->to_number<int64_t>();

@@ -16,7 +16,7 @@ inline constexpr const char* kManifestFile = "manifest.json";
 struct Manifest {
   int format = kBackupFormat;
   std::string headroom_version;
-  int64_t created_ms = 0;                    // Unix ms when the snapshot was taken
+  int64_t created_ms = 0;  // Unix ms when the snapshot was taken
   int64_t duration_ms = 0;
   std::map<std::string, int64_t> seqs;       // app → change-log seq at the snapshot
   std::map<std::string, int64_t> documents;  // app → document count

@@ -34,25 +34,32 @@ OpsModule::OpsModule(server::ModuleContext& ctx)
   http::RouteOptions open;
   open.admitted = false;
   open.label = "/v1/admin/backups";
-  ctx.router.add(http::Method::kGet, "/v1/admin/backups", [&config, weak](http::Request& req, http::Responder respond) {
-    auto svc = weak.lock();
-    if (!admin_ok(config, req)) return respond(unauthorized());
-    if (!svc) return respond(http::error_response(Code::kUnavailable, "shutting down"));
-    std::string body = "{\"dir\":" + json::serialize(json::string(svc->dir())) + ",\"backups\":[";
-    auto all = svc->list();
-    for (size_t i = all.size(); i-- > 0;) body += backup_json(all[i]) + (i ? "," : "");  // newest first
-    respond(http::json_response(200, body + "]}"));
-  }, open);
-  ctx.router.add(http::Method::kPost, "/v1/admin/backups", [&config, weak](http::Request& req, http::Responder respond) {
-    auto svc = weak.lock();
-    if (!admin_ok(config, req)) return respond(unauthorized());
-    if (!svc) return respond(http::error_response(Code::kUnavailable, "shutting down"));
-    bool queued = svc->request([respond](Result<BackupInfo> b) {
-      if (!b) return respond(http::error_response(b.status()));
-      respond(http::json_response(201, "{\"backup\":" + backup_json(*b) + "}"));
-    });
-    if (!queued) respond(http::error_response(Code::kResourceExhausted, "too many backups queued; try again later"));
-  }, open);
+  ctx.router.add(
+      http::Method::kGet, "/v1/admin/backups",
+      [&config, weak](http::Request& req, http::Responder respond) {
+        auto svc = weak.lock();
+        if (!admin_ok(config, req)) return respond(unauthorized());
+        if (!svc) return respond(http::error_response(Code::kUnavailable, "shutting down"));
+        std::string body = "{\"dir\":" + json::serialize(json::string(svc->dir())) + ",\"backups\":[";
+        auto all = svc->list();
+        for (size_t i = all.size(); i-- > 0;) body += backup_json(all[i]) + (i ? "," : "");  // newest first
+        respond(http::json_response(200, body + "]}"));
+      },
+      open);
+  ctx.router.add(
+      http::Method::kPost, "/v1/admin/backups",
+      [&config, weak](http::Request& req, http::Responder respond) {
+        auto svc = weak.lock();
+        if (!admin_ok(config, req)) return respond(unauthorized());
+        if (!svc) return respond(http::error_response(Code::kUnavailable, "shutting down"));
+        bool queued = svc->request([respond](Result<BackupInfo> b) {
+          if (!b) return respond(http::error_response(b.status()));
+          respond(http::json_response(201, "{\"backup\":" + backup_json(*b) + "}"));
+        });
+        if (!queued)
+          respond(http::error_response(Code::kResourceExhausted, "too many backups queued; try again later"));
+      },
+      open);
   backups_->start();
   ctx.hooks.on_reload([weak](const config::Config& next) {
     if (auto svc = weak.lock()) svc->reload(next);

@@ -1,7 +1,6 @@
 #include "ops/ndjson.hpp"
 
 #include <boost/json.hpp>
-
 #include <istream>
 #include <map>
 #include <ostream>
@@ -18,7 +17,8 @@ constexpr size_t kMaxLineBytes = (1 << 20) + 4096;  // a 1 MiB document plus its
 
 Status check_name(const json::object& o, const char* key, std::string& out) {
   const json::value* v = o.if_contains(key);
-  if (!v || !v->is_string() || v->get_string().empty()) return invalid_argument(std::string("\"") + key + "\" must be a non-empty string");
+  if (!v || !v->is_string() || v->get_string().empty())
+    return invalid_argument(std::string("\"") + key + "\" must be a non-empty string");
   out = std::string(v->get_string());
   if (out.size() > 256 || out.find('/') != std::string::npos) {
     return invalid_argument(std::string("\"") + key + "\" must be at most 256 characters without '/'");
@@ -29,9 +29,11 @@ Status check_name(const json::object& o, const char* key, std::string& out) {
 Status check_system_fields(const json::object& doc) {
   for (const char* k : {"_version", "_created", "_updated"}) {
     const json::value* v = doc.if_contains(k);
-    if (v && !(v->is_int64() || v->is_uint64())) return invalid_argument(std::string("doc.") + k + " must be an integer");
+    if (v && !(v->is_int64() || v->is_uint64()))
+      return invalid_argument(std::string("doc.") + k + " must be an integer");
   }
-  if (const json::value* v = doc.if_contains("_owner"); v && !v->is_string()) return invalid_argument("doc._owner must be a string");
+  if (const json::value* v = doc.if_contains("_owner"); v && !v->is_string())
+    return invalid_argument("doc._owner must be a string");
   return Status::ok();
 }
 
@@ -49,7 +51,8 @@ Status ensure_schema(const std::string& db_path) {
 }  // namespace
 
 Status parse_line(std::string_view line, std::string& app, std::string& collection, std::string& id, std::string& doc) {
-  if (line.size() > kMaxLineBytes) return invalid_argument("line is longer than " + std::to_string(kMaxLineBytes) + " bytes");
+  if (line.size() > kMaxLineBytes)
+    return invalid_argument("line is longer than " + std::to_string(kMaxLineBytes) + " bytes");
   boost::system::error_code ec;
   json::value v = json::parse(line, ec);
   if (ec) return invalid_argument("not JSON: " + ec.message());
@@ -80,8 +83,8 @@ Result<int64_t> export_ndjson(const std::string& db_path, const ExportFilter& f,
   Status s;
   while ((*q)->step(s)) {
     storage::Document d{(*q)->text(2), (*q)->int64(3), (*q)->text(4), (*q)->int64(5), (*q)->int64(6), (*q)->text(7)};
-    out << "{\"app\":" << json::serialize(json::string((*q)->text(0))) << ",\"collection\":"
-        << json::serialize(json::string((*q)->text(1))) << ",\"doc\":" << d.to_json() << "}\n";
+    out << "{\"app\":" << json::serialize(json::string((*q)->text(0)))
+        << ",\"collection\":" << json::serialize(json::string((*q)->text(1))) << ",\"doc\":" << d.to_json() << "}\n";
     ++n;
   }
   if (!s) return s;

@@ -32,7 +32,8 @@ TEST_F(NdjsonTest, RoundTripKeepsEveryJsonTypeAndSystemFields) {
         R"({"big":9223372036854775807,"neg":-9223372036854775808,"u":18446744073709551615,"d":1.5e300,"tiny":-2.5e-308,"z":0})",
         R"({"nested":[[1,[2,[3,{"deep":[]}]]],{}],"obj":{"a":{"b":{"c":"d"}}}})",
     };
-    for (int i = 0; i < 3; ++i) ASSERT_TRUE(storage::testing::put_sync(**s, "app1", "c", "d" + std::to_string(i), docs[i]));
+    for (int i = 0; i < 3; ++i)
+      ASSERT_TRUE(storage::testing::put_sync(**s, "app1", "c", "d" + std::to_string(i), docs[i]));
     ASSERT_TRUE(storage::testing::put_sync(**s, "app2", "other", "x", R"({"k":1})"));
     (*s)->close();
   }

@@ -1,14 +1,12 @@
 #include "ops/replay.hpp"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <charconv>
-#include <iterator>
 #include <ctime>
+#include <iterator>
 #include <vector>
 
-#include "ops/apply.hpp"
 #include "ops/apply.hpp"
 #include "ops/sql.hpp"
 #include "storage/index_keys.hpp"
@@ -17,12 +15,10 @@ namespace headroom::ops {
 namespace json = boost::json;
 namespace {
 
-
 bool parse_i64(std::string_view s, int64_t& out) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return !s.empty() && ec == std::errc() && p == s.data() + s.size();
 }
-
 
 Result<std::map<std::string, int64_t>> seqs_of(Conn& db) {
   auto q = db.prepare("SELECT app, seq FROM app_seq");
@@ -52,9 +48,9 @@ Status replay_app(Conn& src, Applier& applier, const std::string& app, int64_t a
     Entry e{app, (*q)->text(1), (*q)->text(2), (*q)->text(5), (*q)->int64(0), (*q)->int64(3), (*q)->int64(4)};
     if (stop_before(until, e)) break;
     if (e.seq != expect) {
-      return Status(Code::kFailedPrecondition,
-                    "app " + app + ": the change log jumps from seq " + std::to_string(expect - 1) + " to " +
-                        std::to_string(e.seq) + " (entries were trimmed by retention); restore without --until");
+      return Status(Code::kFailedPrecondition, "app " + app + ": the change log jumps from seq " +
+                                                   std::to_string(expect - 1) + " to " + std::to_string(e.seq) +
+                                                   " (entries were trimmed by retention); restore without --until");
     }
     if (Status a = applier.apply(e); !a) return a;
     ++expect;
@@ -79,7 +75,9 @@ Result<Until> parse_until(const std::string& text) {
   }
   std::tm tm{};
   const char* rest = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-  if (!rest) return invalid_argument("--until '" + text + "': expected a seq, an ISO time like 2026-11-27T07:00:00Z, or ms:<unix ms>");
+  if (!rest)
+    return invalid_argument("--until '" + text +
+                            "': expected a seq, an ISO time like 2026-11-27T07:00:00Z, or ms:<unix ms>");
   int64_t ms = 0;
   std::string_view r = rest;
   if (r.starts_with('.')) {
@@ -105,7 +103,8 @@ Result<ReplayResult> replay_changes(const std::string& source_db, const std::str
   auto target_seqs = seqs_of(**dst);
   if (!target_seqs) return target_seqs.status();
   auto source_seqs = seqs_of(**src);
-  if (!source_seqs) return Status(Code::kUnavailable, "reading the source change log: " + source_seqs.status().message());
+  if (!source_seqs)
+    return Status(Code::kUnavailable, "reading the source change log: " + source_seqs.status().message());
   auto applier = Applier::open(**dst);
   if (!applier) return applier.status();
   if (Status s = (*dst)->exec("BEGIN IMMEDIATE"); !s) return s;

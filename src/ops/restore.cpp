@@ -22,7 +22,8 @@ Result<std::map<std::string, int64_t>> query_map(Conn& c, const std::string& sql
 Status prepare_target(const std::string& dir) {
   std::error_code ec;
   if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
-    return Status(Code::kFailedPrecondition, "--to " + dir + " is not empty; restore builds a new data directory and never overwrites one");
+    return Status(Code::kFailedPrecondition,
+                  "--to " + dir + " is not empty; restore builds a new data directory and never overwrites one");
   }
   fs::create_directories(dir, ec);
   if (ec) return internal_error("cannot create " + dir + ": " + ec.message());
@@ -36,13 +37,18 @@ Result<RestoreResult> restore_backup(const RestoreRequest& r) {
   if (!info) return info.status();
   auto report = verify_backup(info->path);
   if (!report) return report.status();
-  if (!report->ok()) return Status(Code::kFailedPrecondition, "backup " + info->name + " failed verification: " + report->problems.front());
+  if (!report->ok())
+    return Status(Code::kFailedPrecondition,
+                  "backup " + info->name + " failed verification: " + report->problems.front());
   if (r.until && r.source_db.empty()) return invalid_argument("--until needs the live database (--from-data)");
   if (r.until && !fs::exists(r.source_db)) return not_found("no database at " + r.source_db + " to replay from");
   if (Status s = prepare_target(r.to_dir); !s) return s;
   std::string db = (fs::path(r.to_dir) / kDbFile).string();
   if (Status s = copy_file_durable(info->path + "/" + kDbFile, db); !s) return s;
-  if (Status s = copy_file_durable(info->path + "/" + kConfigFile, (fs::path(r.to_dir) / "restored-config.toml").string(), 0600); !s) return s;
+  if (Status s = copy_file_durable(info->path + "/" + kConfigFile,
+                                   (fs::path(r.to_dir) / "restored-config.toml").string(), 0600);
+      !s)
+    return s;
   for (const auto& [name, sum] : info->manifest.files) {
     if (name == kDbFile || name == kConfigFile) continue;
     if (name.find('/') != std::string::npos || name.starts_with(".")) continue;  // never outside --to

@@ -12,11 +12,11 @@
 namespace headroom::ops {
 
 struct RestoreRequest {
-  std::string backup;       // a backup name (in backups_dir) or a path
+  std::string backup;  // a backup name (in backups_dir) or a path
   std::string backups_dir;
-  std::string to_dir;       // must not exist or be empty
+  std::string to_dir;          // must not exist or be empty
   std::optional<Until> until;  // set: replay from source_db's change log
-  std::string source_db;    // the live database (required with until)
+  std::string source_db;       // the live database (required with until)
   Progress progress;
 };
 

@@ -15,7 +15,8 @@ bool verify_key_signature(const config::AppConfig& app, std::string_view auth, s
   const auto colon = auth.find(':');
   if (colon == std::string_view::npos) return false;
   const bool key_ok = crypto::constant_time_equal(auth.substr(0, colon), app.key);
-  const bool sig_ok = crypto::constant_time_equal(auth.substr(colon + 1), crypto::hmac_sha256_hex(app.secret, signed_text));
+  const bool sig_ok =
+      crypto::constant_time_equal(auth.substr(colon + 1), crypto::hmac_sha256_hex(app.secret, signed_text));
   return key_ok && sig_ok;
 }
 
@@ -73,7 +74,10 @@ std::string api_string_to_sign(const ApiRequest& req) {
 Status verify_api_request(const config::AppConfig& app, const ApiRequest& req, int64_t now_unix_s) {
   std::map<std::string, std::string> p;
   for (auto& [k, v] : parse_query(req.query)) p.emplace(std::move(k), std::move(v));
-  auto get = [&](const char* k) -> std::string { auto it = p.find(k); return it == p.end() ? "" : it->second; };
+  auto get = [&](const char* k) -> std::string {
+    auto it = p.find(k);
+    return it == p.end() ? "" : it->second;
+  };
   if (get("auth_key").empty() || get("auth_signature").empty() || get("auth_timestamp").empty()) {
     return {Code::kUnauthenticated, "missing auth_key, auth_timestamp or auth_signature"};
   }

@@ -21,14 +21,16 @@ TEST(Auth, ChannelSignatureMatchesPushersDocumentedExample) {
   // https://pusher.com/docs/channels/library_auth_reference/auth-signatures
   EXPECT_EQ(sign_channel(app(), "1234.1234", "private-foobar"),
             "278d425bdf160c739803:58df8b0c36d6982b82c3ecf6b4662e34fe8c25bba48f5369f135bf843651c3a4");
-  EXPECT_TRUE(verify_channel_auth(app(), "1234.1234", "private-foobar", "",
-                                  "278d425bdf160c739803:58df8b0c36d6982b82c3ecf6b4662e34fe8c25bba48f5369f135bf843651c3a4"));
+  EXPECT_TRUE(
+      verify_channel_auth(app(), "1234.1234", "private-foobar", "",
+                          "278d425bdf160c739803:58df8b0c36d6982b82c3ecf6b4662e34fe8c25bba48f5369f135bf843651c3a4"));
   EXPECT_FALSE(verify_channel_auth(app(), "1234.1235", "private-foobar", "",
                                    sign_channel(app(), "1234.1234", "private-foobar")));
   EXPECT_FALSE(verify_channel_auth(app(), "1234.1234", "private-foobar", "", "nocolon"));
   auto other = app();
   other.key = "other";
-  EXPECT_FALSE(verify_channel_auth(other, "1234.1234", "private-foobar", "", sign_channel(app(), "1234.1234", "private-foobar")));
+  EXPECT_FALSE(verify_channel_auth(other, "1234.1234", "private-foobar", "",
+                                   sign_channel(app(), "1234.1234", "private-foobar")));
 }
 
 TEST(Auth, PresenceSignsChannelData) {
@@ -50,9 +52,13 @@ TEST(Auth, ApiSignatureMatchesPushersDocumentedExample) {
   // The example of Pusher's HTTP API reference ("Generating authentication signatures").
   const std::string body = R"({"name":"foo","channels":["project-3"],"data":"{\"some\":\"data\"}"})";
   ApiRequest req{"POST", "/apps/3/events",
-                 "auth_key=278d425bdf160c739803&auth_timestamp=1353088179&auth_version=1.0&body_md5=ec365a775a4cd0599faeb73354201b6f", body};
+                 "auth_key=278d425bdf160c739803&auth_timestamp=1353088179&auth_version=1.0&body_md5="
+                 "ec365a775a4cd0599faeb73354201b6f",
+                 body};
   EXPECT_EQ(api_string_to_sign(req),
-            "POST\n/apps/3/events\nauth_key=278d425bdf160c739803&auth_timestamp=1353088179&auth_version=1.0&body_md5=ec365a775a4cd0599faeb73354201b6f");
+            "POST\n/apps/3/"
+            "events\nauth_key=278d425bdf160c739803&auth_timestamp=1353088179&auth_version=1.0&body_md5="
+            "ec365a775a4cd0599faeb73354201b6f");
   EXPECT_EQ(crypto::md5_hex(body), "ec365a775a4cd0599faeb73354201b6f");
   EXPECT_EQ(crypto::hmac_sha256_hex(app().secret, api_string_to_sign(req)),
             "da454824c97ba181a32ccc17a72625ba02771f50b50e1e7430e47a1f3f457e6c");
@@ -71,7 +77,8 @@ TEST(Auth, VerifiesApiRequestsAndRejectsEveryTampering) {
   EXPECT_FALSE(verify_api_request(a, {"GET", "/apps/1/events", q, body}, now).is_ok());
   EXPECT_FALSE(verify_api_request(a, {"POST", "/apps/1/events", q + "x", body}, now).is_ok());
   EXPECT_FALSE(verify_api_request(a, {"POST", "/apps/1/events", "", body}, now).is_ok());
-  const std::string get = sign_api_query(a, "GET", "/apps/1/channels", "", now, "filter_by_prefix=presence-&info=user_count");
+  const std::string get =
+      sign_api_query(a, "GET", "/apps/1/channels", "", now, "filter_by_prefix=presence-&info=user_count");
   EXPECT_TRUE(verify_api_request(a, {"GET", "/apps/1/channels", get, ""}, now).is_ok());
 }
 

@@ -19,8 +19,7 @@ struct LoggedChange {
 };
 // Changes of app/collection (collection "" = every collection) with seq > after_seq, oldest first,
 // at most `limit`. Asynchronous: `done` runs once, on any thread.
-using ChangeLogReader =
-    std::function<void(const std::string& app, const std::string& collection, int64_t after_seq, int limit,
-                       std::function<void(Result<std::vector<LoggedChange>>)> done)>;
+using ChangeLogReader = std::function<void(const std::string& app, const std::string& collection, int64_t after_seq,
+                                           int limit, std::function<void(Result<std::vector<LoggedChange>>)> done)>;
 
 }  // namespace headroom::pusher

@@ -160,7 +160,8 @@ http::Response list_channels(Hub& hub, const config::AppConfig& app, http::Reque
     if (channels::classify(name).kind == channels::ChannelKind::kServerToUser) continue;
     if (!first) out += ',';
     first = false;
-    out += quoted(name) + ":" + (wants(info, "user_count") ? "{\"user_count\":" + std::to_string(ci.user_count) + "}" : "{}");
+    out += quoted(name) + ":" +
+           (wants(info, "user_count") ? "{\"user_count\":" + std::to_string(ci.user_count) + "}" : "{}");
   }
   return http::json_response(200, out + "}}");
 }
@@ -170,7 +171,8 @@ http::Response channel_info(Hub& hub, const config::AppConfig& app, http::Reques
   if (auto s = channels::validate_channel_name(channel); !s) return fail(Code::kInvalidArgument, s.message());
   const std::string info = req.query_param("info");
   const bool presence = channels::classify(channel).kind == channels::ChannelKind::kPresence;
-  if (wants(info, "user_count") && !presence) return fail(Code::kInvalidArgument, "user_count is only for presence channels");
+  if (wants(info, "user_count") && !presence)
+    return fail(Code::kInvalidArgument, "user_count is only for presence channels");
   const auto ci = hub.directory().info(app.id, channel);
   std::string out = std::string("{\"occupied\":") + (ci.occupied ? "true" : "false") +
                     ",\"subscription_count\":" + std::to_string(ci.subscription_count);
@@ -195,13 +197,20 @@ http::Response channel_users(Hub& hub, const config::AppConfig& app, http::Reque
 
 void count_outcome(Stats& stats, int status) {
   switch (status) {
-    case 200: return stats.api_ok.inc();
-    case 401: return stats.api_unauthorized.inc();
-    case 403: return stats.api_forbidden.inc();
-    case 404: return stats.api_not_found.inc();
-    case 413: return stats.api_too_large.inc();
-    case 429: return stats.api_rate_limited.inc();
-    default: return stats.api_bad_request.inc();
+    case 200:
+      return stats.api_ok.inc();
+    case 401:
+      return stats.api_unauthorized.inc();
+    case 403:
+      return stats.api_forbidden.inc();
+    case 404:
+      return stats.api_not_found.inc();
+    case 413:
+      return stats.api_too_large.inc();
+    case 429:
+      return stats.api_rate_limited.inc();
+    default:
+      return stats.api_bad_request.inc();
   }
 }
 
@@ -240,9 +249,10 @@ void register_http_api(http::Router& router, std::shared_ptr<Hub> hub) {
     http::RouteOptions options;
     options.admitted = true;
     options.label = pattern;
-    router.add(m, pattern, [hub, route](http::Request& req, http::Responder respond) {
-      respond(handle_api_request(*hub, req, route));
-    }, options);
+    router.add(
+        m, pattern,
+        [hub, route](http::Request& req, http::Responder respond) { respond(handle_api_request(*hub, req, route)); },
+        options);
   };
   add(http::Method::kPost, "/apps/{app_id}/events", "events");
   add(http::Method::kPost, "/apps/{app_id}/batch_events", "batch_events");

@@ -50,7 +50,9 @@ TEST_F(ApiFixture, TriggersAndAnswersEmptyObject) {
 
 TEST_F(ApiFixture, ErrorsAreRealStatuses) {
   EXPECT_EQ(call(http::Method::kPost, "/apps/1/events", "events", "not json").status, 400);
-  EXPECT_EQ(call(http::Method::kPost, "/apps/1/events", "events", R"({"name":"e","channels":["bad name"],"data":"x"})").status, 400);
+  EXPECT_EQ(call(http::Method::kPost, "/apps/1/events", "events", R"({"name":"e","channels":["bad name"],"data":"x"})")
+                .status,
+            400);
   std::string many = R"({"name":"e","data":"x","channels":[)";
   for (int i = 0; i < 101; ++i) many += (i ? ",\"c" : "\"c") + std::to_string(i) + "\"";
   EXPECT_EQ(call(http::Method::kPost, "/apps/1/events", "events", many + "]}").status, 400);
@@ -84,7 +86,8 @@ TEST_F(ApiFixture, FailedSignaturesGoToTheSecuritySink) {
   ASSERT_EQ(seen.size(), 1u);
   EXPECT_EQ(seen[0], "198.51.100.7 bad_signature");
   // A good signature reports nothing.
-  EXPECT_EQ(call(http::Method::kPost, "/apps/1/events", "events", R"({"name":"e","channel":"a","data":"x"})").status, 200);
+  EXPECT_EQ(call(http::Method::kPost, "/apps/1/events", "events", R"({"name":"e","channel":"a","data":"x"})").status,
+            200);
   EXPECT_EQ(seen.size(), 1u);
 }
 
@@ -106,10 +109,14 @@ TEST_F(ApiFixture, ChannelQueries) {
   ASSERT_TRUE(hub->directory().join("1", "presence-r", nullptr, 0));
   auto list = call(http::Method::kGet, "/apps/1/channels", "channels");
   EXPECT_EQ(list.body, R"({"channels":{"presence-r":{}}})");
-  EXPECT_EQ(call(http::Method::kGet, "/apps/1/channels/news", "channel", "", "info=user_count",
-                 {{"channel_name", "news"}}).status, 400);
-  EXPECT_EQ(call(http::Method::kGet, "/apps/1/channels/news/users", "users", "", "", {{"channel_name", "news"}}).status, 400);
-  auto info = call(http::Method::kGet, "/apps/1/channels/presence-r", "channel", "", "", {{"channel_name", "presence-r"}});
+  EXPECT_EQ(
+      call(http::Method::kGet, "/apps/1/channels/news", "channel", "", "info=user_count", {{"channel_name", "news"}})
+          .status,
+      400);
+  EXPECT_EQ(call(http::Method::kGet, "/apps/1/channels/news/users", "users", "", "", {{"channel_name", "news"}}).status,
+            400);
+  auto info =
+      call(http::Method::kGet, "/apps/1/channels/presence-r", "channel", "", "", {{"channel_name", "presence-r"}});
   EXPECT_EQ(info.body, R"({"occupied":true,"subscription_count":1,"user_count":0})");
 }
 

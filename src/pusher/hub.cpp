@@ -94,7 +94,8 @@ void Hub::publish(const config::AppConfig& app, const std::string& channel, std:
   };
   if (channels::classify(channel).cache) directory_.set_cached(app.id, channel, message);
   if (const auto* rule = history_.rule_for(channel)) {
-    history_.append(app.id, channel, *rule, [&](uint64_t offset) { return with_offset(message, offset); }, send);
+    history_.append(
+        app.id, channel, *rule, [&](uint64_t offset) { return with_offset(message, offset); }, send);
     return;
   }
   send(0, message);
@@ -102,8 +103,8 @@ void Hub::publish(const config::AppConfig& app, const std::string& channel, std:
 
 std::string Hub::document_change_message(const std::string& channel, int64_t seq, std::string_view kind,
                                          const std::string& id, const std::string& doc_json) {
-  const std::string data = "{\"id\":" + quoted(id) + ",\"seq\":" + std::to_string(seq) + ",\"doc\":" +
-                           (doc_json.empty() ? std::string("null") : doc_json) + "}";
+  const std::string data = "{\"id\":" + quoted(id) + ",\"seq\":" + std::to_string(seq) +
+                           ",\"doc\":" + (doc_json.empty() ? std::string("null") : doc_json) + "}";
   return server_message_str("headroom:" + std::string(kind), channel, data);
 }
 

@@ -38,7 +38,6 @@ class Session;
 // composition root). signal: "bad_signature". Called on the request's thread.
 using SecuritySink = std::function<void(const http::Request& req, std::string_view signal)>;
 
-
 // One per event loop; touched only on that loop's thread (except `executor`, which posts to it).
 struct Loop {
   std::unique_ptr<Executor> executor;

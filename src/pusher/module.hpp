@@ -26,8 +26,9 @@ void set_security_sink(PusherModule& module, std::function<void(const http::Requ
 // Feeds committed document changes to the db-{collection} channels: give it to the documents
 // module's change listener (any thread; it keeps the channel state alive on its own).
 // kind: "added" | "modified" | "removed".
-using DocumentChangeSink = std::function<void(const std::string& app_id, const std::string& collection, int64_t seq,
-                                              std::string_view kind, const std::string& id, const std::string& doc_json)>;
+using DocumentChangeSink =
+    std::function<void(const std::string& app_id, const std::string& collection, int64_t seq, std::string_view kind,
+                       const std::string& id, const std::string& doc_json)>;
 DocumentChangeSink document_change_sink(PusherModule& module);
 
 // Where `since` on db-* subscriptions reads missed changes (the documents module's change log).

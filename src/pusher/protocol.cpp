@@ -35,7 +35,8 @@ Result<UserData> parse_user(std::string_view text, std::string_view id_field, st
   } else if (id->value().is_int64() || id->value().is_uint64()) {
     out.id = json::serialize(id->value());
   }
-  if (out.id.empty()) return invalid_argument(std::string(what) + "." + std::string(id_field) + " must be a non-empty string");
+  if (out.id.empty())
+    return invalid_argument(std::string(what) + "." + std::string(id_field) + " must be a non-empty string");
   if (auto info = o.find("user_info"); info != o.end()) {
     out.info_json = json::serialize(info->value());
     if (info->value().is_object()) out.tier = string_field(info->value().as_object(), "tier");
@@ -81,8 +82,10 @@ Result<SubscribeRequest> parse_subscribe(const json::value& data) {
     r.channel_data = json::serialize(cd->value());
   }
   if (auto s = o.find("since"); s != o.end()) {
-    if (s->value().is_uint64()) r.since = s->value().as_uint64();
-    else if (s->value().is_int64() && s->value().as_int64() >= 0) r.since = static_cast<uint64_t>(s->value().as_int64());
+    if (s->value().is_uint64())
+      r.since = s->value().as_uint64();
+    else if (s->value().is_int64() && s->value().as_int64() >= 0)
+      r.since = static_cast<uint64_t>(s->value().as_int64());
     else if (s->value().is_string()) {
       try {
         r.since = std::stoull(std::string(s->value().as_string()));
@@ -144,20 +147,20 @@ std::string with_offset(std::string_view message, uint64_t offset) {
 }
 
 std::string connection_established(std::string_view socket_id, int activity_timeout_s) {
-  const std::string data = "{\"socket_id\":" + quoted(socket_id) +
-                           ",\"activity_timeout\":" + std::to_string(activity_timeout_s) + "}";
+  const std::string data =
+      "{\"socket_id\":" + quoted(socket_id) + ",\"activity_timeout\":" + std::to_string(activity_timeout_s) + "}";
   return server_message_str("pusher:connection_established", {}, data);
 }
 
 std::string error_message(std::optional<int> code, std::string_view message) {
-  const std::string data = "{\"message\":" + quoted(message) +
-                           ",\"code\":" + (code ? std::to_string(*code) : std::string("null")) + "}";
+  const std::string data =
+      "{\"message\":" + quoted(message) + ",\"code\":" + (code ? std::to_string(*code) : std::string("null")) + "}";
   return server_message("pusher:error", {}, data);
 }
 
 std::string subscription_error(std::string_view channel, std::string_view type, std::string_view error, int status) {
-  const std::string data = "{\"type\":" + quoted(type) + ",\"error\":" + quoted(error) +
-                           ",\"status\":" + std::to_string(status) + "}";
+  const std::string data =
+      "{\"type\":" + quoted(type) + ",\"error\":" + quoted(error) + ",\"status\":" + std::to_string(status) + "}";
   return server_message("pusher:subscription_error", channel, data);
 }
 

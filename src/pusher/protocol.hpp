@@ -13,9 +13,9 @@ namespace headroom::pusher {
 
 struct ClientMessage {
   std::string event;
-  std::string channel;       // "" when absent
-  boost::json::value data;   // as sent; a JSON string holding an object is parsed into the object
-  std::string data_text;     // data serialised (client events forward it as is)
+  std::string channel;      // "" when absent
+  boost::json::value data;  // as sent; a JSON string holding an object is parsed into the object
+  std::string data_text;    // data serialised (client events forward it as is)
 };
 
 // INVALID_ARGUMENT for anything that is not {"event":"...", ...} with string event/channel.
@@ -25,8 +25,8 @@ Result<ClientMessage> parse_client_message(std::string_view text);
 struct SubscribeRequest {
   std::string channel;
   std::string auth;
-  std::string channel_data;             // presence: JSON text {"user_id":..,"user_info":..}
-  std::optional<uint64_t> since;        // recovery extension
+  std::string channel_data;       // presence: JSON text {"user_id":..,"user_info":..}
+  std::optional<uint64_t> since;  // recovery extension
 };
 Result<SubscribeRequest> parse_subscribe(const boost::json::value& data);
 

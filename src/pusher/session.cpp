@@ -30,9 +30,7 @@ void Session::send_text(const std::string& message) {
   }
 }
 
-void Session::send_error(std::optional<int> code, std::string_view message) {
-  send_text(error_message(code, message));
-}
+void Session::send_error(std::optional<int> code, std::string_view message) { send_text(error_message(code, message)); }
 
 void Session::deliver(const channels::SharedFrame& frame, const channels::Envelope& envelope) {
   if (closed_) return;
@@ -41,8 +39,9 @@ void Session::deliver(const channels::SharedFrame& frame, const channels::Envelo
     if (it == subs_.end()) return;
     if (it->second.replaying) {  // a change-feed resume is reading the log: hold live changes back
       if (it->second.held.size() >= kMaxFeedHeld) {
-        fail_feed_replay(envelope.channel, it->second, it->second.last_offset, "too far behind: too many live "
-                                                                                "changes during the replay");
+        fail_feed_replay(envelope.channel, it->second, it->second.last_offset,
+                         "too far behind: too many live "
+                         "changes during the replay");
       } else {
         it->second.held.emplace_back(envelope.offset, frame);
         return;
@@ -82,8 +81,7 @@ void Session::on_text(std::string_view text) {
   }
 }
 
-void Session::refuse_subscription(const std::string& channel, std::string_view type, std::string_view why,
-                                  int status) {
+void Session::refuse_subscription(const std::string& channel, std::string_view type, std::string_view why, int status) {
   hub_.stats().subscription_errors.inc();
   send_text(subscription_error(channel, type, why, status));
 }
@@ -165,7 +163,8 @@ void Session::handle_subscribe(const ClientMessage& msg) {
     refuse_subscription(channel, "LimitReached", joined.status().message(), 429);
     return;
   }
-  Subscription sub{traits, channels::SubscriberShard::key(app_.id, channel), presence ? member.user_id : "", 0, false, 0, {}};
+  Subscription sub{
+      traits, channels::SubscriberShard::key(app_.id, channel), presence ? member.user_id : "", 0, false, 0, {}};
   auto& stored = subs_.emplace(channel, std::move(sub)).first->second;
   loop_.subscribers.add(stored.key, this);
   after_subscribe(channel, stored, *req, *joined);
@@ -174,8 +173,8 @@ void Session::handle_subscribe(const ClientMessage& msg) {
 void Session::after_subscribe(const std::string& channel, Subscription& sub, const SubscribeRequest& req,
                               const channels::JoinResult& joined) {
   const bool presence = sub.traits.kind == ChannelKind::kPresence;
-  send_text(server_message_str("pusher_internal:subscription_succeeded", channel,
-                               presence ? joined.presence_json : "{}"));
+  send_text(
+      server_message_str("pusher_internal:subscription_succeeded", channel, presence ? joined.presence_json : "{}"));
   const bool listed = sub.traits.kind != ChannelKind::kServerToUser;
   if (joined.occupied && listed) hub_.emit_webhook(app_, WebhookEvent::of("channel_occupied", channel));
   if (joined.member_added) {
@@ -192,8 +191,7 @@ void Session::after_subscribe(const std::string& channel, Subscription& sub, con
     auto missed = hub_.history().since(app_.id, channel, *req.since);
     if (!missed) {
       hub_.stats().recoveries_failed.inc();
-      send_text(server_message("headroom:recovery_failed", channel,
-                               "{\"since\":" + std::to_string(*req.since) + "}"));
+      send_text(server_message("headroom:recovery_failed", channel, "{\"since\":" + std::to_string(*req.since) + "}"));
     } else {
       hub_.stats().recoveries_ok.inc();
       sub.last_offset = *req.since;
@@ -232,9 +230,9 @@ void Session::leave(const std::string& channel, const Subscription& sub) {
   const std::string* member = sub.member_id.empty() ? nullptr : &sub.member_id;
   auto left = hub_.directory().leave(app_.id, channel, member);
   if (left.member_removed) {
-    hub_.publish(app_, channel,
-                 server_message_str("pusher_internal:member_removed", channel,
-                                    "{\"user_id\":" + quoted(sub.member_id) + "}"));
+    hub_.publish(
+        app_, channel,
+        server_message_str("pusher_internal:member_removed", channel, "{\"user_id\":" + quoted(sub.member_id) + "}"));
     hub_.emit_webhook(app_, WebhookEvent::of("member_removed", channel, sub.member_id));
   }
   if (left.vacated && sub.traits.kind != ChannelKind::kServerToUser) {

@@ -69,7 +69,7 @@ class Session final : public channels::Subscriber {
  private:
   struct Subscription {
     channels::ChannelTraits traits;
-    std::string key;       // shard key
+    std::string key;        // shard key
     std::string member_id;  // presence: the user id this connection joined as
     uint64_t last_offset = 0;
     // db-* with `since`: live changes wait here (seq, frame) until the change-log replay is out.
@@ -121,7 +121,7 @@ class Session final : public channels::Subscriber {
 };
 
 // Bounds of a change-feed resume: past either, headroom:recovery_failed ("too far behind").
-inline constexpr int kMaxFeedReplay = 10000;          // change-log entries
-inline constexpr size_t kMaxFeedHeld = 10000;         // live changes held back during the replay
+inline constexpr int kMaxFeedReplay = 10000;   // change-log entries
+inline constexpr size_t kMaxFeedHeld = 10000;  // live changes held back during the replay
 
 }  // namespace headroom::pusher

@@ -33,7 +33,8 @@ void Session::start_feed_replay(const std::string& channel, Subscription& sub, u
   const ChangeLogReader& reader = hub_.change_log();
   if (!reader) return fail_feed_replay(channel, sub, since, "the change log is not available");
   if (since > static_cast<uint64_t>(std::numeric_limits<int64_t>::max() - 1)) {
-    return fail_feed_replay(channel, sub, since, "seq " + std::to_string(since) + " is beyond the change log's last seq");
+    return fail_feed_replay(channel, sub, since,
+                            "seq " + std::to_string(since) + " is beyond the change log's last seq");
   }
   sub.replaying = true;
   sub.replay_id = ++replays_;
@@ -55,9 +56,9 @@ void Session::on_feed_read(const std::string& channel, uint64_t replay_id, uint6
     return fail_feed_replay(channel, sub, since, "the change log could not be read: " + changes.status().message());
   }
   if (changes->size() > static_cast<size_t>(kMaxFeedReplay)) {
-    return fail_feed_replay(channel, sub, since,
-                            "too far behind: more than " + std::to_string(kMaxFeedReplay) + " changes since " +
-                                std::to_string(since));
+    return fail_feed_replay(
+        channel, sub, since,
+        "too far behind: more than " + std::to_string(kMaxFeedReplay) + " changes since " + std::to_string(since));
   }
   size_t bytes = 0;
   for (const auto& c : *changes) bytes += c.doc_json.size() + c.id.size() + 96;

@@ -201,7 +201,8 @@ TEST_F(Fixture, SigninCountsVipSessionsAndBadSigninCloses4009) {
 }
 
 TEST_F(Fixture, RecoveryReplaysMissedEventsOrFails) {
-  for (int i = 0; i < 3; ++i) hub->publish(config.apps[0], "chat-1", server_message_str("m", "chat-1", std::to_string(i)));
+  for (int i = 0; i < 3; ++i)
+    hub->publish(config.apps[0], "chat-1", server_message_str("m", "chat-1", std::to_string(i)));
   FakeTransport t;
   auto s = connect(t, "1.1");
   s->on_text(R"({"event":"pusher:subscribe","data":{"channel":"chat-1","since":1}})");
@@ -267,7 +268,8 @@ struct FakeChangeLog {
 
 std::vector<LoggedChange> changes(std::initializer_list<int64_t> seqs) {
   std::vector<LoggedChange> out;
-  for (int64_t s : seqs) out.push_back({s, "added", "d" + std::to_string(s), R"({"_id":"d)" + std::to_string(s) + "\"}"});
+  for (int64_t s : seqs)
+    out.push_back({s, "added", "d" + std::to_string(s), R"({"_id":"d)" + std::to_string(s) + "\"}"});
   return out;
 }
 
@@ -320,7 +322,8 @@ TEST_F(Fixture, ChangeFeedResumeChecksTheLogStillHoldsTheNextSeq) {
   EXPECT_EQ(log.calls[1].after, 1);
   log.calls[1].done(changes({5}));  // the app-wide log starts at 5: 3 is gone
   executor->run_due();
-  EXPECT_TRUE(t.saw(R"(headroom:recovery_failed","channel":"db-news","data":{"since":2,"reason":"the change log no longer holds seq 3)"));
+  EXPECT_TRUE(t.saw(
+      R"(headroom:recovery_failed","channel":"db-news","data":{"since":2,"reason":"the change log no longer holds seq 3)"));
   EXPECT_TRUE(seqs_sent(t).empty());
   hub->publish_document_change("app", "news", 10, "added", "d10", "{}");  // live again after the failure
   executor->run_due();

@@ -104,26 +104,25 @@ void Webhooks::send(const config::AppConfig& app, const config::Webhook& hook, c
 
 void Webhooks::post(std::string url, server::HttpClient::Headers headers, std::string body, int attempt) {
   auto self = shared_from_this();
-  client_.post(url, headers, body,
-               [self, url, headers, body, attempt](Result<server::HttpClientResponse> r) mutable {
-                 if (r && r->status >= 200 && r->status < 300) {
-                   self->stats_.webhooks_sent.inc();
-                   return;
-                 }
-                 if (attempt >= kMaxAttempts) {
-                   self->stats_.webhook_failures.inc();
-                   if (log::error_budget_allows()) {
-                     spdlog::warn("webhook to {} failed after {} attempts", url, attempt);
-                   }
-                   return;
-                 }
-                 self->stats_.webhook_retries.inc();
-                 const auto backoff = std::chrono::milliseconds(500LL << (attempt - 1));
-                 self->executor_.post_after(backoff, [self, url = std::move(url), headers = std::move(headers),
-                                                      body = std::move(body), attempt]() mutable {
-                   self->post(std::move(url), std::move(headers), std::move(body), attempt + 1);
-                 });
-               });
+  client_.post(url, headers, body, [self, url, headers, body, attempt](Result<server::HttpClientResponse> r) mutable {
+    if (r && r->status >= 200 && r->status < 300) {
+      self->stats_.webhooks_sent.inc();
+      return;
+    }
+    if (attempt >= kMaxAttempts) {
+      self->stats_.webhook_failures.inc();
+      if (log::error_budget_allows()) {
+        spdlog::warn("webhook to {} failed after {} attempts", url, attempt);
+      }
+      return;
+    }
+    self->stats_.webhook_retries.inc();
+    const auto backoff = std::chrono::milliseconds(500LL << (attempt - 1));
+    self->executor_.post_after(
+        backoff, [self, url = std::move(url), headers = std::move(headers), body = std::move(body), attempt]() mutable {
+          self->post(std::move(url), std::move(headers), std::move(body), attempt + 1);
+        });
+  });
 }
 
 }  // namespace headroom::pusher

@@ -40,8 +40,7 @@ class Webhooks : public std::enable_shared_from_this<Webhooks> {
  public:
   static constexpr int kMaxAttempts = 5;
 
-  Webhooks(const config::Config& config, Clock& clock, Executor& executor, server::HttpClient& client,
-           Stats& stats);
+  Webhooks(const config::Config& config, Clock& clock, Executor& executor, server::HttpClient& client, Stats& stats);
   // Any thread. Does nothing for apps without webhooks.
   void emit(const config::AppConfig& app, const WebhookEvent& ev);
   // Sends what is queued now (the batch timer calls this).

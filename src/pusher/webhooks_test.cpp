@@ -62,7 +62,8 @@ TEST_F(WebhookFixture, BatchesAndSignsEvents) {
   ASSERT_EQ(http.calls.size(), 1u);
   const auto& call = http.calls[0];
   EXPECT_EQ(call.url, "http://127.0.0.1:1/hook");
-  EXPECT_NE(call.body.find(R"("events":[{"name":"channel_occupied","channel":"a"},{"name":"cache_miss","channel":"cache-b"}])"),
+  EXPECT_NE(call.body.find(
+                R"("events":[{"name":"channel_occupied","channel":"a"},{"name":"cache_miss","channel":"cache-b"}])"),
             std::string::npos);
   EXPECT_EQ(header(call.headers, "X-Pusher-Key"), "key");
   EXPECT_EQ(header(call.headers, "X-Pusher-Signature"), crypto::hmac_sha256_hex("secret", call.body));

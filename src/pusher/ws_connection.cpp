@@ -155,9 +155,8 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
     in_flight_ = std::min(queue_.size(), kMaxFramesPerWrite);
     buffers_.clear();
     for (size_t i = 0; i < in_flight_; ++i) buffers_.emplace_back(asio::buffer(*queue_[i]));
-    asio::async_write(socket_, buffers_, [self = shared_from_this()](boost::system::error_code ec, size_t n) {
-      self->on_written(ec, n);
-    });
+    asio::async_write(socket_, buffers_,
+                      [self = shared_from_this()](boost::system::error_code ec, size_t n) { self->on_written(ec, n); });
   }
 
   void on_written(boost::system::error_code ec, size_t bytes) {

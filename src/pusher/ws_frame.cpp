@@ -98,7 +98,8 @@ Event FrameParser::on_frame(bool fin, Opcode op, std::string payload) {
       e.kind = Event::Kind::kClose;
       e.close_code = kCloseNoStatus;
       if (payload.size() >= 2) {
-        e.close_code = static_cast<uint16_t>((static_cast<uint8_t>(payload[0]) << 8) | static_cast<uint8_t>(payload[1]));
+        e.close_code =
+            static_cast<uint16_t>((static_cast<uint8_t>(payload[0]) << 8) | static_cast<uint8_t>(payload[1]));
         if (!valid_close_code(e.close_code)) return fail(kCloseProtocolError, "invalid close code");
         e.payload = payload.substr(2);
         if (!valid_utf8(e.payload)) return fail(kCloseInvalidPayload, "close reason not UTF-8");

@@ -62,7 +62,6 @@ bool valid_close_code(uint16_t code);
 std::string encode_frame(Opcode op, std::string_view payload);
 std::string encode_close(uint16_t code, std::string_view reason = {});
 // Client frame (masked) — for tests and the fuzz target.
-std::string encode_client_frame(Opcode op, std::string_view payload, bool fin = true,
-                                uint32_t mask = 0x11223344);
+std::string encode_client_frame(Opcode op, std::string_view payload, bool fin = true, uint32_t mask = 0x11223344);
 
 }  // namespace headroom::pusher::ws

@@ -80,7 +80,9 @@ TEST(FrameParser, TooLargeFramesAndMessagesClose1009) {
 }
 
 TEST(FrameParser, CloseFramesCarryCodeAndReason) {
-  std::string payload = "\x03\xe8" "bye";
+  std::string payload =
+      "\x03\xe8"
+      "bye";
   Event e = parse_one(encode_client_frame(Opcode::kClose, payload));
   ASSERT_EQ(e.kind, Event::Kind::kClose);
   EXPECT_EQ(e.close_code, 1000);

@@ -43,12 +43,14 @@ Result<std::string> handshake_response(const http::Request& req) {
 
 std::string http_error_text(int status, std::string_view message) {
   const std::string body = "{\"error\":\"" + log::json_escape(message) + "\"}";
-  std::string reason = status == 426 ? "Upgrade Required" : status == 503 ? "Service Unavailable"
-                       : status == 404 ? "Not Found" : "Bad Request";
+  std::string reason = status == 426   ? "Upgrade Required"
+                       : status == 503 ? "Service Unavailable"
+                       : status == 404 ? "Not Found"
+                                       : "Bad Request";
   std::string out = "HTTP/1.1 " + std::to_string(status) + " " + reason + "\r\n";
   if (status == 426) out += "Sec-WebSocket-Version: 13\r\n";
-  out += "Content-Type: application/json\r\nConnection: close\r\nContent-Length: " +
-         std::to_string(body.size()) + "\r\n\r\n" + body;
+  out += "Content-Type: application/json\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) +
+         "\r\n\r\n" + body;
   return out;
 }
 

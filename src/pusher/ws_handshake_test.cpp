@@ -10,8 +10,10 @@ TEST(Handshake, AcceptKeyMatchesRfc6455Example) {
 
 TEST(Handshake, ValidatesTheUpgradeRequest) {
   http::Request req;
-  req.headers = {{"upgrade", "websocket"}, {"connection", "keep-alive, Upgrade"},
-                 {"sec-websocket-version", "13"}, {"sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ=="}};
+  req.headers = {{"upgrade", "websocket"},
+                 {"connection", "keep-alive, Upgrade"},
+                 {"sec-websocket-version", "13"},
+                 {"sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ=="}};
   auto ok = handshake_response(req);
   ASSERT_TRUE(ok);
   EXPECT_NE(ok->find("101 Switching Protocols"), std::string::npos);

@@ -8,9 +8,12 @@ constexpr int64_t kMinuteNs = 60'000'000'000;
 
 std::string_view signal_name(Signal s) {
   switch (s) {
-    case Signal::kBadSignature: return "bad_signature";
-    case Signal::kBadToken: return "bad_token";
-    case Signal::kLimitHit: return "limit_hit";
+    case Signal::kBadSignature:
+      return "bad_signature";
+    case Signal::kBadToken:
+      return "bad_token";
+    case Signal::kLimitHit:
+      return "limit_hit";
   }
   return "unknown";
 }

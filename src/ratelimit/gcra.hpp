@@ -22,8 +22,8 @@ struct GcraLimit {
 
 struct Decision {
   bool allowed = true;
-  int64_t limit = 0;      // burst: what a caller may spend at once (RateLimit-Limit)
-  int64_t remaining = 0;  // units left after this request (RateLimit-Remaining)
+  int64_t limit = 0;               // burst: what a caller may spend at once (RateLimit-Limit)
+  int64_t remaining = 0;           // units left after this request (RateLimit-Remaining)
   Clock::Duration retry_after{0};  // when refused: wait this long before one more unit fits
   Clock::Duration reset_after{0};  // until the bucket is full again (RateLimit-Reset)
 };

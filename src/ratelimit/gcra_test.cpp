@@ -9,8 +9,8 @@
 namespace headroom::ratelimit {
 namespace {
 
-using std::chrono::seconds;
 using std::chrono::milliseconds;
+using std::chrono::seconds;
 
 int64_t ns(const FakeClock& c) { return c.now().time_since_epoch().count(); }
 

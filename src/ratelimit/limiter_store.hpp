@@ -19,7 +19,7 @@ class LimiterStore {
   virtual ~LimiterStore() = default;
   // Applies one request of `cost` units for `key` under `limit` at time `now_ns`, atomically.
   virtual Decision consume(std::string_view key, const GcraLimit& limit, int64_t cost, int64_t now_ns) = 0;
-  virtual size_t size() const = 0;       // keys held
+  virtual size_t size() const = 0;  // keys held
   virtual uint64_t evictions() const = 0;
 };
 

@@ -14,8 +14,7 @@ MemoryLimiterStore::Shard& MemoryLimiterStore::shard_for(std::string_view key) {
   return *shards_[std::hash<std::string_view>{}(key) % shards_.size()];
 }
 
-Decision MemoryLimiterStore::consume(std::string_view key, const GcraLimit& limit, int64_t cost,
-                                     int64_t now_ns) {
+Decision MemoryLimiterStore::consume(std::string_view key, const GcraLimit& limit, int64_t cost, int64_t now_ns) {
   Shard& s = shard_for(key);
   std::lock_guard lock(s.mu);
   int64_t& tat = s.table.find_or_insert(key, 0);

@@ -1,6 +1,5 @@
-#include <malloc.h>
-
 #include <gtest/gtest.h>
+#include <malloc.h>
 
 #include <string>
 #include <thread>
@@ -52,7 +51,7 @@ TEST(MemoryLimiterStore, ConcurrentCallersNeverExceedTheBurst) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
-      for (int i = 0; i < 1000; ++i) allowed += store.consume("shared", limit, 1, 1) .allowed ? 1 : 0;
+      for (int i = 0; i < 1000; ++i) allowed += store.consume("shared", limit, 1, 1).allowed ? 1 : 0;
     });
   }
   for (auto& t : threads) t.join();

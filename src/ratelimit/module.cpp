@@ -25,10 +25,13 @@ std::string_view app_id_of(std::string_view path, std::string_view prefix) {
 
 std::string_view scope_of(http::Tier tier) {
   switch (tier) {
-    case http::Tier::kAnonymous: return "ip";
+    case http::Tier::kAnonymous:
+      return "ip";
     case http::Tier::kAuthenticated:
-    case http::Tier::kVip: return "subject";
-    case http::Tier::kServer: return "app";
+    case http::Tier::kVip:
+      return "subject";
+    case http::Tier::kServer:
+      return "app";
   }
   return "ip";
 }
@@ -66,8 +69,9 @@ RateLimitModule::RateLimitModule(const config::Config& config, observe::Registry
       trusted_(config.rate_limits.trusted_proxies) {
   for (int t = 0; t < 4; ++t) {
     auto tier = static_cast<http::Tier>(t);
-    limited_[t] = &metrics.counter("headroom_rate_limited_total", "Requests refused by rate limits",
-                                   {{"tier", std::string(http::tier_name(tier))}, {"scope", std::string(scope_of(tier))}});
+    limited_[t] =
+        &metrics.counter("headroom_rate_limited_total", "Requests refused by rate limits",
+                         {{"tier", std::string(http::tier_name(tier))}, {"scope", std::string(scope_of(tier))}});
   }
   for (size_t p = 0; p < kPolicies.size(); ++p) {
     for (size_t r = 0; r < kResults.size(); ++r) {

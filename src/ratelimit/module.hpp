@@ -55,7 +55,7 @@ class RateLimitModule {
   RateLimiter limiter_;
   AbuseMonitor abuse_;
   IpMatcher trusted_;
-  std::array<observe::Counter*, 4> limited_{};  // by tier
+  std::array<observe::Counter*, 4> limited_{};                   // by tier
   std::array<std::array<observe::Counter*, 4>, 6> decisions_{};  // [policy][result], see module.cpp
 };
 

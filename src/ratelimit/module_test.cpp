@@ -73,7 +73,8 @@ TEST_F(Fixture, ShadowModeLetsItThrough) {
     auto r = get("/v1/apps/app1/collections/c/docs/d");
     ASSERT_FALSE(call(r).has_value());
   }
-  EXPECT_EQ(metrics.value("headroom_ratelimit_decisions_total", {{"policy", "anonymous"}, {"result", "shadow_limited"}}), 5);
+  EXPECT_EQ(
+      metrics.value("headroom_ratelimit_decisions_total", {{"policy", "anonymous"}, {"result", "shadow_limited"}}), 5);
   EXPECT_EQ(metrics.sum("headroom_rate_limited_total"), 0);
 }
 

@@ -20,9 +20,12 @@ int64_t scaled(int64_t value, double factor) {
 
 std::string_view outcome_name(Outcome o) {
   switch (o) {
-    case Outcome::kAllowed: return "allowed";
-    case Outcome::kLimited: return "limited";
-    case Outcome::kShadowLimited: return "shadow_limited";
+    case Outcome::kAllowed:
+      return "allowed";
+    case Outcome::kLimited:
+      return "limited";
+    case Outcome::kShadowLimited:
+      return "shadow_limited";
   }
   return "unknown";
 }
@@ -46,7 +49,7 @@ namespace {
 // without a burst scales the burst by the same ratio (anonymous 20/20 → 3/3, authenticated 100/200 → 50/100).
 std::pair<int64_t, int64_t> tier_values(int rate, int burst, int app_rate, int app_burst) {
   int64_t r = app_rate > 0 ? app_rate : rate;
-  int64_t b = app_burst > 0 ? app_burst
+  int64_t b = app_burst > 0              ? app_burst
               : app_rate > 0 && rate > 0 ? std::max<int64_t>(1, int64_t{burst} * app_rate / rate)
                                          : burst;
   return {r, b};
@@ -56,10 +59,13 @@ std::pair<int64_t, int64_t> tier_values(int rate, int burst, int app_rate, int a
 bool RateLimiter::overrides(const config::AppConfig* app, http::Tier tier) {
   if (app == nullptr) return false;
   switch (tier) {
-    case http::Tier::kAnonymous: return app->anonymous_per_minute > 0 || app->anonymous_burst > 0;
-    case http::Tier::kAuthenticated: return app->authenticated_per_minute > 0 || app->authenticated_burst > 0;
+    case http::Tier::kAnonymous:
+      return app->anonymous_per_minute > 0 || app->anonymous_burst > 0;
+    case http::Tier::kAuthenticated:
+      return app->authenticated_per_minute > 0 || app->authenticated_burst > 0;
     case http::Tier::kVip:
-    case http::Tier::kServer: return app->vip_per_minute > 0 || app->vip_burst > 0;
+    case http::Tier::kServer:
+      return app->vip_per_minute > 0 || app->vip_burst > 0;
   }
   return false;
 }
@@ -70,8 +76,8 @@ GcraLimit RateLimiter::limit_for(http::Tier tier, const config::AppConfig* app) 
   switch (tier) {
     case http::Tier::kAnonymous: {
       const double f = dynamic_factor();
-      auto [r, b] = tier_values(config_.anonymous_per_minute, config_.anonymous_burst, a.anonymous_per_minute,
-                                a.anonymous_burst);
+      auto [r, b] =
+          tier_values(config_.anonymous_per_minute, config_.anonymous_burst, a.anonymous_per_minute, a.anonymous_burst);
       return GcraLimit::per_minute(scaled(r, f), scaled(b, f));
     }
     case http::Tier::kAuthenticated: {

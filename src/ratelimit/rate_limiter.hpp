@@ -32,8 +32,7 @@ struct Verdict {
 
 class RateLimiter {
  public:
-  RateLimiter(const config::RateLimitConfig& config, LimiterStore& store, const Clock& clock,
-              PressureFn pressure = {});
+  RateLimiter(const config::RateLimitConfig& config, LimiterStore& store, const Clock& clock, PressureFn pressure = {});
 
   // A caller's request of `cost` units under its tier's policy; `key` identifies the caller
   // ("ip:1.2.3.4", "sub:app/alice"). Tier kServer is not a caller tier: use decide_backend.

@@ -31,7 +31,7 @@ TEST(RateLimiter, AppOverridesTheTierRateAndScalesItsBurst) {
   MemoryLimiterStore store(1000);
   RateLimiter rl(cfg, store, clock);
   config::AppConfig app;
-  app.anonymous_per_minute = 3;     // burst not given: 20 * 3 / 20 = 3
+  app.anonymous_per_minute = 3;       // burst not given: 20 * 3 / 20 = 3
   app.authenticated_per_minute = 50;  // burst 200 * 50 / 100 = 100
   app.vip_burst = 7;
   EXPECT_TRUE(RateLimiter::overrides(&app, Tier::kAnonymous));

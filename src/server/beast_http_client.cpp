@@ -35,7 +35,11 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
  public:
   Exchange(asio::io_context& ctx, ParsedUrl url, bhttp::request<bhttp::string_body> req, HttpClient::Callback done,
            std::chrono::milliseconds timeout)
-      : resolver_(ctx), stream_(ctx), url_(std::move(url)), req_(std::move(req)), done_(std::move(done)),
+      : resolver_(ctx),
+        stream_(ctx),
+        url_(std::move(url)),
+        req_(std::move(req)),
+        done_(std::move(done)),
         timeout_(timeout) {}
 
   void run() {

@@ -46,8 +46,8 @@ class EventLoops {
   // An io_context whose pending handlers can be destroyed before the context itself, so that
   // handlers holding connections are released while the modules they refer to still exist.
   struct Context : boost::asio::io_context {
-    using boost::asio::io_context::io_context;
     using boost::asio::execution_context::shutdown;
+    using boost::asio::io_context::io_context;
   };
   struct Loop {
     Context ctx{1};

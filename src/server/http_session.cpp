@@ -2,13 +2,14 @@
 // through filters and admission, run its handler, write the response, repeat. Responses are
 // written in request order: the next request is read only after the previous one is answered, so
 // pipelined requests wait in the read buffer (bounded by the header limit) instead of piling up.
+#include <fmt/format.h>
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
-#include <fmt/format.h>
 #include <unordered_set>
 
 #include "core/crypto.hpp"
@@ -32,14 +33,22 @@ thread_local std::unordered_set<HttpSession*> t_sessions;
 
 http::Method to_method(bhttp::verb v) {
   switch (v) {
-    case bhttp::verb::get: return http::Method::kGet;
-    case bhttp::verb::head: return http::Method::kHead;
-    case bhttp::verb::post: return http::Method::kPost;
-    case bhttp::verb::put: return http::Method::kPut;
-    case bhttp::verb::patch: return http::Method::kPatch;
-    case bhttp::verb::delete_: return http::Method::kDelete;
-    case bhttp::verb::options: return http::Method::kOptions;
-    default: return http::Method::kOther;
+    case bhttp::verb::get:
+      return http::Method::kGet;
+    case bhttp::verb::head:
+      return http::Method::kHead;
+    case bhttp::verb::post:
+      return http::Method::kPost;
+    case bhttp::verb::put:
+      return http::Method::kPut;
+    case bhttp::verb::patch:
+      return http::Method::kPatch;
+    case bhttp::verb::delete_:
+      return http::Method::kDelete;
+    case bhttp::verb::options:
+      return http::Method::kOptions;
+    default:
+      return http::Method::kOther;
   }
 }
 
@@ -66,8 +75,7 @@ bool iequals_token(std::string_view header, std::string_view token) {
     std::string_view part = header.substr(i, end - i);
     while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
     while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
-    if (part.size() == token.size() &&
-        std::equal(part.begin(), part.end(), token.begin(), [](char a, char b) {
+    if (part.size() == token.size() && std::equal(part.begin(), part.end(), token.begin(), [](char a, char b) {
           return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
         })) {
       return true;
@@ -344,8 +352,8 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
     bool keep = keep_alive_ && !res.close && !core_.draining.load();
     response_ = std::move(res);
     head_ = serialize_head(response_, req_.request_id, keep);
-    std::array<asio::const_buffer, 2> bufs{asio::buffer(head_), asio::buffer(response_.body_view().data(),
-                                                                               response_.body_view().size())};
+    std::array<asio::const_buffer, 2> bufs{asio::buffer(head_),
+                                           asio::buffer(response_.body_view().data(), response_.body_view().size())};
     if (req_.method == http::Method::kHead || response_.status == 304 || response_.status == 204) {
       bufs[1] = asio::const_buffer();
     }
@@ -374,9 +382,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
         response_.status, secs * 1000, bytes, remote_ip_, http::tier_name(req_.tier)));
   }
 
-  double seconds_since_start() const {
-    return std::chrono::duration<double>(Clock::now() - started_).count();
-  }
+  double seconds_since_start() const { return std::chrono::duration<double>(Clock::now() - started_).count(); }
 
   void finish_active() {
     if (counted_active_) {

@@ -62,9 +62,8 @@ class Server::Listener {
     }
     server_.connections_.fetch_add(1);
     auto ex = socket.get_executor();
-    asio::post(ex, [s = std::move(socket), core = server_.core_.get()]() mutable {
-      start_http_session(std::move(s), *core);
-    });
+    asio::post(
+        ex, [s = std::move(socket), core = server_.core_.get()]() mutable { start_http_session(std::move(s), *core); });
   }
 
   Server& server_;
@@ -128,20 +127,27 @@ std::string Server::readiness_failure() const {
 void Server::add_builtin_routes() {
   http::RouteOptions open;
   open.admitted = false;
-  router_.add(http::Method::kGet, "/healthz", [](http::Request&, http::Responder respond) {
-    respond(http::json_response(200, R"({"status":"ok"})"));
-  }, open);
-  router_.add(http::Method::kGet, "/readyz", [this](http::Request&, http::Responder respond) {
-    std::string failure = readiness_failure();
-    if (failure.empty()) return respond(http::json_response(200, R"({"status":"ready"})"));
-    respond(http::json_response(503, fmt::format(R"({{"status":"not ready","reason":"{}"}})", log::json_escape(failure))));
-  }, open);
-  router_.add(http::Method::kGet, "/metrics", [this](http::Request&, http::Responder respond) {
-    http::Response res;
-    res.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    res.body = metrics_.render();
-    respond(std::move(res));
-  }, open);
+  router_.add(
+      http::Method::kGet, "/healthz",
+      [](http::Request&, http::Responder respond) { respond(http::json_response(200, R"({"status":"ok"})")); }, open);
+  router_.add(
+      http::Method::kGet, "/readyz",
+      [this](http::Request&, http::Responder respond) {
+        std::string failure = readiness_failure();
+        if (failure.empty()) return respond(http::json_response(200, R"({"status":"ready"})"));
+        respond(http::json_response(
+            503, fmt::format(R"({{"status":"not ready","reason":"{}"}})", log::json_escape(failure))));
+      },
+      open);
+  router_.add(
+      http::Method::kGet, "/metrics",
+      [this](http::Request&, http::Responder respond) {
+        http::Response res;
+        res.content_type = "text/plain; version=0.0.4; charset=utf-8";
+        res.body = metrics_.render();
+        respond(std::move(res));
+      },
+      open);
   metrics_.add_collector([this](observe::Writer& w) {
     auto p = observe::read_process_stats();
     w.family("process_cpu_seconds_total", "counter", "User and system CPU time spent, in seconds.");

@@ -27,9 +27,12 @@ std::string Document::to_json() const {
 
 std::string_view change_kind_name(ChangeKind k) {
   switch (k) {
-    case ChangeKind::kAdded: return "added";
-    case ChangeKind::kModified: return "modified";
-    case ChangeKind::kRemoved: return "removed";
+    case ChangeKind::kAdded:
+      return "added";
+    case ChangeKind::kModified:
+      return "modified";
+    case ChangeKind::kRemoved:
+      return "removed";
   }
   return "modified";
 }

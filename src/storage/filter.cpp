@@ -33,27 +33,38 @@ const json::value* field_value(const Document& doc, const json::object& data, st
 
 bool matches(const Filter& f, const json::value* field) {
   switch (f.op) {
-    case FilterOp::kEq: return field && values_equal(*field, f.value);
-    case FilterOp::kNe: return field && !values_equal(*field, f.value);
-    case FilterOp::kIn: return field && f.value.is_array() && any_equal(f.value.get_array(), *field);
-    case FilterOp::kNotIn: return field && f.value.is_array() && !any_equal(f.value.get_array(), *field);
-    case FilterOp::kArrayContains: return array_contains(field, f.value);
+    case FilterOp::kEq:
+      return field && values_equal(*field, f.value);
+    case FilterOp::kNe:
+      return field && !values_equal(*field, f.value);
+    case FilterOp::kIn:
+      return field && f.value.is_array() && any_equal(f.value.get_array(), *field);
+    case FilterOp::kNotIn:
+      return field && f.value.is_array() && !any_equal(f.value.get_array(), *field);
+    case FilterOp::kArrayContains:
+      return array_contains(field, f.value);
     case FilterOp::kArrayContainsAny:
       if (!f.value.is_array()) return false;
       for (const auto& e : f.value.get_array()) {
         if (array_contains(field, e)) return true;
       }
       return false;
-    default: break;
+    default:
+      break;
   }
   if (!field || type_tag(*field) != type_tag(f.value)) return false;
   int c = compare_values(*field, f.value);
   switch (f.op) {
-    case FilterOp::kLt: return c < 0;
-    case FilterOp::kLe: return c <= 0;
-    case FilterOp::kGt: return c > 0;
-    case FilterOp::kGe: return c >= 0;
-    default: return false;
+    case FilterOp::kLt:
+      return c < 0;
+    case FilterOp::kLe:
+      return c <= 0;
+    case FilterOp::kGt:
+      return c > 0;
+    case FilterOp::kGe:
+      return c >= 0;
+    default:
+      return false;
   }
 }
 
@@ -80,8 +91,8 @@ std::optional<FilterOp> parse_filter_op(std::string_view t) {
 }
 
 std::string_view filter_op_name(FilterOp op) {
-  static constexpr std::string_view kNames[] = {"==", "!=", "<", "<=", ">", ">=",
-                                                "in", "not-in", "array-contains", "array-contains-any"};
+  static constexpr std::string_view kNames[] = {
+      "==", "!=", "<", "<=", ">", ">=", "in", "not-in", "array-contains", "array-contains-any"};
   return kNames[static_cast<int>(op)];
 }
 

@@ -9,8 +9,8 @@ namespace headroom::storage {
 
 // The value a path names on a document: system fields from `doc`, the rest from `data`.
 // Returns nullptr when absent; `scratch` holds system-field values.
-const boost::json::value* field_value(const Document& doc, const boost::json::object& data,
-                                      std::string_view path, boost::json::value& scratch);
+const boost::json::value* field_value(const Document& doc, const boost::json::object& data, std::string_view path,
+                                      boost::json::value& scratch);
 
 bool matches(const Filter& f, const boost::json::value* field);
 bool matches_all(const std::vector<Filter>& where, const Document& doc, const boost::json::object& data);

@@ -36,26 +36,45 @@ void append_number(std::string& out, double d) {
 
 unsigned char type_tag(const json::value& v) {
   switch (v.kind()) {
-    case json::kind::null: return kTagNull;
-    case json::kind::bool_: return v.get_bool() ? kTagTrue : kTagFalse;
+    case json::kind::null:
+      return kTagNull;
+    case json::kind::bool_:
+      return v.get_bool() ? kTagTrue : kTagFalse;
     case json::kind::int64:
-    case json::kind::uint64: return kTagNumber;
-    case json::kind::double_: return std::isnan(v.get_double()) ? kTagNaN : kTagNumber;
-    case json::kind::string: return kTagString;
-    case json::kind::array: return kTagArray;
-    case json::kind::object: return kTagObject;
+    case json::kind::uint64:
+      return kTagNumber;
+    case json::kind::double_:
+      return std::isnan(v.get_double()) ? kTagNaN : kTagNumber;
+    case json::kind::string:
+      return kTagString;
+    case json::kind::array:
+      return kTagArray;
+    case json::kind::object:
+      return kTagObject;
   }
   return kTagNull;
 }
 
 void append_key(std::string& out, const json::value& v) {
   switch (v.kind()) {
-    case json::kind::null: out.push_back(static_cast<char>(kTagNull)); return;
-    case json::kind::bool_: out.push_back(static_cast<char>(v.get_bool() ? kTagTrue : kTagFalse)); return;
-    case json::kind::int64: append_number(out, static_cast<double>(v.get_int64())); return;
-    case json::kind::uint64: append_number(out, static_cast<double>(v.get_uint64())); return;
-    case json::kind::double_: append_number(out, v.get_double()); return;
-    case json::kind::string: append_string(out, v.get_string()); return;
+    case json::kind::null:
+      out.push_back(static_cast<char>(kTagNull));
+      return;
+    case json::kind::bool_:
+      out.push_back(static_cast<char>(v.get_bool() ? kTagTrue : kTagFalse));
+      return;
+    case json::kind::int64:
+      append_number(out, static_cast<double>(v.get_int64()));
+      return;
+    case json::kind::uint64:
+      append_number(out, static_cast<double>(v.get_uint64()));
+      return;
+    case json::kind::double_:
+      append_number(out, v.get_double());
+      return;
+    case json::kind::string:
+      append_string(out, v.get_string());
+      return;
     case json::kind::array:
       out.push_back(static_cast<char>(kTagArray));
       for (const auto& e : v.get_array()) append_key(out, e);
@@ -67,8 +86,7 @@ void append_key(std::string& out, const json::value& v) {
       std::vector<const json::key_value_pair*> entries;
       entries.reserve(obj.size());
       for (const auto& kv : obj) entries.push_back(&kv);
-      std::sort(entries.begin(), entries.end(),
-                [](auto* a, auto* b) { return a->key() < b->key(); });
+      std::sort(entries.begin(), entries.end(), [](auto* a, auto* b) { return a->key() < b->key(); });
       for (const auto* kv : entries) {
         append_string(out, kv->key());
         append_key(out, kv->value());

@@ -11,9 +11,10 @@ namespace {
 namespace json = boost::json;
 
 TEST(JsonKey, OrdersLikeFirestore) {
-  const char* ascending[] = {"null", "false", "true", "-1e300", "-2", "-0.5", "0", "1", "1.5", "2", "1e300",
-                             R"("")", R"("a")", R"("a\u0000")", R"("ab")", R"("b")",
-                             "[]", "[1]", "[1,2]", "[2]", R"(["a"])", "{}", R"({"a":1})", R"({"a":2})", R"({"b":0})"};
+  const char* ascending[] = {"null",    "false",      "true",       "-1e300",    "-2",    "-0.5",   "0",
+                             "1",       "1.5",        "2",          "1e300",     R"("")", R"("a")", R"("a\u0000")",
+                             R"("ab")", R"("b")",     "[]",         "[1]",       "[1,2]", "[2]",    R"(["a"])",
+                             "{}",      R"({"a":1})", R"({"a":2})", R"({"b":0})"};
   for (size_t i = 0; i + 1 < std::size(ascending); ++i) {
     auto a = json::parse(ascending[i]), b = json::parse(ascending[i + 1]);
     EXPECT_LT(encode_key(a), encode_key(b)) << ascending[i] << " < " << ascending[i + 1];

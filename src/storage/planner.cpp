@@ -54,8 +54,8 @@ Bounds range_bounds(const std::string& p, const std::vector<const Filter*>& rang
 }
 
 std::string fingerprint(const Query& q, const Plan& p) {
-  std::string s = q.collection + "|" + std::to_string(static_cast<int>(p.kind)) + "|" + p.index + "|" +
-                  (p.reverse ? "r" : "f");
+  std::string s =
+      q.collection + "|" + std::to_string(static_cast<int>(p.kind)) + "|" + p.index + "|" + (p.reverse ? "r" : "f");
   for (const auto& o : q.order_by) s += "|" + o.path + (o.desc ? "-" : "+");
   return crypto::sha256_hex(s).substr(0, 8);
 }
@@ -74,7 +74,9 @@ Result<Shape> analyse(const Query& q) {
   Shape s;
   for (const auto& f : q.where) {
     switch (f.op) {
-      case FilterOp::kEq: s.eq.push_back(&f); break;
+      case FilterOp::kEq:
+        s.eq.push_back(&f);
+        break;
       case FilterOp::kIn:
       case FilterOp::kArrayContainsAny:
       case FilterOp::kNotIn:
@@ -92,8 +94,8 @@ Result<Shape> analyse(const Query& q) {
         break;
       default:
         if (!s.ranges.empty() && s.ranges[0]->path != f.path) {
-          return invalid_argument("range filters (<, <=, >, >=) must all be on one field; found '" +
-                                  s.ranges[0]->path + "' and '" + f.path + "'");
+          return invalid_argument("range filters (<, <=, >, >=) must all be on one field; found '" + s.ranges[0]->path +
+                                  "' and '" + f.path + "'");
         }
         s.ranges.push_back(&f);
     }
@@ -183,8 +185,8 @@ Status missing_index(const Query& q, const std::set<std::string>& eq, const std:
                        {"name", index_name(q.collection, def_fields)}};
   return Status(Code::kFailedPrecondition,
                 "this query needs a composite index on " + q.collection + " (" + json::serialize(fields) +
-                    "); create it with POST /v1/apps/" + q.app + "/indexes " +
-                    json::serialize(details["index"]) + " or set allow_scans for the app",
+                    "); create it with POST /v1/apps/" + q.app + "/indexes " + json::serialize(details["index"]) +
+                    " or set allow_scans for the app",
                 json::serialize(details));
 }
 

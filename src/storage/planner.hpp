@@ -19,13 +19,13 @@ struct KeyRange {
 struct Plan {
   enum class Kind { kPrimary, kIndex, kScan };
   Kind kind = Kind::kPrimary;
-  std::string index;              // idx.name: "f:<path>", "a:<path>", "c:<index name>"
-  std::string display;            // for explain
-  std::vector<KeyRange> ranges;   // ascending, disjoint
-  bool reverse = false;           // walk keys (and ids) descending
-  bool dedupe = false;            // a document may appear under several keys
-  std::vector<OrderBy> sort;      // kScan: sort order (then id)
-  std::string fingerprint;        // binds cursors to the query shape
+  std::string index;             // idx.name: "f:<path>", "a:<path>", "c:<index name>"
+  std::string display;           // for explain
+  std::vector<KeyRange> ranges;  // ascending, disjoint
+  bool reverse = false;          // walk keys (and ids) descending
+  bool dedupe = false;           // a document may appear under several keys
+  std::vector<OrderBy> sort;     // kScan: sort order (then id)
+  std::string fingerprint;       // binds cursors to the query shape
 };
 
 inline constexpr std::string_view kKeyMax = "\xff";

@@ -40,9 +40,9 @@ struct QueryResult {
   std::vector<Document> docs;
   std::string next;  // cursor for the next page; empty when there is none
   int64_t count = 0;
-  std::string plan;        // "primary" | "index" | "scan"
-  std::string index;       // the index used, in index_name() form (empty for primary/scan)
-  int64_t scanned = 0;     // entries examined
+  std::string plan;     // "primary" | "index" | "scan"
+  std::string index;    // the index used, in index_name() form (empty for primary/scan)
+  int64_t scanned = 0;  // entries examined
 };
 
 }  // namespace headroom::storage

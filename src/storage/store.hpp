@@ -83,8 +83,7 @@ class Store {
 
   // Writes; the callback runs once the batch is durable (or failed and left no trace).
   virtual void write(WriteBatch batch, Callback<std::vector<WriteResult>> done) = 0;
-  virtual void get(std::string app, std::string collection, std::string id,
-                   Callback<std::optional<Document>> done) = 0;
+  virtual void get(std::string app, std::string collection, std::string id, Callback<std::optional<Document>> done) = 0;
   virtual void query(Query q, Callback<QueryResult> done) = 0;
 
   // Composite indexes; single-field indexes exist for every field without asking.
@@ -103,8 +102,7 @@ class Store {
 
   // Small durable key/value records (quota counters and other bookkeeping).
   virtual void put_meta(std::string key, std::string value, StatusCallback done) = 0;
-  virtual void get_meta_prefix(std::string prefix,
-                               Callback<std::vector<std::pair<std::string, std::string>>> done) = 0;
+  virtual void get_meta_prefix(std::string prefix, Callback<std::vector<std::pair<std::string, std::string>>> done) = 0;
 
   // Empty when healthy; otherwise why writes fail (e.g. after a failed fsync).
   virtual std::string health() const = 0;

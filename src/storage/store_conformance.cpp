@@ -1,8 +1,7 @@
 #include "storage/store_conformance.hpp"
 
-#include <boost/json/parse.hpp>
-
 #include <atomic>
+#include <boost/json/parse.hpp>
 #include <filesystem>
 #include <set>
 #include <thread>
@@ -30,7 +29,8 @@ Result<WriteResult> put_sync(Store& s, const std::string& app, const std::string
   return r->at(0);
 }
 
-Result<std::optional<Document>> get_sync(Store& s, const std::string& app, const std::string& col, const std::string& id) {
+Result<std::optional<Document>> get_sync(Store& s, const std::string& app, const std::string& col,
+                                         const std::string& id) {
   return await<std::optional<Document>>([&](auto cb) { s.get(app, col, id, cb); });
 }
 
@@ -234,19 +234,19 @@ TEST_P(StoreConformance, OversizeDocumentIsRejectedWhole) {
 }  // namespace
 
 void QueryConformance::SetUp() {
-    StoreConformance::SetUp();
-    const char* docs[][2] = {
-        {"a", R"({"n":1,"s":"x","tags":["red","blue"],"addr":{"city":"Oslo"},"g":"one"})"},
-        {"b", R"({"n":2,"s":"y","tags":["blue"],"addr":{"city":"Rome"},"g":"one"})"},
-        {"c", R"({"n":3.5,"s":"z","tags":[],"g":"two"})"},
-        {"d", R"({"n":"3","s":null,"g":"two"})"},
-        {"e", R"({"n":true,"g":"one"})"},
-        {"f", R"({"n":null,"g":"two","tags":["green"]})"},
-        {"g", R"({"s":"w"})"},
-    };
-    WriteBatch b{"app", {}};
-    for (auto& d : docs) b.ops.push_back(op(OpKind::kPut, "q", d[0], d[1]));
-    ASSERT_TRUE(write_sync(store(), std::move(b)));
+  StoreConformance::SetUp();
+  const char* docs[][2] = {
+      {"a", R"({"n":1,"s":"x","tags":["red","blue"],"addr":{"city":"Oslo"},"g":"one"})"},
+      {"b", R"({"n":2,"s":"y","tags":["blue"],"addr":{"city":"Rome"},"g":"one"})"},
+      {"c", R"({"n":3.5,"s":"z","tags":[],"g":"two"})"},
+      {"d", R"({"n":"3","s":null,"g":"two"})"},
+      {"e", R"({"n":true,"g":"one"})"},
+      {"f", R"({"n":null,"g":"two","tags":["green"]})"},
+      {"g", R"({"s":"w"})"},
+  };
+  WriteBatch b{"app", {}};
+  for (auto& d : docs) b.ops.push_back(op(OpKind::kPut, "q", d[0], d[1]));
+  ASSERT_TRUE(write_sync(store(), std::move(b)));
 }
 
 namespace {
@@ -320,14 +320,17 @@ TEST_P(QueryConformance, CompositeQueriesNeedAnIndexOrAllowScans) {
   Query q = query("q", {f("g", FilterOp::kEq, R"("one")")}, {{"n", true}});
   auto missing = query_sync(store(), q);
   EXPECT_EQ(missing.status().code(), Code::kFailedPrecondition);
-  EXPECT_NE(missing.status().details_json().find("q:g:asc:n:desc"), std::string::npos) << missing.status().details_json();
+  EXPECT_NE(missing.status().details_json().find("q:g:asc:n:desc"), std::string::npos)
+      << missing.status().details_json();
   q.allow_scan = true;
   auto scan = query_sync(store(), q);
   ASSERT_TRUE(scan);
   EXPECT_EQ(scan->plan, "scan");
   EXPECT_EQ(ids(*scan), (V{"b", "a", "e"}));
   q.allow_scan = false;
-  auto def = await<IndexDef>([&](auto cb) { store().create_index("app", {"", "q", {{"g", false}, {"n", true}}, ""}, cb); });
+  auto def = await<IndexDef>([&](auto cb) {
+    store().create_index("app", {"", "q", {{"g", false}, {"n", true}}, ""}, cb);
+  });
   ASSERT_TRUE(def) << def.status().message();
   EXPECT_EQ(def->name, "q:g:asc:n:desc");
   for (int i = 0; i < 200; ++i) {
@@ -354,7 +357,8 @@ TEST_P(StoreConformance, MetaRecordsRoundTrip) {
   EXPECT_TRUE(await_status([&](auto cb) { store().put_meta("quota/1/app", "1,2,3", cb); }));
   EXPECT_TRUE(await_status([&](auto cb) { store().put_meta("quota/1/app", "4,5,6", cb); }));
   EXPECT_TRUE(await_status([&](auto cb) { store().put_meta("other", "x", cb); }));
-  auto r = await<std::vector<std::pair<std::string, std::string>>>([&](auto cb) { store().get_meta_prefix("quota/", cb); });
+  auto r =
+      await<std::vector<std::pair<std::string, std::string>>>([&](auto cb) { store().get_meta_prefix("quota/", cb); });
   ASSERT_TRUE(r);
   ASSERT_EQ(r->size(), 1u);
   EXPECT_EQ(r->at(0).second, "4,5,6");

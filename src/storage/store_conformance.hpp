@@ -34,7 +34,8 @@ Status await_status(const std::function<void(StatusCallback)>& start);
 Result<std::vector<WriteResult>> write_sync(Store& s, WriteBatch b);
 Result<WriteResult> put_sync(Store& s, const std::string& app, const std::string& col, const std::string& id,
                              const std::string& data, Precondition pre = {});
-Result<std::optional<Document>> get_sync(Store& s, const std::string& app, const std::string& col, const std::string& id);
+Result<std::optional<Document>> get_sync(Store& s, const std::string& app, const std::string& col,
+                                         const std::string& id);
 Result<QueryResult> query_sync(Store& s, Query q);
 std::string temp_dir(const std::string& tag);
 

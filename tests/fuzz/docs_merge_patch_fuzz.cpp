@@ -2,7 +2,6 @@
 // patch JSON. Invariants: a non-object patch replaces the target; applying a patch twice equals
 // applying it once; keys order a value equal to itself and are stable.
 #include <boost/json/parse.hpp>
-
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>

@@ -2,7 +2,6 @@
 // every filter on a fixed document and feeds the input to the cursor decoder. Nothing may crash,
 // and a plan's key ranges must be well-formed (lo <= hi).
 #include <boost/json/parse.hpp>
-
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>

@@ -96,9 +96,12 @@ void Context::error(const std::string& what) {
 }
 
 boost::json::object histogram_json(const Histogram& h) {
-  return {{"count", h.count()},         {"mean_ms", ms(static_cast<int64_t>(h.mean()))},
-          {"p50_ms", ms(h.quantile(0.5))}, {"p90_ms", ms(h.quantile(0.9))},
-          {"p99_ms", ms(h.quantile(0.99))}, {"p999_ms", ms(h.quantile(0.999))},
+  return {{"count", h.count()},
+          {"mean_ms", ms(static_cast<int64_t>(h.mean()))},
+          {"p50_ms", ms(h.quantile(0.5))},
+          {"p90_ms", ms(h.quantile(0.9))},
+          {"p99_ms", ms(h.quantile(0.99))},
+          {"p999_ms", ms(h.quantile(0.999))},
           {"max_ms", ms(h.max())}};
 }
 

@@ -58,7 +58,7 @@ struct Context {
 };
 
 boost::json::object histogram_json(const Histogram& h);  // milliseconds
-int64_t process_rss_bytes(int pid);                       // VmRSS, 0 if unknown
+int64_t process_rss_bytes(int pid);                      // VmRSS, 0 if unknown
 int64_t unix_seconds();
 void sleep_ms(int64_t ms);
 double ms(int64_t ns);

@@ -16,8 +16,9 @@ TEST(HttpResponse, ContentLengthBodyAndPipelinedRest) {
 }
 
 TEST(HttpResponse, ChunkedBodyAndConnectionClose) {
-  std::string wire = "HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-                     "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n";
+  std::string wire =
+      "HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+      "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n";
   auto r = parse_http_response(wire);
   ASSERT_EQ(r.state, HttpParse::State::kDone) << r.error;
   EXPECT_EQ(r.response.status, 404);

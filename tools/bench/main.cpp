@@ -47,7 +47,8 @@ boost::json::object machine() {
   uname(&u);
   char host[256] = {};
   gethostname(host, sizeof host - 1);
-  return {{"cpus", std::thread::hardware_concurrency()}, {"kernel", std::string(u.release)},
+  return {{"cpus", std::thread::hardware_concurrency()},
+          {"kernel", std::string(u.release)},
           {"arch", std::string(u.machine)}};
 }
 
@@ -92,9 +93,11 @@ int main(int argc, char** argv) {
     std::fputs(kUsage, argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
   }
-  const std::map<std::string, int (*)(hb::Context&)> scenarios = {
-      {"fanout", hb::run_fanout}, {"idle", hb::run_idle},   {"http", hb::run_http},
-      {"coldstart", hb::run_coldstart}, {"users", hb::run_users}};
+  const std::map<std::string, int (*)(hb::Context&)> scenarios = {{"fanout", hb::run_fanout},
+                                                                  {"idle", hb::run_idle},
+                                                                  {"http", hb::run_http},
+                                                                  {"coldstart", hb::run_coldstart},
+                                                                  {"users", hb::run_users}};
   const std::string name = argv[1];
   auto it = scenarios.find(name);
   if (it == scenarios.end()) {
@@ -125,16 +128,11 @@ int main(int argc, char** argv) {
     const std::string started = iso_now();
     code = it->second(ctx);
     for (const auto& u : ctx.opts.unused()) ctx.progress.note("warning: unknown option --" + u);
-    boost::json::object out = {{"tool", "headroom-bench"},
-                               {"scenario", name},
-                               {"ok", code == 0},
-                               {"started_at", started},
-                               {"finished_at", iso_now()},
-                               {"machine", machine()},
-                               {"file_limit", files},
-                               {"options", ctx.opts.used()},
-                               {"results", ctx.results},
-                               {"error_count", ctx.error_count},
+    boost::json::object out = {{"tool", "headroom-bench"}, {"scenario", name},
+                               {"ok", code == 0},          {"started_at", started},
+                               {"finished_at", iso_now()}, {"machine", machine()},
+                               {"file_limit", files},      {"options", ctx.opts.used()},
+                               {"results", ctx.results},   {"error_count", ctx.error_count},
                                {"errors", ctx.errors}};
     std::string text;
     write_json(text, out, 0, indent);

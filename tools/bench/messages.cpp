@@ -30,7 +30,8 @@ std::optional<PusherMessage> parse_pusher_message(std::string_view text) {
   PusherMessage m;
   if (auto* e = o.if_contains("event"); e && e->is_string()) m.event = e->as_string();
   if (auto* c = o.if_contains("channel"); c && c->is_string()) m.channel = c->as_string();
-  if (auto* d = o.if_contains("data")) m.data = d->is_string() ? std::string(d->as_string()) : boost::json::serialize(*d);
+  if (auto* d = o.if_contains("data"))
+    m.data = d->is_string() ? std::string(d->as_string()) : boost::json::serialize(*d);
   return m;
 }
 

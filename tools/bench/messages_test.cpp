@@ -18,7 +18,8 @@ TEST(Messages, MarkersFoundInTextAndAcrossChunkBoundaries) {
 }
 
 TEST(Messages, PusherEventNameAndFullParse) {
-  std::string text = R"({"event":"pusher:connection_established","data":"{\"socket_id\":\"1.2\",\"activity_timeout\":120}"})";
+  std::string text =
+      R"({"event":"pusher:connection_established","data":"{\"socket_id\":\"1.2\",\"activity_timeout\":120}"})";
   EXPECT_EQ(pusher_event_name(text), "pusher:connection_established");
   EXPECT_EQ(pusher_event_name(R"({ "event" : "x" })"), "x");
   auto m = parse_pusher_message(text);

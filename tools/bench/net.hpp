@@ -61,7 +61,7 @@ class StreamHandler {
   virtual ~StreamHandler() = default;
   virtual void on_open() {}
   virtual void on_message(std::string_view payload, bool binary) { (void)payload, (void)binary; }  // WebSocket
-  virtual void on_data(std::string_view bytes) { (void)bytes; }                                   // raw TCP
+  virtual void on_data(std::string_view bytes) { (void)bytes; }                                    // raw TCP
   virtual void on_closed(std::string_view reason) { (void)reason; }
 };
 

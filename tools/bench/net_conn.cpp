@@ -61,8 +61,9 @@ class StreamImpl final : public StreamConn, public std::enable_shared_from_this<
         if (auto h = self->handler_.lock()) h->on_open();
       } else {
         self->ws_key_ = ws::make_key();
-        self->write_raw(ws::upgrade_request(self->options_.server.host + ":" + std::to_string(self->options_.server.port),
-                                            self->options_.ws_target, self->ws_key_));
+        self->write_raw(
+            ws::upgrade_request(self->options_.server.host + ":" + std::to_string(self->options_.server.port),
+                                self->options_.ws_target, self->ws_key_));
       }
       self->wait_readable();
     });
@@ -174,7 +175,8 @@ class StreamImpl final : public StreamConn, public std::enable_shared_from_this<
         int code = frame.payload.size() >= 2
                        ? (static_cast<uint8_t>(frame.payload[0]) << 8) | static_cast<uint8_t>(frame.payload[1])
                        : 1005;
-        return fail("close frame " + std::to_string(code) + " " + frame.payload.substr(std::min<size_t>(2, frame.payload.size())));
+        return fail("close frame " + std::to_string(code) + " " +
+                    frame.payload.substr(std::min<size_t>(2, frame.payload.size())));
       }
       case ws::Opcode::kContinuation:
         fragments_.append(frame.payload);

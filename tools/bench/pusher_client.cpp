@@ -31,8 +31,8 @@ void PusherClient::signin(std::string_view user_data) {
 }
 
 void PusherClient::trigger(std::string_view channel, std::string_view event, std::string_view data) {
-  std::string msg = R"({"event":)" + json_quote(event) + R"(,"channel":)" + json_quote(channel) +
-                    R"(,"data":)" + json_quote(data) + "}";
+  std::string msg = R"({"event":)" + json_quote(event) + R"(,"channel":)" + json_quote(channel) + R"(,"data":)" +
+                    json_quote(data) + "}";
   if (conn_) conn_->send(msg);
 }
 

@@ -18,14 +18,15 @@ struct PusherEvents {
   std::function<void(PusherClient&)> on_connected;  // socket_id known
   std::function<void(PusherClient&, std::string_view channel)> on_subscribed;
   std::function<void(PusherClient&)> on_signed_in;
-  std::function<void(PusherClient&, std::string_view text)> on_event;  // non-protocol messages, raw text
+  std::function<void(PusherClient&, std::string_view text)> on_event;   // non-protocol messages, raw text
   std::function<void(PusherClient&, std::string_view error)> on_error;  // pusher:error, subscription_error
   std::function<void(PusherClient&, std::string_view reason)> on_closed;
 };
 
 class PusherClient final : public StreamHandler, public std::enable_shared_from_this<PusherClient> {
  public:
-  PusherClient(const AppCredentials& app, const PusherEvents& events, size_t id) : app_(app), events_(events), id_(id) {}
+  PusherClient(const AppCredentials& app, const PusherEvents& events, size_t id)
+      : app_(app), events_(events), id_(id) {}
 
   // Opens the WebSocket to /app/{key}; on the loop's thread from then on.
   void connect(Loop& loop, const Endpoint& server, const std::string& source_ip);

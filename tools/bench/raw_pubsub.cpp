@@ -57,7 +57,8 @@ void RawPublisher::on_open() {
 void RawPublisher::publish(int64_t intended_ns, std::string_view payload) {
   if (!ready_) return;
   if (protocol_ == RawProtocol::kNats) {
-    conn_->send("PUB " + subject_ + " " + std::to_string(payload.size()) + "\r\n" + std::string(payload) + "\r\n", true);
+    conn_->send("PUB " + subject_ + " " + std::to_string(payload.size()) + "\r\n" + std::string(payload) + "\r\n",
+                true);
     if (ack_) ack_(intended_ns);  // NATS does not acknowledge; counted as sent
     return;
   }

@@ -120,7 +120,8 @@ int run_coldstart(Context& ctx) {
     std::string dir_template = (std::filesystem::temp_directory_path() / "headroom-coldstart-XXXXXX").string();
     const std::string dir = mkdtemp(dir_template.data()) ? dir_template : "/tmp";
     std::vector<std::string> argv;
-    for (const auto& w : split_words(cmd)) argv.push_back(substitute(substitute(w, "{port}", std::to_string(port)), "{dir}", dir));
+    for (const auto& w : split_words(cmd))
+      argv.push_back(substitute(substitute(w, "{port}", std::to_string(port)), "{dir}", dir));
     const int64_t t0 = now_ns();
     pid_t pid = spawn(argv);
     if (pid <= 0) {
@@ -150,7 +151,8 @@ int run_coldstart(Context& ctx) {
     }
     ready_h.record(ready);
     accept_h.record(accepted);
-    samples.push_back(boost::json::object{{"ready_ms", ms(ready)}, {"first_accept_ms", ms(accepted)}, {"stopped", ended}});
+    samples.push_back(
+        boost::json::object{{"ready_ms", ms(ready)}, {"first_accept_ms", ms(accepted)}, {"stopped", ended}});
     ctx.progress.show("coldstart: run " + std::to_string(run + 1) + "/" + std::to_string(runs));
   }
   ctx.progress.done();

@@ -50,7 +50,8 @@ class Publishing {
   void publish(int64_t intended) {
     std::string data = marker(intended) + pad_;
     if (raw_) return raw_->publish(intended, data);
-    std::string body = R"({"name":"bench","channels":[)" + json_quote(channel_) + R"(],"data":)" + json_quote(data) + "}";
+    std::string body =
+        R"({"name":"bench","channels":[)" + json_quote(channel_) + R"(],"data":)" + json_quote(data) + "}";
     std::string path = "/apps/" + ctx_.app.id + "/events";
     HttpRequest req;
     req.method = "POST";

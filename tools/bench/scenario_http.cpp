@@ -26,8 +26,13 @@ struct alignas(64) PhaseStats {
 class Phase {
  public:
   Phase(Context& ctx, Runtime& rt, MakeRequest make, int connections, double rate, double duration_s)
-      : ctx_(ctx), rt_(rt), make_(std::move(make)), stats_(static_cast<size_t>(rt.size())),
-        connections_(connections), rate_per_loop_(rate / rt.size()), duration_ns_(static_cast<int64_t>(duration_s * 1e9)) {}
+      : ctx_(ctx),
+        rt_(rt),
+        make_(std::move(make)),
+        stats_(static_cast<size_t>(rt.size())),
+        connections_(connections),
+        rate_per_loop_(rate / rt.size()),
+        duration_ns_(static_cast<int64_t>(duration_s * 1e9)) {}
 
   boost::json::object run(const std::string& name) {
     pools_.resize(stats_.size());
@@ -35,7 +40,8 @@ class Phase {
     end_ = t0_ + duration_ns_;
     const int per_loop = std::max(1, connections_ / rt_.size());
     for (int i = 0; i < rt_.size(); ++i) {
-      pools_[static_cast<size_t>(i)] = HttpPool::create(rt_.loop(i), ctx_.server, per_loop, source_address(static_cast<size_t>(i), ctx_.sources));
+      pools_[static_cast<size_t>(i)] =
+          HttpPool::create(rt_.loop(i), ctx_.server, per_loop, source_address(static_cast<size_t>(i), ctx_.sources));
     }
     rt_.on_all([&](Loop& loop) {
       loop.at(t0_, [this, &loop, per_loop] {
@@ -99,14 +105,15 @@ class Phase {
   void issue(Loop& loop, int64_t intended, bool closed) {
     auto& s = stats_[static_cast<size_t>(loop.index())];
     ++s.sent;
-    pools_[static_cast<size_t>(loop.index())]->request(make_(), [this, &loop, &s, intended, closed](const HttpResponse& r, std::string_view error) {
-      s.latency.record(now_ns() - intended);
-      int code = error.empty() ? r.status : 0;
-      ++s.statuses[code];
-      if (code == 0 && s.statuses[0] == 1) ctx_.progress.note("http error: " + std::string(error));
-      s.done.fetch_add(1, std::memory_order_relaxed);
-      if (closed && !stopping_ && now_ns() < end_) send_closed(loop);
-    });
+    pools_[static_cast<size_t>(loop.index())]->request(
+        make_(), [this, &loop, &s, intended, closed](const HttpResponse& r, std::string_view error) {
+          s.latency.record(now_ns() - intended);
+          int code = error.empty() ? r.status : 0;
+          ++s.statuses[code];
+          if (code == 0 && s.statuses[0] == 1) ctx_.progress.note("http error: " + std::string(error));
+          s.done.fetch_add(1, std::memory_order_relaxed);
+          if (closed && !stopping_ && now_ns() < end_) send_closed(loop);
+        });
   }
   void send_closed(Loop& loop) { issue(loop, now_ns(), true); }
 
@@ -114,7 +121,8 @@ class Phase {
     auto& s = stats_[static_cast<size_t>(loop.index())];
     const int64_t now = std::min(now_ns(), end_);
     // Request i is due at t0 + i/rate: by time t, floor((t - t0) * rate) + 1 are due.
-    const auto due = static_cast<uint64_t>(static_cast<double>(std::min(now, end_ - 1) - t0_) * rate_per_loop_ / 1e9) + 1;
+    const auto due =
+        static_cast<uint64_t>(static_cast<double>(std::min(now, end_ - 1) - t0_) * rate_per_loop_ / 1e9) + 1;
     while (s.sent < due && pools_[static_cast<size_t>(loop.index())]->backlog() < 100000) {
       issue(loop, t0_ + static_cast<int64_t>(static_cast<double>(s.sent) * 1e9 / rate_per_loop_), false);
     }
@@ -162,7 +170,8 @@ HttpResponse request_once(Runtime& rt, Context& ctx, HttpRequest req, std::strin
 }  // namespace
 
 std::string server_token(const AppCredentials& app) {
-  return jwt_hs256(app.secret, R"({"sub":"headroom-bench","role":"server","exp":)" + std::to_string(unix_seconds() + 86400) + "}");
+  return jwt_hs256(app.secret,
+                   R"({"sub":"headroom-bench","role":"server","exp":)" + std::to_string(unix_seconds() + 86400) + "}");
 }
 
 int run_http(Context& ctx) {
@@ -179,14 +188,17 @@ int run_http(Context& ctx) {
   if (mode == "trigger" || mode == "both") {
     const std::string path = "/apps/" + app.id + "/events";
     const std::string data(pad, 'x');
-    Phase trigger(ctx, rt, [&app, path, data] {
-      HttpRequest r;
-      r.method = "POST";
-      r.body = R"({"name":"bench","channels":["bench-http"],"data":)" + json_quote(marker(now_ns()) + data) + "}";
-      r.target = path + "?" + pusher_api_query(app, "POST", path, r.body, unix_seconds());
-      r.headers = "Content-Type: application/json\r\n";
-      return r;
-    }, connections, rate, duration_s);
+    Phase trigger(
+        ctx, rt,
+        [&app, path, data] {
+          HttpRequest r;
+          r.method = "POST";
+          r.body = R"({"name":"bench","channels":["bench-http"],"data":)" + json_quote(marker(now_ns()) + data) + "}";
+          r.target = path + "?" + pusher_api_query(app, "POST", path, r.body, unix_seconds());
+          r.headers = "Content-Type: application/json\r\n";
+          return r;
+        },
+        connections, rate, duration_s);
     ctx.results["trigger"] = trigger.run("trigger");
   }
   if (mode == "get" || mode == "both") {
@@ -199,15 +211,19 @@ int run_http(Context& ctx) {
       std::string error;
       HttpResponse r = request_once(rt, ctx, put, error);
       if (!error.empty() || r.status >= 300) {
-        ctx.error("document setup (PUT " + get_path + "): " + (error.empty() ? "HTTP " + std::to_string(r.status) + " " + r.body.substr(0, 200) : error));
+        ctx.error("document setup (PUT " + get_path +
+                  "): " + (error.empty() ? "HTTP " + std::to_string(r.status) + " " + r.body.substr(0, 200) : error));
       }
     }
-    Phase get(ctx, rt, [get_path, headers] {
-      HttpRequest r;
-      r.target = get_path;
-      r.headers = headers;
-      return r;
-    }, connections, rate, duration_s);
+    Phase get(
+        ctx, rt,
+        [get_path, headers] {
+          HttpRequest r;
+          r.target = get_path;
+          r.headers = headers;
+          return r;
+        },
+        connections, rate, duration_s);
     ctx.results["get"] = get.run("get");
     ctx.results["get"].as_object()["path"] = get_path;
   }

@@ -38,7 +38,8 @@ struct Settings {
 
 class UserModel {
  public:
-  UserModel(Context& ctx, Runtime& rt, Settings s) : ctx_(ctx), rt_(rt), s_(std::move(s)), stats_(static_cast<size_t>(rt.size())) {
+  UserModel(Context& ctx, Runtime& rt, Settings s)
+      : ctx_(ctx), rt_(rt), s_(std::move(s)), stats_(static_cast<size_t>(rt.size())) {
     concurrency_ = static_cast<size_t>(ctx.opts.integer("connect-concurrency", 256));
     events_.on_connected = [this](PusherClient& c) { on_connected(c); };
     events_.on_subscribed = [this](PusherClient& c, std::string_view) { on_subscribed(c); };
@@ -58,7 +59,8 @@ class UserModel {
     };
     if (s_.docs) {
       for (int i = 0; i < rt.size(); ++i) {
-        pools_.push_back(HttpPool::create(rt.loop(i), ctx.server, static_cast<int>(ctx.opts.integer("http-connections", 8)),
+        pools_.push_back(HttpPool::create(rt.loop(i), ctx.server,
+                                          static_cast<int>(ctx.opts.integer("http-connections", 8)),
                                           source_address(static_cast<size_t>(i) + 100, ctx.sources)));
       }
     }
@@ -130,7 +132,9 @@ class UserModel {
                       R"({"topic":"room )" + std::to_string(room) + R"(","members":50})"};
         pools_[0]->request(std::move(r), [this](const HttpResponse& resp, std::string_view e) {
           if (!e.empty() || resp.status >= 300) {
-            if (!error_noted_.exchange(true)) ctx_.progress.note("room document: " + std::string(e) + " " + std::to_string(resp.status) + " " + resp.body.substr(0, 200));
+            if (!error_noted_.exchange(true))
+              ctx_.progress.note("room document: " + std::string(e) + " " + std::to_string(resp.status) + " " +
+                                 resp.body.substr(0, 200));
           }
           rooms_ready_.fetch_add(1);
         });
@@ -190,23 +194,26 @@ class UserModel {
 
   void doc_request(const std::shared_ptr<PusherClient>& c, Op op, int64_t intended, HttpRequest r) {
     auto& st = stats(*c);
-    pools_[static_cast<size_t>(c->loop()->index())]->request(std::move(r), [&st, op, intended](const HttpResponse& resp, std::string_view e) {
-      st.window[op].record(now_ns() - intended);
-      if (!e.empty() || resp.status >= 300) ++st.errors[op];
-    });
+    pools_[static_cast<size_t>(c->loop()->index())]->request(
+        std::move(r), [&st, op, intended](const HttpResponse& resp, std::string_view e) {
+          st.window[op].record(now_ns() - intended);
+          if (!e.empty() || resp.status >= 300) ++st.errors[op];
+        });
   }
 
   std::string token_header(size_t id) const {
     return "Authorization: Bearer " +
-           jwt_hs256(ctx_.app.secret, R"({"sub":")" + user_id(id) + R"(","tier":")" + (vip(id) ? "vip" : "authenticated") +
-                                          R"(","exp":)" + std::to_string(unix_seconds() + 3600) + "}") +
+           jwt_hs256(ctx_.app.secret, R"({"sub":")" + user_id(id) + R"(","tier":")" +
+                                          (vip(id) ? "vip" : "authenticated") + R"(","exp":)" +
+                                          std::to_string(unix_seconds() + 3600) + "}") +
            "\r\n";
   }
 
   void schedule_read(std::shared_ptr<PusherClient> c, int64_t when) {
     c->loop()->at(when, [this, c, when] {
       if (!c->connected()) return;
-      doc_request(c, kDocRead, when, {"GET", doc_path("room-" + std::to_string(room_of(c->id()))), token_header(c->id()), ""});
+      doc_request(c, kDocRead, when,
+                  {"GET", doc_path("room-" + std::to_string(room_of(c->id()))), token_header(c->id()), ""});
       schedule_read(c, when + s_.read_ns);
     });
   }
@@ -245,8 +252,10 @@ struct Ramp {
 // One row of the ramp table; worst_p99_ms is over the steady operations (not join).
 boost::json::object step_row(UserModel& model, const std::array<Histogram, kOps>& window, int64_t rss,
                              double& worst_p99_ms) {
-  boost::json::object row{{"users", model.ready() - model.dropped()}, {"failed", model.failed()},
-                          {"dropped", model.dropped()}, {"server_rss_bytes", rss}};
+  boost::json::object row{{"users", model.ready() - model.dropped()},
+                          {"failed", model.failed()},
+                          {"dropped", model.dropped()},
+                          {"server_rss_bytes", rss}};
   worst_p99_ms = 0;
   for (int op = 0; op < kOps; ++op) {
     const auto& h = window[static_cast<size_t>(op)];

@@ -11,8 +11,7 @@ TEST(Signing, ChannelAuthMatchesPusherDocs) {
   AppCredentials app{"3", "278d425bdf160c739803", "7ad3773142a6692b25b8"};
   EXPECT_EQ(channel_auth(app, "1234.1234", "private-foobar"),
             "278d425bdf160c739803:58df8b0c36d6982b82c3ecf6b4662e34fe8c25bba48f5369f135bf843651c3a4");
-  EXPECT_EQ(channel_auth(app, "1234.1234", "presence-foobar",
-                         R"({"user_id":10,"user_info":{"name":"Mr. Channels"}})"),
+  EXPECT_EQ(channel_auth(app, "1234.1234", "presence-foobar", R"({"user_id":10,"user_info":{"name":"Mr. Channels"}})"),
             "278d425bdf160c739803:31935e7d86dba64c2a90aed31fdc61869f9b22ba9d8863bba239c03ca481bc80");
 }
 

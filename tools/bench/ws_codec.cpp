@@ -68,7 +68,8 @@ HandshakeResult parse_handshake_response(std::string_view data, std::string_view
   while (line_end != std::string_view::npos) {
     size_t start = line_end + 2;
     line_end = head.find("\r\n", start);
-    std::string_view line = head.substr(start, line_end == std::string_view::npos ? std::string_view::npos : line_end - start);
+    std::string_view line =
+        head.substr(start, line_end == std::string_view::npos ? std::string_view::npos : line_end - start);
     size_t colon = line.find(':');
     if (colon != std::string_view::npos && iequals(trim(line.substr(0, colon)), "sec-websocket-accept")) {
       accept = trim(line.substr(colon + 1));

@@ -40,7 +40,9 @@ TEST(WsCodec, MaskedFramesRoundTripAtEveryLengthForm) {
 }
 
 TEST(WsCodec, DecodesUnmaskedServerFramesAndRejectsBadOnes) {
-  std::string wire = "\x89\x03" "abc";  // ping
+  std::string wire =
+      "\x89\x03"
+      "abc";  // ping
   auto r = decode_frame(wire, 100);
   ASSERT_EQ(r.state, DecodeResult::State::kFrame);
   EXPECT_EQ(r.frame.op, Opcode::kPing);

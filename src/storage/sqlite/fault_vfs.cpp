@@ -1,7 +1,6 @@
 #include "storage/sqlite/fault_vfs.hpp"
 
 #include <sqlite3.h>
-
 #include <unistd.h>
 
 #include <cerrno>
@@ -72,10 +71,9 @@ void init() {
   g_vfs.szOsFile = static_cast<int>(sizeof(File)) + g_base->szOsFile;
   g_vfs.xOpen = x_open;
   g_vfs.pNext = nullptr;
-  g_methods = sqlite3_io_methods{3,       x_close,     x_read,       x_write,       x_truncate, x_sync,
-                                 x_size,  x_lock,      x_unlock,     x_check,       x_fcntl,    x_sector,
-                                 x_dev,   x_shm_map,   x_shm_lock,   x_shm_barrier, x_shm_unmap, x_fetch,
-                                 x_unfetch};
+  g_methods = sqlite3_io_methods{3,          x_close,       x_read,      x_write, x_truncate, x_sync, x_size,
+                                 x_lock,     x_unlock,      x_check,     x_fcntl, x_sector,   x_dev,  x_shm_map,
+                                 x_shm_lock, x_shm_barrier, x_shm_unmap, x_fetch, x_unfetch};
   sqlite3_vfs_register(&g_vfs, 0);
 }
 

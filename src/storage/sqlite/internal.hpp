@@ -28,8 +28,7 @@ Result<std::vector<WriteResult>> apply_batch(Txn& txn, const WriteBatch& batch);
 Status save_seqs(Txn& txn);
 std::map<std::string, int64_t> load_seqs(Db& db);
 
-Result<std::optional<Document>> load_doc(Db& db, const std::string& app, const std::string& col,
-                                         const std::string& id);
+Result<std::optional<Document>> load_doc(Db& db, const std::string& app, const std::string& col, const std::string& id);
 Result<QueryResult> run_query(Db& db, const Query& q, const std::vector<IndexDef>& ready);
 
 // Index defs: persisted rows and their in-memory form.

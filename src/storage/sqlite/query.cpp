@@ -1,8 +1,7 @@
 // Running a planned query on a reader connection: walk the primary key or one index range in
 // order, re-check every filter on each candidate, stop one past the page to know if more exist.
-#include <boost/json/parse.hpp>
-
 #include <algorithm>
+#include <boost/json/parse.hpp>
 #include <unordered_set>
 
 #include "storage/filter.hpp"
@@ -43,15 +42,15 @@ struct Collector {
 
 Document row_doc(Stmt& st, int first) {
   return Document{std::string(st.text(first)), st.int64(first + 1), std::string(st.text(first + 2)),
-                  st.int64(first + 3), st.int64(first + 4), std::string(st.text(first + 5))};
+                  st.int64(first + 3),         st.int64(first + 4), std::string(st.text(first + 5))};
 }
 
 Status walk_primary(Db& db, const Query& q, const Plan& plan, const CursorPos* after, Collector& c) {
-  auto st = db.stmt(plan.reverse
-                        ? "SELECT id, version, owner, created, updated, data FROM docs WHERE app=?1 AND col=?2 "
-                          "AND id<?3 ORDER BY id DESC"
-                        : "SELECT id, version, owner, created, updated, data FROM docs WHERE app=?1 AND col=?2 "
-                          "AND id>?3 ORDER BY id");
+  auto st =
+      db.stmt(plan.reverse ? "SELECT id, version, owner, created, updated, data FROM docs WHERE app=?1 AND col=?2 "
+                             "AND id<?3 ORDER BY id DESC"
+                           : "SELECT id, version, owner, created, updated, data FROM docs WHERE app=?1 AND col=?2 "
+                             "AND id>?3 ORDER BY id");
   st.bind(1, q.app).bind(2, q.collection).bind(3, after ? after->id : plan.reverse ? std::string(kKeyMax) : "");
   Status s;
   while (st.step(s)) {

@@ -47,7 +47,12 @@ Status save_index(Db& db, const std::string& app, const IndexDef& def) {
   auto st = db.stmt(
       "INSERT INTO indexes(app, name, col, fields, state) VALUES(?1, ?2, ?3, ?4, ?5) "
       "ON CONFLICT(app, name) DO UPDATE SET state = ?5");
-  return st.bind(1, app).bind(2, def.name).bind(3, def.collection).bind(4, json::serialize(fields)).bind(5, def.state).run();
+  return st.bind(1, app)
+      .bind(2, def.name)
+      .bind(3, def.collection)
+      .bind(4, json::serialize(fields))
+      .bind(5, def.state)
+      .run();
 }
 
 Status delete_index(Db& db, const std::string& app, const std::string& name) {

@@ -50,8 +50,7 @@ Status SqliteStore::start() {
   }
   bool full = opt_.durability == SqliteOptions::Durability::kFullSync;
   for (const char* pragma : {"PRAGMA journal_mode=WAL", full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL",
-                             "PRAGMA cache_size=-32768", "PRAGMA temp_store=MEMORY",
-                             "PRAGMA wal_autocheckpoint=0"}) {
+                             "PRAGMA cache_size=-32768", "PRAGMA temp_store=MEMORY", "PRAGMA wal_autocheckpoint=0"}) {
     if (Status s = wdb_->exec(pragma); !s) return s;
   }
   if (Status s = create_schema(*wdb_); !s) return s;
@@ -175,11 +174,16 @@ bool SqliteStore::run_job(Txn& txn, Job& job, Status& status) {
 }
 
 void SqliteStore::commit_group(std::vector<Job>& group) {
-  if (std::string why = health(); !why.empty()) return fail(group, "storage failed earlier (" + why + "); restart needed");
+  if (std::string why = health(); !why.empty())
+    return fail(group, "storage failed earlier (" + why + "); restart needed");
   std::vector<Status> statuses(group.size());
   auto seqs = seqs_;
   std::vector<Change> changes;
-  Txn txn{*wdb_, clock_->unix_ms(), opt_.max_doc_bytes, seqs, changes,
+  Txn txn{*wdb_,
+          clock_->unix_ms(),
+          opt_.max_doc_bytes,
+          seqs,
+          changes,
           [this](const std::string& app, const std::string& col) { return composites(app, col, false); }};
   Status fatal = wdb_->stmt("BEGIN IMMEDIATE").run();
   for (size_t i = 0; fatal && i < group.size(); ++i) {

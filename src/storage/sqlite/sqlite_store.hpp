@@ -30,17 +30,17 @@ namespace headroom::storage::sqlite {
 struct Txn;
 
 struct SqliteOptions {
-  std::string path;                 // the database file, e.g. <data.dir>/headroom.db
-  std::string vfs;                  // empty: the default VFS (tests: kFaultVfsName)
-  int readers = 2;                  // reader threads/connections
-  int checkpoint_interval_ms = 200; // PASSIVE checkpoints off the writer thread
-  int page_size = 0;                // new databases only; 0: SQLite's default (4096)
-  size_t max_group = 2048;          // requests committed together at most
-  size_t max_queue = 50000;         // queued writes beyond this fail fast with UNAVAILABLE
-  size_t max_read_queue = 50000;    // likewise for reads
-  size_t max_doc_bytes = 1 << 20;   // DESIGN.md §2: documents ≤ 1 MiB
+  std::string path;                                      // the database file, e.g. <data.dir>/headroom.db
+  std::string vfs;                                       // empty: the default VFS (tests: kFaultVfsName)
+  int readers = 2;                                       // reader threads/connections
+  int checkpoint_interval_ms = 200;                      // PASSIVE checkpoints off the writer thread
+  int page_size = 0;                                     // new databases only; 0: SQLite's default (4096)
+  size_t max_group = 2048;                               // requests committed together at most
+  size_t max_queue = 50000;                              // queued writes beyond this fail fast with UNAVAILABLE
+  size_t max_read_queue = 50000;                         // likewise for reads
+  size_t max_doc_bytes = 1 << 20;                        // DESIGN.md §2: documents ≤ 1 MiB
   int64_t change_retention_ms = 7LL * 24 * 3600 * 1000;  // change-log rows older than this are trimmed
-  Clock* clock = nullptr;           // nullptr: SystemClock
+  Clock* clock = nullptr;                                // nullptr: SystemClock
   enum class Durability { kPipelined, kFullSync };
   Durability durability = Durability::kPipelined;
 };

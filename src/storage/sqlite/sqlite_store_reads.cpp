@@ -69,8 +69,7 @@ void SqliteStore::read_changes(std::string app, std::string collection, int64_t 
       [cb](Status s) { (*cb)(std::move(s)); });
 }
 
-void SqliteStore::get_meta_prefix(std::string prefix,
-                                  Callback<std::vector<std::pair<std::string, std::string>>> done) {
+void SqliteStore::get_meta_prefix(std::string prefix, Callback<std::vector<std::pair<std::string, std::string>>> done) {
   auto cb = std::make_shared<decltype(done)>(std::move(done));
   read(
       [=](Db& db) {

@@ -29,9 +29,9 @@ std::unique_ptr<Store> open_sqlite(const std::string& dir, const std::string& vf
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformance,
                          ::testing::Values(StoreFactory{"sqlite", [](const std::string& d) { return open_sqlite(d); }},
-                                           StoreFactory{"sqlite_fault_vfs", [](const std::string& d) {
-                                                          return open_sqlite(d, kFaultVfsName);
-                                                        }}),
+                                           StoreFactory{
+                                               "sqlite_fault_vfs",
+                                               [](const std::string& d) { return open_sqlite(d, kFaultVfsName); }}),
                          [](const auto& info) { return info.param.name; });
 INSTANTIATE_TEST_SUITE_P(Sqlite, QueryConformance,
                          ::testing::Values(StoreFactory{"sqlite", [](const std::string& d) { return open_sqlite(d); }}),
@@ -94,8 +94,8 @@ TEST_F(SqliteStoreTest, ChangeLogIsTrimmedByAgeButSeqsKeepGrowing) {
   clock.advance(std::chrono::hours(2));
   ASSERT_TRUE(put_sync(**store, "app", "c", "new", "{}"));  // after this commit, a trim is queued
   ASSERT_TRUE(put_sync(**store, "app", "c", "newer", "{}"));
-  auto changes = storage::testing::await<std::vector<Change>>(
-      [&](auto cb) { (*store)->read_changes("app", "", 0, 100, cb); });
+  auto changes =
+      storage::testing::await<std::vector<Change>>([&](auto cb) { (*store)->read_changes("app", "", 0, 100, cb); });
   ASSERT_TRUE(changes);
   ASSERT_EQ(changes->size(), 2u);
   EXPECT_EQ(changes->front().seq, 2);

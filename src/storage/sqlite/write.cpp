@@ -1,9 +1,8 @@
 // Applying one write batch inside the writer's transaction: preconditions, merge patch, the
 // document row, its index entries and one change-log row per changed document.
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-
-#include <algorithm>
 
 #include "storage/index_keys.hpp"
 #include "storage/merge_patch.hpp"
@@ -18,7 +17,8 @@ Status precondition_failed(std::string msg) { return Status(Code::kFailedPrecond
 Status check_precondition(const WriteOp& op, const std::optional<Document>& cur) {
   const auto& pre = op.pre;
   using K = Precondition::Kind;
-  if (op.kind == OpKind::kPatch && !cur) return not_found("document " + op.collection + "/" + op.id + " does not exist");
+  if (op.kind == OpKind::kPatch && !cur)
+    return not_found("document " + op.collection + "/" + op.id + " does not exist");
   if (pre.kind == K::kExists && !cur) return precondition_failed("document " + op.id + " does not exist");
   if (pre.kind == K::kMissing && cur) return precondition_failed("document " + op.id + " already exists");
   if (pre.kind == K::kVersion && (!cur || cur->version != pre.version)) {
@@ -56,11 +56,22 @@ Status write_index_diff(Txn& t, const std::string& app, const std::string& col, 
 
 Status log_change(Txn& t, const std::string& app, const std::string& col, WriteResult& r) {
   r.seq = ++t.seqs[app];
-  Change c{app, col, r.seq, r.kind, r.doc.id,
-           r.kind == ChangeKind::kRemoved ? "{\"_id\":" + json::serialize(json::string(r.doc.id)) + "}" : r.doc.to_json()};
+  Change c{
+      app,
+      col,
+      r.seq,
+      r.kind,
+      r.doc.id,
+      r.kind == ChangeKind::kRemoved ? "{\"_id\":" + json::serialize(json::string(r.doc.id)) + "}" : r.doc.to_json()};
   auto st = t.db.stmt("INSERT INTO changes(app, seq, col, id, kind, ts, doc) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-  Status s = st.bind(1, app).bind(2, r.seq).bind(3, col).bind(4, c.id).bind(5, static_cast<int64_t>(c.kind))
-                 .bind(6, t.now_ms).bind(7, c.doc_json).run();
+  Status s = st.bind(1, app)
+                 .bind(2, r.seq)
+                 .bind(3, col)
+                 .bind(4, c.id)
+                 .bind(5, static_cast<int64_t>(c.kind))
+                 .bind(6, t.now_ms)
+                 .bind(7, c.doc_json)
+                 .run();
   if (s) t.changes.push_back(std::move(c));
   return s;
 }
@@ -110,13 +121,21 @@ Result<WriteResult> apply_op(Txn& t, const std::string& app, const WriteOp& op) 
   r.doc.updated_ms = t.now_ms;
   r.doc.data = json::serialize(data);
   if (r.doc.data.size() > t.max_doc_bytes) {
-    return Status(Code::kPayloadTooLarge, "document " + op.id + " would exceed " + std::to_string(t.max_doc_bytes) + " bytes");
+    return Status(Code::kPayloadTooLarge,
+                  "document " + op.id + " would exceed " + std::to_string(t.max_doc_bytes) + " bytes");
   }
   auto st = t.db.stmt(
       "INSERT OR REPLACE INTO docs(app, col, id, version, owner, created, updated, data) "
       "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-  Status s = st.bind(1, app).bind(2, op.collection).bind(3, op.id).bind(4, r.doc.version).bind(5, r.doc.owner)
-                 .bind(6, r.doc.created_ms).bind(7, r.doc.updated_ms).bind(8, r.doc.data).run();
+  Status s = st.bind(1, app)
+                 .bind(2, op.collection)
+                 .bind(3, op.id)
+                 .bind(4, r.doc.version)
+                 .bind(5, r.doc.owner)
+                 .bind(6, r.doc.created_ms)
+                 .bind(7, r.doc.updated_ms)
+                 .bind(8, r.doc.data)
+                 .run();
   if (!s) return s;
   if (s = write_index_diff(t, app, op.collection, op.id, before, index_entries(r.doc, data, defs)); !s) return s;
   if (s = log_change(t, app, op.collection, r); !s) return s;
@@ -125,7 +144,8 @@ Result<WriteResult> apply_op(Txn& t, const std::string& app, const WriteOp& op) 
 
 }  // namespace
 
-Result<std::optional<Document>> load_doc(Db& db, const std::string& app, const std::string& col, const std::string& id) {
+Result<std::optional<Document>> load_doc(Db& db, const std::string& app, const std::string& col,
+                                         const std::string& id) {
   auto st = db.stmt("SELECT version, owner, created, updated, data FROM docs WHERE app=?1 AND col=?2 AND id=?3");
   st.bind(1, app).bind(2, col).bind(3, id);
   Status s;
@@ -133,8 +153,8 @@ Result<std::optional<Document>> load_doc(Db& db, const std::string& app, const s
     if (!s) return s;
     return std::optional<Document>();
   }
-  return std::optional<Document>(Document{id, st.int64(0), std::string(st.text(1)), st.int64(2), st.int64(3),
-                                          std::string(st.text(4))});
+  return std::optional<Document>(
+      Document{id, st.int64(0), std::string(st.text(1)), st.int64(2), st.int64(3), std::string(st.text(4))});
 }
 
 Result<std::vector<WriteResult>> apply_batch(Txn& txn, const WriteBatch& batch) {
@@ -144,7 +164,8 @@ Result<std::vector<WriteResult>> apply_batch(Txn& txn, const WriteBatch& batch) 
     auto r = apply_op(txn, batch.app, batch.ops[i]);
     if (!r) {
       const Status& s = r.status();
-      return Status(s.code(), batch.ops.size() > 1 ? "operation " + std::to_string(i) + ": " + s.message() : s.message(),
+      return Status(s.code(),
+                    batch.ops.size() > 1 ? "operation " + std::to_string(i) + ": " + s.message() : s.message(),
                     "{\"index\":" + std::to_string(i) + "}");
     }
     out.push_back(std::move(*r));
@@ -155,7 +176,8 @@ Result<std::vector<WriteResult>> apply_batch(Txn& txn, const WriteBatch& batch) 
 Result<std::string> backfill_index(Db& db, const std::string& app, const IndexDef& def, const std::string& after,
                                    int limit) {
   auto st = db.stmt(
-      "SELECT id, version, owner, created, updated, data FROM docs WHERE app=?1 AND col=?2 AND id>?3 ORDER BY id LIMIT ?4");
+      "SELECT id, version, owner, created, updated, data FROM docs WHERE app=?1 AND col=?2 AND id>?3 ORDER BY id LIMIT "
+      "?4");
   st.bind(1, app).bind(2, def.collection).bind(3, after).bind(4, static_cast<int64_t>(limit));
   std::vector<std::pair<std::string, std::string>> entries;
   std::string last;
@@ -172,7 +194,8 @@ Result<std::string> backfill_index(Db& db, const std::string& app, const IndexDe
   if (!s) return s;
   for (const auto& [k, id] : entries) {
     auto ins = db.stmt("INSERT OR REPLACE INTO idx(app, col, name, key, id) VALUES(?1, ?2, ?3, ?4, ?5)");
-    if (Status e = ins.bind(1, app).bind(2, def.collection).bind(3, "c:" + def.name).bind_blob(4, k).bind(5, id).run(); !e) {
+    if (Status e = ins.bind(1, app).bind(2, def.collection).bind(3, "c:" + def.name).bind_blob(4, k).bind(5, id).run();
+        !e) {
       return e;
     }
   }
