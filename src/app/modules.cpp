@@ -32,8 +32,13 @@ ModulesHandle install_modules(server::ModuleContext& ctx) {
   modules->documents->on_change([sink = pusher::document_change_sink(*modules->pusher)](const storage::Change& c) {
     sink(c.app, c.collection, c.seq, storage::change_kind_name(c.kind), c.id, c.doc_json);
   });
-  pusher::set_change_log(*modules->pusher, [docs = modules->documents](const std::string& app, const std::string& col,
-                                                                       int64_t after, int limit, auto done) {
+  // Cross-module callbacks hold weak references: the documents module already reaches the pusher
+  // through its change listener, so a strong one back would keep both alive forever.
+  pusher::set_change_log(*modules->pusher, [weak = std::weak_ptr(modules->documents)](
+                                               const std::string& app, const std::string& col, int64_t after,
+                                               int limit, auto done) {
+    auto docs = weak.lock();
+    if (!docs) return done(Status(Code::kUnavailable, "shutting down"));
     docs->read_changes(app, col, after, limit, [done = std::move(done)](Result<std::vector<storage::Change>> r) {
       if (!r) return done(r.status());
       std::vector<pusher::LoggedChange> out;
@@ -45,7 +50,10 @@ ModulesHandle install_modules(server::ModuleContext& ctx) {
   // below the documents/auth module's.
   modules->limits = ratelimit::install_ratelimit(ctx);
   // Failed Pusher signatures count towards the caller's security-incident state and ban.
-  pusher::set_security_sink(*modules->pusher, [limits = modules->limits](const http::Request& req, std::string_view) {
+  pusher::set_security_sink(*modules->pusher, [weak = std::weak_ptr(modules->limits)](const http::Request& req,
+                                                                                     std::string_view) {
+    auto limits = weak.lock();
+    if (!limits) return;
     limits->abuse().record(limits->caller_key(req, {}), ratelimit::Signal::kBadSignature);
   });
   // Last: its request filter counts active users by the req.subject the filters above set.
