@@ -34,28 +34,28 @@ ModulesHandle install_modules(server::ModuleContext& ctx) {
   });
   // Cross-module callbacks hold weak references: the documents module already reaches the pusher
   // through its change listener, so a strong one back would keep both alive forever.
-  pusher::set_change_log(*modules->pusher, [weak = std::weak_ptr(modules->documents)](
-                                               const std::string& app, const std::string& col, int64_t after,
-                                               int limit, auto done) {
-    auto docs = weak.lock();
-    if (!docs) return done(Status(Code::kUnavailable, "shutting down"));
-    docs->read_changes(app, col, after, limit, [done = std::move(done)](Result<std::vector<storage::Change>> r) {
-      if (!r) return done(r.status());
-      std::vector<pusher::LoggedChange> out;
-      for (auto& c : *r) out.push_back({c.seq, std::string(storage::change_kind_name(c.kind)), c.id, c.doc_json});
-      done(std::move(out));
-    });
-  });
+  pusher::set_change_log(
+      *modules->pusher, [weak = std::weak_ptr(modules->documents)](const std::string& app, const std::string& col,
+                                                                   int64_t after, int limit, auto done) {
+        auto docs = weak.lock();
+        if (!docs) return done(Status(Code::kUnavailable, "shutting down"));
+        docs->read_changes(app, col, after, limit, [done = std::move(done)](Result<std::vector<storage::Change>> r) {
+          if (!r) return done(r.status());
+          std::vector<pusher::LoggedChange> out;
+          for (auto& c : *r) out.push_back({c.seq, std::string(storage::change_kind_name(c.kind)), c.id, c.doc_json});
+          done(std::move(out));
+        });
+      });
   // Rate limits run after the filters that identify the caller (tier, subject): keep this line
   // below the documents/auth module's.
   modules->limits = ratelimit::install_ratelimit(ctx);
   // Failed Pusher signatures count towards the caller's security-incident state and ban.
-  pusher::set_security_sink(*modules->pusher, [weak = std::weak_ptr(modules->limits)](const http::Request& req,
-                                                                                     std::string_view) {
-    auto limits = weak.lock();
-    if (!limits) return;
-    limits->abuse().record(limits->caller_key(req, {}), ratelimit::Signal::kBadSignature);
-  });
+  pusher::set_security_sink(*modules->pusher,
+                            [weak = std::weak_ptr(modules->limits)](const http::Request& req, std::string_view) {
+                              auto limits = weak.lock();
+                              if (!limits) return;
+                              limits->abuse().record(limits->caller_key(req, {}), ratelimit::Signal::kBadSignature);
+                            });
   // Last: its request filter counts active users by the req.subject the filters above set.
   modules->observe = observe::install_observe(ctx);
   modules->ops = ops::install_ops(ctx);

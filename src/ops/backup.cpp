@@ -26,20 +26,10 @@ std::string backup_name(int64_t unix_ms) {
   return std::string(buf) + ms;
 }
 
-Result<std::map<std::string, int64_t>> app_counts(Conn& conn, const std::string& sql) {
-  auto q = conn.prepare(sql);
-  if (!q) return q.status();
-  std::map<std::string, int64_t> out;
-  Status s;
-  while ((*q)->step(s)) out[(*q)->text(0)] = (*q)->int64(1);
-  if (!s) return s;
-  return out;
-}
-
 // Copies the database inside one read transaction of `src` (see backup.hpp).
 Status copy_snapshot(Conn& src, Conn& dest, const BackupRequest& r, std::map<std::string, int64_t>& seqs) {
   if (Status s = src.exec("BEGIN"); !s) return s;
-  auto seq = app_counts(src, "SELECT app, seq FROM app_seq");  // starts the read transaction
+  auto seq = query_map(src, "SELECT app, seq FROM app_seq");  // starts the read transaction
   if (!seq) {
     (void)src.exec("ROLLBACK");
     return seq.status();
@@ -80,7 +70,7 @@ Status write_snapshot(const BackupRequest& r, const std::string& tmp, Manifest& 
     if (Status s = copy_snapshot(**src, **dest, r, m.seqs); !s) return s;
     // A backup is one self-contained file: no WAL beside it.
     if (Status s = (*dest)->exec("PRAGMA journal_mode=DELETE"); !s) return s;
-    auto counts = app_counts(**dest, "SELECT app, count(*) FROM docs GROUP BY app");
+    auto counts = query_map(**dest, "SELECT app, count(*) FROM docs GROUP BY app");
     if (!counts) return counts.status();
     m.documents = std::move(*counts);
   }
@@ -231,7 +221,7 @@ Result<VerifyReport> verify_backup(const std::string& path, const Progress& prog
   if (std::string bad = check_database(**conn, true); !bad.empty())
     report.problems.push_back("integrity_check: " + bad);
   if (progress) progress(++step, steps);
-  auto counts = app_counts(**conn, "SELECT app, count(*) FROM docs GROUP BY app");
+  auto counts = query_map(**conn, "SELECT app, count(*) FROM docs GROUP BY app");
   if (!counts) {
     report.problems.push_back("counting documents: " + counts.status().message());
   } else if (*counts != m.documents) {

@@ -9,16 +9,6 @@ namespace headroom::ops {
 namespace fs = std::filesystem;
 namespace {
 
-Result<std::map<std::string, int64_t>> query_map(Conn& c, const std::string& sql) {
-  auto q = c.prepare(sql);
-  if (!q) return q.status();
-  std::map<std::string, int64_t> out;
-  Status s;
-  while ((*q)->step(s)) out[(*q)->text(0)] = (*q)->int64(1);
-  if (!s) return s;
-  return out;
-}
-
 Status prepare_target(const std::string& dir) {
   std::error_code ec;
   if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {

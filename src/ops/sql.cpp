@@ -76,6 +76,16 @@ std::string Query::text(int col) const {
   return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s_, col))) : std::string();
 }
 
+Result<std::map<std::string, int64_t>> query_map(Conn& conn, const std::string& sql) {
+  auto q = conn.prepare(sql);
+  if (!q) return q.status();
+  std::map<std::string, int64_t> out;
+  Status s;
+  while ((*q)->step(s)) out[(*q)->text(0)] = (*q)->int64(1);
+  if (!s) return s;
+  return out;
+}
+
 std::string check_database(Conn& conn, bool full) {
   auto q = conn.prepare(full ? "PRAGMA integrity_check(20)" : "PRAGMA quick_check(20)");
   if (!q) return q.status().message();

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -52,6 +53,9 @@ class Query {
   sqlite3_stmt* s_;
   sqlite3* db_;
 };
+
+// Runs a two-column query (text key, integer value), e.g. "SELECT app, seq FROM app_seq".
+Result<std::map<std::string, int64_t>> query_map(Conn& conn, const std::string& sql);
 
 // PRAGMA integrity_check (full) or quick_check: "" when the database is sound, else the first problems.
 std::string check_database(Conn& conn, bool full);
