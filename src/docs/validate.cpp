@@ -1,7 +1,8 @@
 #include "docs/validate.hpp"
 
-#include <boost/json/parser.hpp>
 #include <boost/json/serialize.hpp>
+
+#include "core/json_input.hpp"
 
 namespace headroom::docs {
 namespace json = boost::json;
@@ -46,16 +47,7 @@ Result<json::value> parse_json(std::string_view body, size_t max_bytes) {
     return Status(Code::kPayloadTooLarge,
                   "body is " + std::to_string(body.size()) + " bytes; the limit is " + std::to_string(max_bytes));
   }
-  json::parse_options opt;
-  opt.max_depth = kMaxDepth;
-  json::parser p(json::storage_ptr(), opt);
-  boost::system::error_code ec;
-  p.write(body.data(), body.size(), ec);
-  if (ec == json::error::too_deep) {
-    return invalid_argument("JSON nests deeper than " + std::to_string(kMaxDepth) + " levels");
-  }
-  if (ec) return invalid_argument("malformed JSON: " + ec.message());
-  return p.release();
+  return parse_client_json(body, kMaxJsonDepth);
 }
 
 Result<json::object> document_from(json::value v, std::string_view what) {

@@ -10,14 +10,13 @@ namespace headroom::docs {
 
 inline constexpr size_t kMaxDocumentBytes = 1 << 20;  // DESIGN.md §2
 inline constexpr size_t kMaxRequestBytes = 2 << 20;   // batches and queries
-inline constexpr int kMaxDepth = 64;                  // nesting of objects and arrays
 
 Status validate_collection(std::string_view name);  // [A-Za-z0-9_-]{1,64}, not starting with '_'
 Status validate_id(std::string_view id);            // [A-Za-z0-9_.~@:+-]{1,256}, not "." or ".."
 Status validate_field_path(std::string_view path);  // dotted, non-empty segments, ≤ 1024 bytes
 
-// Parses JSON with the depth limit. INVALID_ARGUMENT for malformed or too deep input,
-// PAYLOAD_TOO_LARGE above max_bytes.
+// Parses client JSON (core/json_input.hpp: depth limit, finite numbers). INVALID_ARGUMENT for
+// malformed, too deep or out-of-range input; PAYLOAD_TOO_LARGE above max_bytes.
 Result<boost::json::value> parse_json(std::string_view body, size_t max_bytes);
 // A document body (PUT/POST) or merge patch (PATCH): a JSON object of at most 1 MiB. System fields
 // (_id, _version, _owner, _created, _updated) are dropped: the server owns them.

@@ -5,6 +5,7 @@
 #include <map>
 #include <ostream>
 
+#include "core/json_input.hpp"
 #include "ops/apply.hpp"
 #include "ops/sql.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
@@ -53,9 +54,9 @@ Status ensure_schema(const std::string& db_path) {
 Status parse_line(std::string_view line, std::string& app, std::string& collection, std::string& id, std::string& doc) {
   if (line.size() > kMaxLineBytes)
     return invalid_argument("line is longer than " + std::to_string(kMaxLineBytes) + " bytes");
-  boost::system::error_code ec;
-  json::value v = json::parse(line, ec);
-  if (ec) return invalid_argument("not JSON: " + ec.message());
+  auto parsed = parse_client_json(line);
+  if (!parsed) return invalid_argument("not JSON: " + parsed.status().message());
+  json::value& v = *parsed;
   if (!v.is_object()) return invalid_argument("not a JSON object");
   const auto& o = v.get_object();
   if (Status s = check_name(o, "app", app); !s) return s;

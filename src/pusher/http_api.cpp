@@ -1,11 +1,11 @@
 #include "pusher/http_api.hpp"
 
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <sstream>
 
 #include "channels/channel_name.hpp"
+#include "core/json_input.hpp"
 #include "pusher/auth.hpp"
 #include "pusher/hub.hpp"
 #include "pusher/protocol.hpp"
@@ -103,9 +103,8 @@ std::string info_for(Hub& hub, const config::AppConfig& app, const EventRequest&
 }
 
 Result<json::value> parse_body(const http::Request& req) {
-  boost::system::error_code ec;
-  json::value v = json::parse(req.body, ec);
-  if (ec) return invalid_argument("body is not valid JSON");
+  auto v = parse_client_json(req.body);
+  if (!v) return invalid_argument("body is not valid JSON: " + v.status().message());
   return v;
 }
 

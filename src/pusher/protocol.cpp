@@ -1,9 +1,9 @@
 #include "pusher/protocol.hpp"
 
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "core/crypto.hpp"
+#include "core/json_input.hpp"
 #include "core/log.hpp"
 
 namespace headroom::pusher {
@@ -11,10 +11,9 @@ namespace json = boost::json;
 namespace {
 
 std::optional<json::value> parse_json(std::string_view text) {
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec) return std::nullopt;
-  return v;
+  auto v = parse_client_json(text);
+  if (!v) return std::nullopt;
+  return std::move(*v);
 }
 
 std::string string_field(const json::object& o, std::string_view name) {
