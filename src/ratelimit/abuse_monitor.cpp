@@ -19,7 +19,12 @@ std::string_view signal_name(Signal s) {
 }
 
 AbuseMonitor::AbuseMonitor(const Clock& clock, AbuseConfig config)
-    : clock_(clock), config_(config), keys_(config.max_keys) {}
+    : clock_(clock), threshold_(config.threshold_per_minute), ban_ns_(config.ban.count()), keys_(config.max_keys) {}
+
+void AbuseMonitor::set_limits(int threshold_per_minute, Clock::Duration ban) {
+  threshold_.store(threshold_per_minute, std::memory_order_relaxed);
+  ban_ns_.store(ban.count(), std::memory_order_relaxed);
+}
 
 bool AbuseMonitor::record(std::string_view key, Signal signal) {
   counts_[static_cast<int>(signal)].fetch_add(1, std::memory_order_relaxed);
@@ -31,10 +36,10 @@ bool AbuseMonitor::record(std::string_view key, Signal signal) {
     k.count = 0;
   }
   ++k.count;
-  if (k.count != config_.threshold_per_minute) return false;
+  if (k.count != threshold_.load(std::memory_order_relaxed)) return false;
   k.incident_at = t;
-  if (config_.ban.count() > 0) {
-    k.banned_until = t + config_.ban.count();
+  if (const int64_t ban = ban_ns_.load(std::memory_order_relaxed); ban > 0) {
+    k.banned_until = t + ban;
     last_ban_ends_.store(k.banned_until, std::memory_order_release);
   }
   incidents_.fetch_add(1, std::memory_order_relaxed);
@@ -42,7 +47,7 @@ bool AbuseMonitor::record(std::string_view key, Signal signal) {
 }
 
 Clock::Duration AbuseMonitor::banned_for(std::string_view key) {
-  if (config_.ban.count() <= 0) return Clock::Duration(0);
+  if (ban_ns_.load(std::memory_order_relaxed) <= 0) return Clock::Duration(0);  // bans off: none apply
   const int64_t t = now();
   if (last_ban_ends_.load(std::memory_order_acquire) <= t) return Clock::Duration(0);
   std::lock_guard lock(mu_);

@@ -30,6 +30,10 @@ class AbuseMonitor {
   AbuseMonitor(const AbuseMonitor&) = delete;
   AbuseMonitor& operator=(const AbuseMonitor&) = delete;
 
+  // A config reload: the new threshold and ban length apply to the next signal; counts and bans
+  // already running are kept (max_keys is fixed at construction).
+  void set_limits(int threshold_per_minute, Clock::Duration ban);
+
   // Counts one signal for `key`; true when this signal put the key into an incident.
   bool record(std::string_view key, Signal signal);
   // Time left on the key's ban; zero when not banned.
@@ -52,7 +56,8 @@ class AbuseMonitor {
   int64_t now() const { return clock_.now().time_since_epoch().count(); }
 
   const Clock& clock_;
-  AbuseConfig config_;
+  std::atomic<int> threshold_;
+  std::atomic<int64_t> ban_ns_;  // 0: nobody is blocked
   std::mutex mu_;
   LruTable<KeyState> keys_;
   std::array<std::atomic<uint64_t>, 3> counts_{};

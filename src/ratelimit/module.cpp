@@ -58,15 +58,14 @@ struct RateLimitModule::Target {
 
 RateLimitModule::RateLimitModule(const config::Config& config, observe::Registry& metrics, const Clock& clock,
                                  PressureFn pressure, std::unique_ptr<LimiterStore> store)
-    : config_(config),
-      clock_(clock),
+    : clock_(clock),
       store_(store ? std::move(store)
                    : std::make_unique<MemoryLimiterStore>(static_cast<size_t>(config.rate_limits.max_keys))),
       limiter_(config.rate_limits, *store_, clock, std::move(pressure)),
       abuse_(clock, AbuseConfig{config.rate_limits.abuse_threshold_per_minute,
                                 std::chrono::seconds(config.rate_limits.ban_seconds),
-                                static_cast<size_t>(config.rate_limits.max_keys)}),
-      trusted_(config.rate_limits.trusted_proxies) {
+                                static_cast<size_t>(config.rate_limits.max_keys)}) {
+  publish(config);
   for (int t = 0; t < 4; ++t) {
     auto tier = static_cast<http::Tier>(t);
     limited_[t] =
@@ -84,7 +83,21 @@ RateLimitModule::RateLimitModule(const config::Config& config, observe::Registry
   register_collectors(metrics);
 }
 
-std::optional<RateLimitModule::Target> RateLimitModule::classify(const http::Request& req) const {
+void RateLimitModule::publish(const config::Config& config) {
+  auto next = std::make_unique<const Policy>(Policy{&config, IpMatcher(config.rate_limits.trusted_proxies)});
+  std::lock_guard lock(policies_mu_);
+  policy_.store(next.get(), std::memory_order_release);
+  policies_.push_back(std::move(next));
+}
+
+void RateLimitModule::reload(const config::Config& next) {
+  limiter_.set_config(next.rate_limits);
+  abuse_.set_limits(next.rate_limits.abuse_threshold_per_minute, std::chrono::seconds(next.rate_limits.ban_seconds));
+  publish(next);
+}
+
+std::optional<RateLimitModule::Target> RateLimitModule::classify(const http::Request& req,
+                                                                 const config::Config& config) const {
   Target t;
   if (starts_with(req.path, "/v1/")) {
     t.app_id = app_id_of(req.path, "/v1/apps/");
@@ -98,7 +111,7 @@ std::optional<RateLimitModule::Target> RateLimitModule::classify(const http::Req
   if (!t.backend && t.pusher) {
     // Signed Pusher API calls name the app's key; the handler verifies the signature and answers 401
     // to forgeries, so a forged key only buys a 401.
-    const auto* app = find_app(config_, t.app_id);
+    const auto* app = find_app(config, t.app_id);
     t.backend = app != nullptr && !app->key.empty() && req.query_param("auth_key") == app->key;
   }
   return t;
@@ -106,17 +119,18 @@ std::optional<RateLimitModule::Target> RateLimitModule::classify(const http::Req
 
 std::string RateLimitModule::caller_key(const http::Request& req, std::string_view app_id) const {
   if (req.tier != http::Tier::kAnonymous && !req.subject.empty()) return fmt::format("sub:{}/{}", app_id, req.subject);
-  return "ip:" + client_ip(req.remote_ip, req.header("x-forwarded-for"), trusted_);
+  return "ip:" + client_ip(req.remote_ip, req.header("x-forwarded-for"), policy().trusted);
 }
 
-Verdict RateLimitModule::decide(const http::Request& req, const Target& target, const std::string& key) {
+Verdict RateLimitModule::decide(const http::Request& req, const Target& target, const std::string& key,
+                                const config::Config& config) {
   if (target.backend) {
-    const auto* app = find_app(config_, target.app_id);
+    const auto* app = find_app(config, target.app_id);
     const bool read = req.method == http::Method::kGet || req.method == http::Method::kHead;
     const int per_second = app == nullptr ? 0 : read ? app->max_read_requests_per_sec : app->max_backend_events_per_sec;
     return limiter_.decide_backend(read ? "backend_reads" : "backend_events", target.app_id, per_second);
   }
-  const auto* app = find_app(config_, target.app_id);
+  const auto* app = find_app(config, target.app_id);
   if (RateLimiter::overrides(app, req.tier)) {
     // The app has its own limits for this tier: its callers get their own buckets, so an IP's use of
     // this app and of the others do not drain each other.
@@ -126,8 +140,9 @@ Verdict RateLimitModule::decide(const http::Request& req, const Target& target, 
 }
 
 std::optional<http::Response> RateLimitModule::filter(http::Request& req) {
-  if (!config_.rate_limits.enabled) return std::nullopt;
-  auto target = classify(req);
+  const config::Config& config = *policy().config;  // one snapshot for the whole decision
+  if (!config.rate_limits.enabled) return std::nullopt;
+  auto target = classify(req, config);
   if (!target) return std::nullopt;
   // Who is calling: the key of bans and abuse signals. A Pusher call naming the app's (public) key
   // is limited as the app's backend, but a ban of the caller's IP still applies to it.
@@ -144,7 +159,7 @@ std::optional<http::Response> RateLimitModule::filter(http::Request& req) {
     // The identity filter (run before this one) did not accept the token: bad, expired or forged.
     abuse_.record(key, Signal::kBadToken);
   }
-  Verdict v = decide(req, *target, key);
+  Verdict v = decide(req, *target, key, config);
   count(v, target->backend ? http::Tier::kServer : req.tier);
   if (v.decision.limit == 0) return std::nullopt;  // unlimited backend: no headers
   const auto& d = v.decision;
@@ -194,6 +209,9 @@ std::shared_ptr<RateLimitModule> install_ratelimit(server::ModuleContext& ctx) {
   auto module = std::make_shared<RateLimitModule>(ctx.config, ctx.metrics, ctx.clock,
                                                   [&reg] { return reg.value("headroom_scale_pressure"); });
   ctx.hooks.add_request_filter([module](http::Request& req) { return module->filter(req); });
+  ctx.hooks.on_reload([weak = std::weak_ptr(module)](const config::Config& next) {
+    if (auto m = weak.lock()) m->reload(next);
+  });
   return module;
 }
 

@@ -4,9 +4,12 @@
 // handler runs, and adds RateLimit-* headers to every limited route's response. It owns the
 // limiter store, the abuse monitor and the metrics.
 #include <array>
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "config/config.hpp"
 #include "core/clock.hpp"
@@ -25,11 +28,18 @@ namespace headroom::ratelimit {
 
 class RateLimitModule {
  public:
-  // `store` defaults to a MemoryLimiterStore of config.rate_limits.max_keys keys.
+  // `store` defaults to a MemoryLimiterStore of config.rate_limits.max_keys keys. `config` must
+  // outlive the module (the server keeps every loaded config until exit).
   RateLimitModule(const config::Config& config, observe::Registry& metrics, const Clock& clock,
                   PressureFn pressure = {}, std::unique_ptr<LimiterStore> store = nullptr);
   RateLimitModule(const RateLimitModule&) = delete;
   RateLimitModule& operator=(const RateLimitModule&) = delete;
+
+  // SIGHUP: tier policies, per-app overrides, shadow mode, dynamic factor, trusted proxies and the
+  // abuse threshold/ban apply to the next decision; buckets and bans keep their state. max_keys
+  // keeps its running value (the key table is sized once). Any thread; `next` has the same lifetime
+  // rule as the constructor's config.
+  void reload(const config::Config& next);
 
   // The request filter: nullopt lets the request through (headers added to req.response_headers).
   std::optional<http::Response> filter(http::Request& req);
@@ -43,18 +53,26 @@ class RateLimitModule {
 
  private:
   struct Target;
-  std::optional<Target> classify(const http::Request& req) const;
-  Verdict decide(const http::Request& req, const Target& target, const std::string& key);
+  // What a reload swaps: the config and what is derived from it, immutable once published.
+  struct Policy {
+    const config::Config* config;
+    IpMatcher trusted;
+  };
+  const Policy& policy() const { return *policy_.load(std::memory_order_acquire); }
+  void publish(const config::Config& config);
+  std::optional<Target> classify(const http::Request& req, const config::Config& config) const;
+  Verdict decide(const http::Request& req, const Target& target, const std::string& key, const config::Config& config);
   void count(const Verdict& v, http::Tier tier);
   observe::Counter& counter(std::string_view policy, std::string_view result);
   void register_collectors(observe::Registry& metrics);
 
-  const config::Config& config_;
   const Clock& clock_;
+  std::mutex policies_mu_;
+  std::vector<std::unique_ptr<const Policy>> policies_;  // every one published, kept: readers hold no lock
+  std::atomic<const Policy*> policy_{nullptr};
   std::unique_ptr<LimiterStore> store_;
   RateLimiter limiter_;
   AbuseMonitor abuse_;
-  IpMatcher trusted_;
   std::array<observe::Counter*, 4> limited_{};                   // by tier
   std::array<std::array<observe::Counter*, 4>, 6> decisions_{};  // [policy][result], see module.cpp
 };

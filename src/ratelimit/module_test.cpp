@@ -243,5 +243,73 @@ TEST_F(Fixture, BearerTokensLeftAnonymousCountAsBadTokens) {
   EXPECT_NE(metrics.render().find("headroom_security_signals_total{signal=\"bad_token\"} 1"), std::string::npos);
 }
 
+// SIGHUP (docs/operations.md): the new policy applies to the next decision; buckets keep their state.
+int allowed_before_429(RateLimitModule& m, const std::string& path, const std::string& ip) {
+  for (int i = 0; i < 1000; ++i) {
+    auto r = get(path, ip);
+    if (m.filter(r).has_value()) return i;
+  }
+  return -1;
+}
+
+TEST_F(Fixture, ReloadLowersTheAnonymousLimitForTheNextDecision) {
+  make();
+  auto first = get("/v1/apps/a/x", "198.51.100.1");
+  ASSERT_FALSE(call(first).has_value());
+  EXPECT_EQ(header(first, "RateLimit-Limit"), "20");
+  config::Config next = config;
+  next.rate_limits.anonymous_per_minute = 5;
+  next.rate_limits.anonymous_burst = 5;
+  module->reload(next);
+  EXPECT_EQ(allowed_before_429(*module, "/v1/apps/a/x", "198.51.100.2"), 5);  // a new caller
+  auto again = get("/v1/apps/a/x", "198.51.100.1");                           // the old bucket, new limit
+  (void)call(again);
+  EXPECT_EQ(header(again, "RateLimit-Limit"), "5");
+}
+
+TEST_F(Fixture, ReloadAddsAPerAppOverrideAndShadowMode) {
+  make();
+  config::Config next = config;
+  config::AppConfig tight;
+  tight.id = "tight";
+  tight.anonymous_per_minute = 3;
+  next.apps.push_back(tight);
+  module->reload(next);
+  EXPECT_EQ(allowed_before_429(*module, "/v1/apps/tight/x", "198.51.100.3"), 3);
+  config::Config shadow = next;
+  shadow.rate_limits.shadow = true;
+  module->reload(shadow);
+  EXPECT_EQ(allowed_before_429(*module, "/v1/apps/tight/x", "198.51.100.3"), -1);  // counted, not enforced
+  EXPECT_GT(
+      metrics.value("headroom_ratelimit_decisions_total", {{"policy", "anonymous"}, {"result", "shadow_limited"}}), 0);
+}
+
+TEST_F(Fixture, ReloadTurnsBansAndTrustedProxiesOnAndOff) {
+  make();
+  config::Config next = config;
+  next.rate_limits.abuse_threshold_per_minute = 2;
+  next.rate_limits.ban_seconds = 600;
+  next.rate_limits.trusted_proxies = {"10.0.0.0/8"};
+  module->reload(next);
+  auto via_proxy = get("/v1/apps/a/x", "10.0.0.1");
+  via_proxy.headers.emplace_back("x-forwarded-for", "192.0.2.7");
+  EXPECT_EQ(module->caller_key(via_proxy, "a"), "ip:192.0.2.7");
+  EXPECT_EQ(allowed_before_429(*module, "/v1/apps/a/x", "198.51.100.4"), 20);
+  (void)allowed_before_429(*module, "/v1/apps/a/x", "198.51.100.4");  // second limit hit: banned
+  auto banned = get("/v1/apps/a/x", "198.51.100.4");
+  auto res = call(banned);
+  ASSERT_TRUE(res.has_value());
+  EXPECT_EQ(res->status, 403);
+  config::Config off = next;
+  off.rate_limits.ban_seconds = 0;
+  off.rate_limits.trusted_proxies.clear();
+  module->reload(off);
+  EXPECT_EQ(module->caller_key(via_proxy, "a"), "ip:10.0.0.1");
+  auto unbanned = get("/v1/apps/a/x", "198.51.100.4");
+  auto after = call(unbanned);
+  ASSERT_TRUE(after.has_value());
+  EXPECT_EQ(after->status, 429);  // bans off: limited, no longer blocked
+}
+
 }  // namespace
 }  // namespace headroom::ratelimit

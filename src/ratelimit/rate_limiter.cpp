@@ -32,14 +32,14 @@ std::string_view outcome_name(Outcome o) {
 
 RateLimiter::RateLimiter(const config::RateLimitConfig& config, LimiterStore& store, const Clock& clock,
                          PressureFn pressure)
-    : config_(config), store_(store), clock_(clock), pressure_(std::move(pressure)) {}
+    : config_(&config), store_(store), clock_(clock), pressure_(std::move(pressure)) {}
 
 double RateLimiter::dynamic_factor() {
   if (!pressure_) return 1.0;
   const int64_t t = now();
   int64_t due = next_pressure_check_.load(std::memory_order_relaxed);
   if (t >= due && next_pressure_check_.compare_exchange_strong(due, t + kPressureCheckNs)) {
-    factor_.store(pressure_() > 1.0 ? config_.dynamic_factor : 1.0, std::memory_order_relaxed);
+    factor_.store(pressure_() > 1.0 ? cfg().dynamic_factor : 1.0, std::memory_order_relaxed);
   }
   return factor_.load(std::memory_order_relaxed);
 }
@@ -73,25 +73,25 @@ bool RateLimiter::overrides(const config::AppConfig* app, http::Tier tier) {
 GcraLimit RateLimiter::limit_for(http::Tier tier, const config::AppConfig* app) {
   static const config::AppConfig none;
   const config::AppConfig& a = app ? *app : none;
+  const config::RateLimitConfig& c = cfg();
   switch (tier) {
     case http::Tier::kAnonymous: {
       const double f = dynamic_factor();
-      auto [r, b] =
-          tier_values(config_.anonymous_per_minute, config_.anonymous_burst, a.anonymous_per_minute, a.anonymous_burst);
+      auto [r, b] = tier_values(c.anonymous_per_minute, c.anonymous_burst, a.anonymous_per_minute, a.anonymous_burst);
       return GcraLimit::per_minute(scaled(r, f), scaled(b, f));
     }
     case http::Tier::kAuthenticated: {
-      auto [r, b] = tier_values(config_.authenticated_per_minute, config_.authenticated_burst,
-                                a.authenticated_per_minute, a.authenticated_burst);
+      auto [r, b] = tier_values(c.authenticated_per_minute, c.authenticated_burst, a.authenticated_per_minute,
+                                a.authenticated_burst);
       return GcraLimit::per_minute(r, b);
     }
     case http::Tier::kVip:
     case http::Tier::kServer: {
-      auto [r, b] = tier_values(config_.vip_per_minute, config_.vip_burst, a.vip_per_minute, a.vip_burst);
+      auto [r, b] = tier_values(c.vip_per_minute, c.vip_burst, a.vip_per_minute, a.vip_burst);
       return GcraLimit::per_minute(r, b);
     }
   }
-  return GcraLimit::per_minute(config_.anonymous_per_minute, config_.anonymous_burst);
+  return GcraLimit::per_minute(c.anonymous_per_minute, c.anonymous_burst);
 }
 
 Verdict RateLimiter::decide(http::Tier tier, std::string_view key, int64_t cost, const config::AppConfig* app) {
@@ -110,7 +110,7 @@ Verdict RateLimiter::apply(std::string_view policy, std::string_view key, const 
   Verdict v;
   v.policy = policy;
   v.decision = store_.consume(key, limit, cost, now());
-  if (!v.decision.allowed) v.outcome = config_.shadow ? Outcome::kShadowLimited : Outcome::kLimited;
+  if (!v.decision.allowed) v.outcome = cfg().shadow ? Outcome::kShadowLimited : Outcome::kLimited;
   return v;
 }
 

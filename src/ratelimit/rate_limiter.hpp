@@ -32,7 +32,11 @@ struct Verdict {
 
 class RateLimiter {
  public:
+  // `config` must outlive the limiter (the server keeps every loaded config until exit).
   RateLimiter(const config::RateLimitConfig& config, LimiterStore& store, const Clock& clock, PressureFn pressure = {});
+
+  // A config reload: the next decision uses `config` (same lifetime rule); buckets keep their state.
+  void set_config(const config::RateLimitConfig& config) { config_.store(&config, std::memory_order_release); }
 
   // A caller's request of `cost` units under its tier's policy; `key` identifies the caller
   // ("ip:1.2.3.4", "sub:app/alice"). Tier kServer is not a caller tier: use decide_backend.
@@ -46,13 +50,14 @@ class RateLimiter {
   GcraLimit limit_for(http::Tier tier, const config::AppConfig* app = nullptr);
   // Whether `app` sets its own rate or burst for `tier` (its callers then get their own keys).
   static bool overrides(const config::AppConfig* app, http::Tier tier);
-  bool shadow() const { return config_.shadow; }
+  bool shadow() const { return cfg().shadow; }
 
  private:
   Verdict apply(std::string_view policy, std::string_view key, const GcraLimit& limit, int64_t cost);
   int64_t now() const { return clock_.now().time_since_epoch().count(); }
+  const config::RateLimitConfig& cfg() const { return *config_.load(std::memory_order_acquire); }
 
-  const config::RateLimitConfig& config_;
+  std::atomic<const config::RateLimitConfig*> config_;  // an immutable snapshot, swapped on reload
   LimiterStore& store_;
   const Clock& clock_;
   PressureFn pressure_;
