@@ -91,6 +91,8 @@ void init(const Options& o) {
   g_error_budget = o.max_errors_per_second;
 }
 
+bool access_enabled() { return g_access_enabled.load(std::memory_order_relaxed); }
+
 void access(std::string_view json_line) {
   if (!g_access_enabled.load(std::memory_order_relaxed)) return;
   if (auto logger = spdlog::get("access")) logger->info("{}", json_line);

@@ -27,6 +27,8 @@ std::string json_escape(std::string_view text);
 // Writes one access line; `json_fields` are the object's fields after ts and level, e.g.
 // "msg":"access","status":200 (no braces). No-op when disabled.
 void access(std::string_view json_fields);
+// False when access lines are off, so callers can skip building them.
+bool access_enabled();
 // True if this warn/error line may be written now; false means it was dropped (and counted).
 bool error_budget_allows();
 uint64_t dropped_lines();
