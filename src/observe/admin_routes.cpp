@@ -162,7 +162,7 @@ json::array collections_json(const config::Config& c, const MetricSnapshot& m) {
 
 json::object sections_json(ObserveModule::State& s, const MetricSnapshot& m) {
   json::object out;
-  auto collections = collections_json(s.config, m);
+  auto collections = collections_json(s.current_config(), m);
   if (!collections.empty()) out["collections"] = std::move(collections);
   std::lock_guard lock(s.sections_mu);
   for (const auto& [name, fn] : s.sections) {
@@ -182,7 +182,7 @@ std::string alerts_json(const AlertEngine& engine) { return json::serialize(aler
 
 std::string overview_json(ObserveModule::State& s, int64_t since_ms) {
   auto m = s.window.latest();
-  const auto& a = s.config.alerts;
+  const auto& a = s.current_config().alerts;
   const auto& t = s.sampler.triggers();
   json::array history;
   for (const auto& p : s.sampler.history_since(since_ms)) history.push_back(point_json(p));
@@ -203,7 +203,7 @@ std::string overview_json(ObserveModule::State& s, int64_t since_ms) {
                  {"history", history},
                  {"quota", quota_json(*m)},
                  {"alerts", alerts_object(*s.engine)},
-                 {"apps", apps_json(s.config, *m)},
+                 {"apps", apps_json(s.current_config(), *m)},
                  {"sections", sections_json(s, *m)}};
   return json::serialize(o);
 }

@@ -1,5 +1,7 @@
 #include "observe/alerts.hpp"
 
+#include <algorithm>
+
 namespace headroom::observe {
 
 std::string_view alert_state_name(AlertState s) {
@@ -17,20 +19,53 @@ std::string_view alert_state_name(AlertState s) {
 AlertEngine::AlertEngine(std::vector<AlertRule> rules, const Clock& clock, Registry& metrics, Listener listener)
     : rules_(std::move(rules)),
       clock_(clock),
+      metrics_(metrics),
       listener_(std::move(listener)),
       evaluations_(metrics.counter("headroom_alert_evaluations_total", "Alert rule evaluation rounds.")) {
-  for (const auto& rule : rules_) {
-    Slot slot;
-    slot.status.name = rule.name;
-    slot.status.severity = rule.severity;
-    slot.status.summary = rule.summary;
-    slot.status.threshold = rule.threshold;
-    slot.status.comparison = std::string(comparison_symbol(rule.comparison));
-    slot.status.for_ms = rule.for_duration.count();
-    slot.gauge = &metrics.gauge("headroom_alert_state", "Alert state per rule: 0 inactive, 1 pending, 2 firing.",
-                                {{"alertname", rule.name}, {"severity", std::string(severity_name(rule.severity))}});
-    slots_.push_back(std::move(slot));
+  for (const auto& rule : rules_) slots_.push_back(make_slot(rule));
+}
+
+AlertEngine::Slot AlertEngine::make_slot(const AlertRule& rule) {
+  Slot slot;
+  slot.status.name = rule.name;
+  slot.status.severity = rule.severity;
+  slot.status.summary = rule.summary;
+  slot.status.threshold = rule.threshold;
+  slot.status.comparison = std::string(comparison_symbol(rule.comparison));
+  slot.status.for_ms = rule.for_duration.count();
+  slot.gauge = &metrics_.gauge("headroom_alert_state", "Alert state per rule: 0 inactive, 1 pending, 2 firing.",
+                               {{"alertname", rule.name}, {"severity", std::string(severity_name(rule.severity))}});
+  return slot;
+}
+
+void AlertEngine::set_rules(std::vector<AlertRule> rules) {
+  std::vector<Slot> slots;
+  for (const auto& rule : rules) slots.push_back(make_slot(rule));  // gauges first: the registry has its own lock
+  std::lock_guard lock(mu_);
+  for (size_t i = 0; i < rules.size(); ++i) {
+    for (const Slot& old : slots_) {
+      if (old.status.name != rules[i].name) continue;
+      AlertStatus& st = slots[i].status;
+      st.state = old.status.state;
+      st.value = old.status.value;
+      st.has_value = old.status.has_value;
+      st.active_since_ms = old.status.active_since_ms;
+      st.fired_at_ms = old.status.fired_at_ms;
+      slots[i].since = old.since;
+    }
   }
+  for (const Slot& old : slots_) {
+    const bool kept =
+        std::any_of(rules.begin(), rules.end(), [&](const AlertRule& r) { return r.name == old.status.name; });
+    if (!kept) old.gauge->set(0);
+  }
+  rules_ = std::move(rules);
+  slots_ = std::move(slots);
+}
+
+std::vector<AlertRule> AlertEngine::rules() const {
+  std::lock_guard lock(mu_);
+  return rules_;
 }
 
 AlertTransition AlertEngine::make_transition(const AlertRule& rule, const Slot& slot, AlertState from,

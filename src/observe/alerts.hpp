@@ -57,9 +57,13 @@ class AlertEngine {
   AlertEngine& operator=(const AlertEngine&) = delete;
 
   void evaluate(const MetricWindow& window);
+  // A config reload: new thresholds, `for` durations and rules apply from the next evaluation. A
+  // rule whose name is kept keeps its state (pending/firing and since when); a dropped rule's
+  // gauge goes to 0. Any thread.
+  void set_rules(std::vector<AlertRule> rules);
   std::vector<AlertStatus> statuses() const;
   std::vector<AlertTransition> recent() const;  // newest first
-  const std::vector<AlertRule>& rules() const { return rules_; }
+  std::vector<AlertRule> rules() const;
 
  private:
   struct Slot {
@@ -70,9 +74,11 @@ class AlertEngine {
   // Applies one evaluation to a slot; returns the transition, if any, with `to` empty for none.
   AlertTransition step(const AlertRule& rule, Slot& slot, std::optional<double> value);
   AlertTransition make_transition(const AlertRule& rule, const Slot& slot, AlertState from, std::string to) const;
+  Slot make_slot(const AlertRule& rule);
 
-  std::vector<AlertRule> rules_;
+  std::vector<AlertRule> rules_;  // guarded by mu_, like slots_
   const Clock& clock_;
+  Registry& metrics_;
   Listener listener_;
   Counter& evaluations_;
   mutable std::mutex mu_;

@@ -112,4 +112,33 @@ TEST(AlertEngine, ZeroForFiresAtOnceAndNoDataIsNotAnAlert) {
   EXPECT_FALSE(engine.statuses()[1].has_value);
 }
 
+// SIGHUP: a new threshold applies at the next evaluation; a kept rule keeps its state.
+TEST(AlertEngine, SetRulesKeepsStateByNameAndAppliesNewThresholds) {
+  Harness h;
+  AlertEngine engine({h.rule(std::chrono::seconds(0))}, h.clock, h.registry,
+                     [&](const AlertTransition& t) { h.seen.push_back(t); });
+  h.value.set(11);
+  h.scrape();
+  engine.evaluate(h.window);
+  ASSERT_EQ(engine.statuses()[0].state, AlertState::kFiring);
+  AlertRule higher = h.rule(std::chrono::seconds(0));
+  higher.threshold = 20;
+  AlertRule other = h.rule(std::chrono::seconds(0));
+  other.name = "TestOther";
+  engine.set_rules({higher, other});
+  ASSERT_EQ(engine.statuses().size(), 2u);
+  EXPECT_EQ(engine.statuses()[0].state, AlertState::kFiring);  // kept until evaluated
+  EXPECT_EQ(engine.statuses()[0].threshold, 20);
+  EXPECT_EQ(engine.rules()[0].threshold, 20);
+  h.clock.advance(std::chrono::seconds(1));
+  h.scrape();
+  engine.evaluate(h.window);
+  ASSERT_GE(h.seen.size(), 2u);
+  EXPECT_EQ(h.seen[1].name, "TestHigh");
+  EXPECT_EQ(h.seen[1].to, "resolved");
+  EXPECT_EQ(engine.statuses()[1].state, AlertState::kFiring);  // the new rule: 11 > 10
+  engine.set_rules({});
+  EXPECT_EQ(h.registry.value("headroom_alert_state", {{"alertname", "TestOther"}, {"severity", "critical"}}), 0);
+}
+
 }  // namespace headroom::observe

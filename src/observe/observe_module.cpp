@@ -45,13 +45,14 @@ std::string host_name() {
 ObserveModule::State::State(server::ModuleContext& ctx, SamplerLimits limits, ScaleTriggers triggers)
     : config(ctx.config),
       metrics(ctx.metrics),
+      http_client(ctx.http_client),
+      executor(ctx.executor),
       clock(ctx.clock),
       instance(host_name()),
       users(ctx.clock),
-      sampler(ctx.metrics, ctx.clock, window, users, limits, triggers) {
-  if (!config.alerts.webhook.empty()) {
-    notifier = AlertNotifier::create(config.alerts.webhook, ctx.http_client, ctx.executor, ctx.metrics);
-  }
+      sampler(ctx.metrics, ctx.clock, window, users, limits, triggers),
+      current(&ctx.config) {
+  set_webhook(config.alerts.webhook);
   engine = std::make_unique<AlertEngine>(default_rules(config), ctx.clock, ctx.metrics,
                                          [this](const AlertTransition& t) { on_transition(t); });
 }
@@ -66,7 +67,27 @@ void ObserveModule::State::on_transition(const AlertTransition& t) {
                  t.comparison, t.threshold);
   }
   // Receivers care about firing and resolved; pending and cleared-while-pending stay in the log.
-  if (notifier && (t.to == "firing" || t.to == "resolved")) notifier->enqueue(alert_webhook_body(t, instance));
+  if (t.to != "firing" && t.to != "resolved") return;
+  std::shared_ptr<AlertNotifier> n;
+  {
+    std::lock_guard lock(notifier_mu);
+    n = notifier;
+  }
+  if (n) n->enqueue(alert_webhook_body(t, instance));
+}
+
+void ObserveModule::State::set_webhook(const std::string& url) {
+  std::lock_guard lock(notifier_mu);
+  if (url == notifier_url && (notifier || url.empty())) return;
+  // A new URL gets a new notifier; what the old one still holds is delivered to the old URL.
+  notifier = url.empty() ? nullptr : AlertNotifier::create(url, http_client, executor, metrics);
+  notifier_url = url;
+}
+
+void ObserveModule::State::reload(const config::Config& next) {
+  current.store(&next, std::memory_order_release);
+  engine->set_rules(default_rules(next));
+  set_webhook(next.alerts.webhook);
 }
 
 ObserveModule::ObserveModule(server::ModuleContext& ctx)
@@ -102,6 +123,9 @@ ObserveModule::ObserveModule(server::ModuleContext& ctx)
       }
     }
     return std::nullopt;
+  });
+  ctx.hooks.on_reload([weak](const config::Config& next) {
+    if (auto s = weak.lock()) s->reload(next);
   });
   add_admin_routes(ctx.router, weak);
   add_dashboard_routes(ctx.router);

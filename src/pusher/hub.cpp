@@ -11,7 +11,7 @@ namespace headroom::pusher {
 
 Hub::Hub(const config::Config& config, Clock& clock, Stats& stats, channels::Broker& broker,
          std::shared_ptr<Webhooks> webhooks)
-    : config_(config),
+    : config_(&config),
       clock_(clock),
       stats_(stats),
       broker_(broker),
@@ -40,9 +40,33 @@ void Hub::for_each_loop(Fn&& fn) {
   for (size_t i = 0; i < n; ++i) fn(*loops_[i]);
 }
 
+void Hub::reload(const config::Config& next) {
+  config_.store(&next, std::memory_order_release);
+  if (webhooks_) webhooks_->set_config(next);
+  for_each_loop([&next](Loop& loop) {
+    loop.executor->post([&loop, &next] {
+      std::vector<std::pair<Session*, uint16_t>> closing;
+      for (Session* s : loop.sessions) {
+        const config::AppConfig* app = next.app_by_id(s->app().id);
+        if (app == nullptr) {
+          closing.emplace_back(s, kErrorAppUnknown);
+        } else if (!app->enabled) {
+          closing.emplace_back(s, kErrorAppDisabled);
+        } else {
+          s->set_app(*app);
+        }
+      }
+      for (auto [s, code] : closing) {
+        s->close(code, code == kErrorAppUnknown ? "App removed by a config reload" : "App is disabled");
+      }
+    });
+  });
+}
+
 Hub::Admission Hub::admit(const config::AppConfig& app) {
+  const config::WebSocketConfig& ws = config().websocket;
   const int before = connections_.fetch_add(1);
-  if (before >= config_.websocket.max_connections) {
+  if (before >= ws.max_connections) {
     connections_.fetch_sub(1);
     return Admission::kInstanceFull;
   }
@@ -55,8 +79,8 @@ Hub::Admission Hub::admit(const config::AppConfig& app) {
   ++n;
   stats_.connections.add(1);
   // Small instances keep at most a twentieth of their slots for VIPs (1000 → the configured 50).
-  const int reserved = std::min(config_.websocket.vip_reserved_connections, config_.websocket.max_connections / 20);
-  return before >= config_.websocket.max_connections - reserved ? Admission::kVipOnly : Admission::kOk;
+  const int reserved = std::min(ws.vip_reserved_connections, ws.max_connections / 20);
+  return before >= ws.max_connections - reserved ? Admission::kVipOnly : Admission::kOk;
 }
 
 void Hub::release(const config::AppConfig& app) {
@@ -110,7 +134,7 @@ std::string Hub::document_change_message(const std::string& channel, int64_t seq
 
 void Hub::publish_document_change(const std::string& app_id, const std::string& collection, int64_t seq,
                                   std::string_view kind, const std::string& id, const std::string& doc_json) {
-  const auto* app = config_.app_by_id(app_id);
+  const auto* app = config().app_by_id(app_id);
   if (!app) return;
   for (const std::string& channel : {"db-" + collection, "private-db-" + collection}) {
     if (!directory_.info(app_id, channel).occupied) continue;

@@ -54,7 +54,12 @@ class Hub {
   Hub(const Hub&) = delete;
   Hub& operator=(const Hub&) = delete;
 
-  const config::Config& config() const { return config_; }
+  // The current config: an immutable snapshot that a reload swaps (read it once per operation).
+  const config::Config& config() const { return *config_.load(std::memory_order_acquire); }
+  // SIGHUP: later lookups use `next` (which must outlive the hub: the server keeps every loaded
+  // config). Connections of a removed app close with 4001, of a disabled app with 4003; the others
+  // see the app's new key, secret, flags and limits on their next check. Any thread.
+  void reload(const config::Config& next);
   Clock& clock() { return clock_; }
   Stats& stats() { return stats_; }
   channels::ChannelDirectory& directory() { return directory_; }
@@ -108,7 +113,7 @@ class Hub {
   template <typename Fn>
   void for_each_loop(Fn&& fn);
 
-  const config::Config& config_;
+  std::atomic<const config::Config*> config_;
   Clock& clock_;
   Stats& stats_;
   channels::Broker& broker_;

@@ -54,6 +54,9 @@ PusherModuleHandle install_pusher(server::ModuleContext& ctx) {
     w.family("headroom_channel_subscriptions", "gauge", "Channel subscriptions over all connections");
     w.sample("headroom_channel_subscriptions", {}, static_cast<double>(h->directory().subscription_count()));
   });
+  ctx.hooks.on_reload([weak](const config::Config& next) {
+    if (auto h = weak.lock()) h->reload(next);
+  });
   // Runs on the thread that drains (not a loop): waits, bounded, until the close frames are out and
   // the clients have closed, so they see 4200 rather than a dropped connection.
   const int wait_ms = std::min(3000, ctx.config.server.shutdown_grace_ms / 2);

@@ -9,7 +9,7 @@ namespace headroom::pusher {
 using channels::ChannelKind;
 
 Session::Session(Hub& hub, Loop& loop, const config::AppConfig& app, Transport& transport, std::string socket_id)
-    : hub_(hub), loop_(loop), app_(app), transport_(transport), socket_id_(std::move(socket_id)) {}
+    : hub_(hub), loop_(loop), app_(&app), transport_(transport), socket_id_(std::move(socket_id)) {}
 
 Session::~Session() {
   alive_.reset();
@@ -99,7 +99,7 @@ bool Session::authorize(const channels::ChannelTraits& traits, const SubscribeRe
   }
   if (!traits.needs_auth()) return true;
   const std::string_view data = traits.kind == ChannelKind::kPresence ? std::string_view(req.channel_data) : "";
-  if (!verify_channel_auth(app_, socket_id_, req.channel, data, req.auth)) {
+  if (!verify_channel_auth(*app_, socket_id_, req.channel, data, req.auth)) {
     report_bad_signature();
     refuse_subscription(req.channel, "AuthError", "invalid signature for this socket and channel", 401);
     return false;
@@ -120,7 +120,7 @@ bool Session::authorize_change_feed(const channels::ChannelTraits& traits, const
                                     std::string_view collection) {
   // One shared frame goes to every subscriber, so only rules that do not depend on the document's
   // owner can be served: public (db- or private-db-) and authenticated (private-db- + signed in).
-  const std::string rule = hub_.config().rules_for(app_, collection).read;
+  const std::string rule = hub_.config().rules_for(*app_, collection).read;
   const bool is_private = traits.kind == ChannelKind::kPrivate;
   if (rule == "public") return true;
   if (rule == "authenticated" && is_private && !user_id_.empty()) return true;
@@ -146,7 +146,7 @@ void Session::handle_subscribe(const ClientMessage& msg) {
   if (subs_.count(channel)) {  // already subscribed: confirm again
     const bool presence = subs_[channel].traits.kind == ChannelKind::kPresence;
     send_text(server_message_str("pusher_internal:subscription_succeeded", channel,
-                                 presence ? hub_.directory().presence(app_.id, channel) : "{}"));
+                                 presence ? hub_.directory().presence(app_->id, channel) : "{}"));
     return;
   }
   const int limit = hub_.config().websocket.max_channels_per_connection;
@@ -158,13 +158,13 @@ void Session::handle_subscribe(const ClientMessage& msg) {
   channels::Member member;
   if (!authorize(traits, *req, &member)) return;
   const bool presence = traits.kind == ChannelKind::kPresence;
-  auto joined = hub_.directory().join(app_.id, channel, presence ? &member : nullptr, app_.max_presence_members);
+  auto joined = hub_.directory().join(app_->id, channel, presence ? &member : nullptr, app_->max_presence_members);
   if (!joined) {
     refuse_subscription(channel, "LimitReached", joined.status().message(), 429);
     return;
   }
   Subscription sub{
-      traits, channels::SubscriberShard::key(app_.id, channel), presence ? member.user_id : "", 0, false, 0, {}};
+      traits, channels::SubscriberShard::key(app_->id, channel), presence ? member.user_id : "", 0, false, 0, {}};
   auto& stored = subs_.emplace(channel, std::move(sub)).first->second;
   loop_.subscribers.add(stored.key, this);
   after_subscribe(channel, stored, *req, *joined);
@@ -176,19 +176,19 @@ void Session::after_subscribe(const std::string& channel, Subscription& sub, con
   send_text(
       server_message_str("pusher_internal:subscription_succeeded", channel, presence ? joined.presence_json : "{}"));
   const bool listed = sub.traits.kind != ChannelKind::kServerToUser;
-  if (joined.occupied && listed) hub_.emit_webhook(app_, WebhookEvent::of("channel_occupied", channel));
+  if (joined.occupied && listed) hub_.emit_webhook(*app_, WebhookEvent::of("channel_occupied", channel));
   if (joined.member_added) {
-    auto info = hub_.directory().member_info(app_.id, channel, sub.member_id).value_or("null");
-    hub_.publish(app_, channel,
+    auto info = hub_.directory().member_info(app_->id, channel, sub.member_id).value_or("null");
+    hub_.publish(*app_, channel,
                  server_message_str("pusher_internal:member_added", channel,
                                     "{\"user_id\":" + quoted(sub.member_id) + ",\"user_info\":" + info + "}"),
                  socket_id_);
-    hub_.emit_webhook(app_, WebhookEvent::of("member_added", channel, sub.member_id));
+    hub_.emit_webhook(*app_, WebhookEvent::of("member_added", channel, sub.member_id));
   }
   if (req.since && !channels::db_collection(channel).empty()) {
     start_feed_replay(channel, sub, *req.since);
   } else if (req.since) {
-    auto missed = hub_.history().since(app_.id, channel, *req.since);
+    auto missed = hub_.history().since(app_->id, channel, *req.since);
     if (!missed) {
       hub_.stats().recoveries_failed.inc();
       send_text(server_message("headroom:recovery_failed", channel, "{\"since\":" + std::to_string(*req.since) + "}"));
@@ -202,11 +202,11 @@ void Session::after_subscribe(const std::string& channel, Subscription& sub, con
     }
   }
   if (sub.traits.cache) {
-    if (auto cached = hub_.directory().cached(app_.id, channel)) {
+    if (auto cached = hub_.directory().cached(app_->id, channel)) {
       send_text(*cached);
     } else {
       send_text("{\"event\":\"pusher:cache_miss\",\"channel\":" + quoted(channel) + "}");
-      hub_.emit_webhook(app_, WebhookEvent::of("cache_miss", channel));
+      hub_.emit_webhook(*app_, WebhookEvent::of("cache_miss", channel));
     }
   }
 }
@@ -228,15 +228,15 @@ void Session::handle_unsubscribe(const ClientMessage& msg) {
 void Session::leave(const std::string& channel, const Subscription& sub) {
   loop_.subscribers.remove(sub.key, this);
   const std::string* member = sub.member_id.empty() ? nullptr : &sub.member_id;
-  auto left = hub_.directory().leave(app_.id, channel, member);
+  auto left = hub_.directory().leave(app_->id, channel, member);
   if (left.member_removed) {
     hub_.publish(
-        app_, channel,
+        *app_, channel,
         server_message_str("pusher_internal:member_removed", channel, "{\"user_id\":" + quoted(sub.member_id) + "}"));
-    hub_.emit_webhook(app_, WebhookEvent::of("member_removed", channel, sub.member_id));
+    hub_.emit_webhook(*app_, WebhookEvent::of("member_removed", channel, sub.member_id));
   }
   if (left.vacated && sub.traits.kind != ChannelKind::kServerToUser) {
-    hub_.emit_webhook(app_, WebhookEvent::of("channel_vacated", channel));
+    hub_.emit_webhook(*app_, WebhookEvent::of("channel_vacated", channel));
   }
 }
 
@@ -250,8 +250,8 @@ void Session::report_bad_signature() const {
 bool Session::allow_client_event() {
   if (!client_events_) {
     int limit = hub_.config().websocket.max_messages_per_second;
-    if (app_.max_client_events_per_sec > 0 && (limit <= 0 || app_.max_client_events_per_sec < limit)) {
-      limit = app_.max_client_events_per_sec;
+    if (app_->max_client_events_per_sec > 0 && (limit <= 0 || app_->max_client_events_per_sec < limit)) {
+      limit = app_->max_client_events_per_sec;
     }
     if (limit <= 0) return true;
     // The shared limiter core (GCRA): `limit` per second with a one-second burst.
@@ -265,7 +265,7 @@ void Session::handle_client_event(const ClientMessage& msg) {
     hub_.stats().client_events_rejected.inc();
     send_error(code, why);
   };
-  if (!app_.enable_client_messages) return reject(std::nullopt, "client events are disabled for this app");
+  if (!app_->enable_client_messages) return reject(std::nullopt, "client events are disabled for this app");
   auto it = subs_.find(msg.channel);
   if (it == subs_.end()) return reject(std::nullopt, "client event on a channel this connection is not subscribed to");
   if (!it->second.traits.allows_client_events() || !channels::db_collection(msg.channel).empty()) {
@@ -282,22 +282,22 @@ void Session::handle_client_event(const ClientMessage& msg) {
     return;
   }
   const std::string& user = it->second.member_id;
-  hub_.publish(app_, msg.channel, server_message(msg.event, msg.channel, msg.data_text, user), socket_id_);
+  hub_.publish(*app_, msg.channel, server_message(msg.event, msg.channel, msg.data_text, user), socket_id_);
   auto hook = WebhookEvent::of("client_event", msg.channel, user);
   hook.event = msg.event;
   hook.data = msg.data_text;
   hook.socket_id = socket_id_;
-  hub_.emit_webhook(app_, hook);
+  hub_.emit_webhook(*app_, hook);
 }
 
 void Session::handle_signin(const ClientMessage& msg) {
-  if (!app_.enable_user_authentication) {
+  if (!app_->enable_user_authentication) {
     send_error(std::nullopt, "user authentication is disabled for this app");
     return;
   }
   auto req = parse_signin(msg.data);
   auto user = req ? parse_user_data(req->user_data) : Result<UserData>(req.status());
-  if (!req || !user || !verify_user_auth(app_, socket_id_, req->user_data, req->auth)) {
+  if (!req || !user || !verify_user_auth(*app_, socket_id_, req->user_data, req->auth)) {
     if (req && user) report_bad_signature();
     send_error(kErrorUnauthorized, "invalid sign-in: user_data must be signed for this socket");
     transport_.close(kErrorUnauthorized, "invalid sign-in");

@@ -57,7 +57,10 @@ class Session final : public channels::Subscriber {
   void on_closed();  // leaves every channel; idempotent
   void close(uint16_t code, const std::string& reason) { transport_.close(code, reason); }
 
-  const config::AppConfig& app() const { return app_; }
+  const config::AppConfig& app() const { return *app_; }
+  // A config reload changed the app (key, secret, flags, limits): later checks use `app`, which
+  // must outlive the session (the server keeps every loaded config). On the session's loop only.
+  void set_app(const config::AppConfig& app) { app_ = &app; }
   const std::string& user_id() const { return user_id_; }
   bool vip() const { return vip_; }
   // Admitted into the VIP-reserved slots: a sign-in that is not VIP closes the connection (4100).
@@ -104,7 +107,7 @@ class Session final : public channels::Subscriber {
 
   Hub& hub_;
   Loop& loop_;
-  const config::AppConfig& app_;
+  const config::AppConfig* app_;  // the current config's entry for this app (see set_app)
   Transport& transport_;
   const std::string socket_id_;
   std::map<std::string, Subscription> subs_;

@@ -40,7 +40,7 @@ void Session::start_feed_replay(const std::string& channel, Subscription& sub, u
   sub.replay_id = ++replays_;
   const uint64_t id = sub.replay_id;
   const std::string collection(channels::db_collection(channel));
-  reader(app_.id, collection, static_cast<int64_t>(since), kMaxFeedReplay + 1,
+  reader(app_->id, collection, static_cast<int64_t>(since), kMaxFeedReplay + 1,
          [this, post = loop_poster(), channel, id, since](Result<std::vector<LoggedChange>> changes) {
            auto shared = std::make_shared<Result<std::vector<LoggedChange>>>(std::move(changes));
            post([this, channel, id, since, shared] { on_feed_read(channel, id, since, std::move(*shared)); });
@@ -76,7 +76,7 @@ void Session::on_feed_read(const std::string& channel, uint64_t replay_id, uint6
   // collection's entries, so a trim in between fails safe.
   auto shared = std::make_shared<std::vector<LoggedChange>>(std::move(*changes));
   hub_.change_log()(
-      app_.id, "", static_cast<int64_t>(since) - 1, 1,
+      app_->id, "", static_cast<int64_t>(since) - 1, 1,
       [this, post = loop_poster(), channel, replay_id, since, shared](Result<std::vector<LoggedChange>> head) {
         auto first = std::make_shared<Result<std::vector<LoggedChange>>>(std::move(head));
         post([this, channel, replay_id, since, shared, first] {

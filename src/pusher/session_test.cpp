@@ -442,4 +442,53 @@ TEST_F(Fixture, OnePublishReachesEveryLoopWithTheSameFrameAndDrainClosesAll) {
   EXPECT_EQ(b.closed_code, kErrorReconnect);
 }
 
+namespace {
+
+std::string subscribe_private(const config::AppConfig& signer, Session& s, const std::string& channel) {
+  const std::string auth = sign_channel(signer, s.socket_id(), channel, "");
+  return R"({"event":"pusher:subscribe","data":{"channel":")" + channel + R"(","auth":")" + auth + "\"}}";
+}
+
+}  // namespace
+
+// SIGHUP (docs/operations.md): removed apps' connections close with 4001, disabled ones with 4003;
+// the others stay open and check against the new key/secret/flags.
+TEST_F(Fixture, ReloadClosesRemovedAndDisabledAppsAndKeepsTheOthersOnTheNewConfig) {
+  config::Config next;  // outlives the sessions that point into it, as the server keeps loaded configs
+  config::AppConfig gone = app, off = app;
+  gone.id = "gone";
+  gone.key = "gone-key";
+  off.id = "off";
+  off.key = "off-key";
+  config.apps.push_back(gone);
+  config.apps.push_back(off);
+  FakeTransport ta, tg, to;
+  auto sa = connect(ta, "1.1");
+  Session sg(*hub, *loop, config.apps[1], tg, "1.2");
+  Session so(*hub, *loop, config.apps[2], to, "1.3");
+  sg.start();
+  so.start();
+  next = config;
+  next.apps = {config.apps[0], config.apps[2]};
+  next.apps[0].secret = "rotated";
+  next.apps[0].enable_client_messages = false;
+  next.apps[1].enabled = false;
+  hub->reload(next);
+  EXPECT_EQ(ta.closed_code, 0);  // applied on the loop, not in the caller's thread
+  executor->run_due();
+  EXPECT_EQ(ta.closed_code, 0);
+  EXPECT_EQ(tg.closed_code, kErrorAppUnknown);
+  EXPECT_EQ(to.closed_code, kErrorAppDisabled);
+  EXPECT_EQ(&sa->app(), &next.apps[0]);
+  EXPECT_EQ(hub->config().app_by_key("key")->secret, "rotated");
+  EXPECT_EQ(hub->config().app_by_key("gone-key"), nullptr);
+  sa->on_text(subscribe_private(config.apps[0], *sa, "private-old"));  // signed with the old secret
+  EXPECT_FALSE(ta.saw("subscription_succeeded"));
+  sa->on_text(subscribe_private(next.apps[0], *sa, "private-new"));
+  EXPECT_TRUE(ta.saw(R"("channel":"private-new")"));
+  EXPECT_TRUE(ta.saw("subscription_succeeded"));
+  sa->on_text(R"({"event":"client-x","channel":"private-new","data":{}})");
+  EXPECT_TRUE(ta.saw("client events are disabled"));
+}
+
 }  // namespace headroom::pusher

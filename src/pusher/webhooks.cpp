@@ -19,14 +19,14 @@ std::string WebhookEvent::to_json() const {
 
 Webhooks::Webhooks(const config::Config& config, Clock& clock, Executor& executor, server::HttpClient& client,
                    Stats& stats)
-    : config_(config), clock_(clock), executor_(executor), client_(client), stats_(stats) {}
+    : config_(&config), clock_(clock), executor_(executor), client_(client), stats_(stats) {}
 
 void Webhooks::emit(const config::AppConfig& app, const WebhookEvent& ev) {
   if (app.webhooks.empty()) return;
   const bool leaving = ev.name == "channel_vacated" || ev.name == "member_removed";
   const bool arriving = ev.name == "channel_occupied" || ev.name == "member_added";
   const std::string key = app.id + "\x1f" + ev.channel + "\x1f" + ev.user_id;
-  const int delay = config_.channels.webhook_vacate_delay_ms;
+  const int delay = config().channels.webhook_vacate_delay_ms;
   std::lock_guard lock(mu_);
   if (arriving && held_.erase(key) > 0) return;  // came back in time: neither is sent
   if (!leaving || delay <= 0) {
@@ -46,7 +46,7 @@ void Webhooks::emit(const config::AppConfig& app, const WebhookEvent& ev) {
 }
 
 void Webhooks::enqueue_locked(const std::string& app_id, std::string event_json) {
-  if (depth_ >= static_cast<size_t>(config_.channels.webhook_queue)) {
+  if (depth_ >= static_cast<size_t>(config().channels.webhook_queue)) {
     stats_.webhooks_dropped.inc();
     return;
   }
@@ -55,7 +55,7 @@ void Webhooks::enqueue_locked(const std::string& app_id, std::string event_json)
   stats_.webhook_queue_depth.set(static_cast<double>(depth_));
   if (flush_scheduled_) return;
   flush_scheduled_ = true;
-  executor_.post_after(std::chrono::milliseconds(config_.channels.webhook_batch_ms),
+  executor_.post_after(std::chrono::milliseconds(config().channels.webhook_batch_ms),
                        [self = shared_from_this()] { self->flush(); });
 }
 
@@ -74,7 +74,7 @@ void Webhooks::flush() {
     stats_.webhook_queue_depth.set(0);
   }
   for (const auto& [app_id, events] : batch) {
-    const auto* app = config_.app_by_id(app_id);
+    const auto* app = config().app_by_id(app_id);
     if (!app) continue;
     for (const auto& hook : app->webhooks) send(*app, hook, events);
   }

@@ -4,6 +4,7 @@
 // retried with exponential backoff. channel_vacated and member_removed are held for
 // webhook_vacate_delay_ms: an occupied/added for the same channel (and user) within that time
 // cancels both, so a quick reconnect does not flap.
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -41,6 +42,9 @@ class Webhooks : public std::enable_shared_from_this<Webhooks> {
   static constexpr int kMaxAttempts = 5;
 
   Webhooks(const config::Config& config, Clock& clock, Executor& executor, server::HttpClient& client, Stats& stats);
+  // SIGHUP: batches flushed from now on go to the apps' webhooks in `next` (which must outlive
+  // this: the server keeps every loaded config). Any thread.
+  void set_config(const config::Config& next) { config_.store(&next, std::memory_order_release); }
   // Any thread. Does nothing for apps without webhooks.
   void emit(const config::AppConfig& app, const WebhookEvent& ev);
   // Sends what is queued now (the batch timer calls this).
@@ -52,7 +56,9 @@ class Webhooks : public std::enable_shared_from_this<Webhooks> {
   void send(const config::AppConfig& app, const config::Webhook& hook, const std::vector<std::string>& events);
   void post(std::string url, server::HttpClient::Headers headers, std::string body, int attempt);
 
-  const config::Config& config_;
+  const config::Config& config() const { return *config_.load(std::memory_order_acquire); }
+
+  std::atomic<const config::Config*> config_;
   Clock& clock_;
   Executor& executor_;
   server::HttpClient& client_;
