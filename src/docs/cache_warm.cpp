@@ -12,9 +12,9 @@ void Documents::warm_cache(const std::string& hot_keys_file) {
   if (!entries) return;  // first start, or nothing saved
   size_t queued = 0;
   for (const auto& e : *entries) {
-    const config::AppConfig* app = config_.app_by_id(e.app);
+    const config::AppConfig* app = config().app_by_id(e.app);
     if (e.kind != cache::HotEntry::Kind::kDoc || app == nullptr) continue;
-    if (config_.rules_for(*app, e.collection).read == "owner") continue;  // never cached
+    if (config().rules_for(*app, e.collection).read == "owner") continue;  // never cached
     const cache::Ticket ticket = cache_->begin_read();
     store_->get(e.app, e.collection, e.id_or_query,
                 [cache = cache_, e, ticket](Result<std::optional<storage::Document>> r) {

@@ -85,7 +85,7 @@ void Documents::get_doc(http::Request& req, http::Responder respond) {
   if (Status s = validate_id(id); !s) return respond(http::error_response(s));
   if (Status s = quotas_.charge(t->app->id, Quotas::kRead); !s) return respond(http::error_response(s));
   std::string if_none_match(req.header("if-none-match"));
-  std::string cache_control = public_cache_control(config_, *t);
+  std::string cache_control = public_cache_control(config(), *t);
   const bool cacheable = cache_ && cache_->enabled() && !t->rule.owner_only;
   if (cacheable) {
     if (auto hit = cache_->get_doc(t->app->id, t->col, id)) {

@@ -9,7 +9,7 @@ namespace headroom::docs {
 
 Documents::Documents(const config::Config& config, Clock& clock, observe::Registry& metrics,
                      std::unique_ptr<storage::Store> store)
-    : config_(config), clock_(clock), store_(std::move(store)), quotas_(config.quotas, clock, *store_, &metrics) {
+    : config_(&config), clock_(clock), store_(std::move(store)), quotas_(config.quotas, clock, *store_, &metrics) {
   static const char* kOps[] = {"get", "put", "patch", "delete", "query", "batch", "index"};
   for (int op = 0; op < kOpCount; ++op) {
     for (int err = 0; err < 2; ++err) {
@@ -68,7 +68,7 @@ void Documents::identify(http::Request& req) const {
   if (path.substr(0, kPrefix.size()) != kPrefix) return;
   path.remove_prefix(kPrefix.size());
   std::string_view app_id = path.substr(0, path.find('/'));
-  const config::AppConfig* app = config_.app_by_id(app_id);
+  const config::AppConfig* app = config().app_by_id(app_id);
   if (!app || http::bearer_token(req).empty()) return;
   auto caller = caller_from(req, *app, clock_.unix_ms() / 1000);
   if (!caller) return;  // handlers answer 401 with the reason
@@ -79,7 +79,7 @@ void Documents::identify(http::Request& req) const {
 std::optional<Documents::Target> Documents::prelude(http::Request& req, const http::Responder& respond, bool write,
                                                     bool collection) {
   Target t;
-  t.app = config_.app_by_id(req.param("app_id"));
+  t.app = config().app_by_id(req.param("app_id"));
   if (!t.app || !t.app->enabled) {
     respond(http::error_response(Code::kNotFound, "unknown app '" + std::string(req.param("app_id")) + "'"));
     return std::nullopt;
@@ -96,7 +96,7 @@ std::optional<Documents::Target> Documents::prelude(http::Request& req, const ht
     respond(http::error_response(s));
     return std::nullopt;
   }
-  auto rules = config_.rules_for(*t.app, t.col);
+  auto rules = config().rules_for(*t.app, t.col);
   t.rule = check_rule(write ? rules.write : rules.read, t.caller,
                       std::string(write ? "writing to " : "reading from ") + "collection '" + t.col + "'");
   if (!t.rule.status) {
@@ -115,8 +115,8 @@ void Documents::on_change(storage::Store::ChangeListener fn) { store_->add_chang
 
 bool Documents::may_read(const std::string& app_id, const std::string& collection, const Caller& caller,
                          std::string_view owner) const {
-  const config::AppConfig* app = config_.app_by_id(app_id);
-  return app && docs::may_read(config_.rules_for(*app, collection).read, caller, owner);
+  const config::AppConfig* app = config().app_by_id(app_id);
+  return app && docs::may_read(config().rules_for(*app, collection).read, caller, owner);
 }
 
 http::Response doc_response(int status, const storage::Document& doc) {

@@ -3,6 +3,7 @@
 // and the change feed other modules (db-* channels) subscribe to. Handlers parse and check on the
 // network thread, then hand the work to the Store, whose threads answer through the Responder.
 #include <array>
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,6 +32,9 @@ class Documents {
   ~Documents();
 
   void add_routes(http::Router& router);
+  // SIGHUP: apps (added, removed, secrets for tokens) and their collection rules apply to the next
+  // request. `next` must outlive this (the server keeps every loaded config). Any thread.
+  void reload(const config::Config& next) { config_.store(&next, std::memory_order_release); }
   // Request filter: fills req.tier / req.subject from a valid bearer token on /v1/apps/{id}/ paths.
   void identify(http::Request& req) const;
 
@@ -78,7 +82,9 @@ class Documents {
   bool index_admin(const http::Request& req, const config::AppConfig& app, const http::Responder& respond) const;
   void count(int op, bool ok);
 
-  const config::Config& config_;
+  const config::Config& config() const { return *config_.load(std::memory_order_acquire); }
+
+  std::atomic<const config::Config*> config_;  // immutable snapshot, swapped by reload
   Clock& clock_;
   std::unique_ptr<storage::Store> store_;
   Quotas quotas_;

@@ -298,4 +298,28 @@ TEST_F(DocumentsTest, QuotaWarningsOncePerLevelAndDay) {
 }
 
 }  // namespace
+// SIGHUP (docs/operations.md): apps, their secrets and collection rules apply to the next request.
+TEST_F(DocumentsTest, ReloadAppliesNewAppsSecretsAndCollectionRules) {
+  ASSERT_EQ(call(kPut, kDocs + "/d1", "{}").status, 201);  // pub: public read and write
+  EXPECT_EQ(call(kGet, kDocs + "/d1").status, 200);
+  config::Config next = config_;
+  next.apps[0].collections["pub"] = {"server", "server", ""};
+  next.apps[0].secret = "rotated";
+  config::AppConfig app2 = next.apps[0];
+  app2.id = "app2";
+  app2.key = "key2";
+  next.apps.push_back(app2);
+  const std::string app2_doc = "/v1/apps/app2/collections/pub/docs/x";
+  const auto server_old = bearer("backend", http::Tier::kServer);
+  const std::pair<std::string, std::string> server_new = {
+      "authorization", "Bearer " + mint_jwt("rotated", "backend", http::Tier::kServer, clock_.unix_ms() / 1000, 3600)};
+  EXPECT_EQ(call(kPut, app2_doc, "{}", {server_new}).status, 404);  // no such app yet
+  docs_->reload(next);
+  EXPECT_EQ(call(kGet, kDocs + "/d1").status, 401);  // the rule is now "server"
+  EXPECT_EQ(call(kGet, kDocs + "/d1", "", {server_old}).status, 401);
+  EXPECT_EQ(call(kGet, kDocs + "/d1", "", {server_new}).status, 200);
+  EXPECT_EQ(call(kPut, app2_doc, "{}", {server_new}).status, 201);
+  docs_->reload(config_);  // `next` goes out of scope before the fixture's TearDown
+}
+
 }  // namespace headroom::docs

@@ -47,7 +47,7 @@ Result<storage::IndexDef> parse_index(const json::value& body) {
 
 bool Documents::index_admin(const http::Request& req, const config::AppConfig& app,
                             const http::Responder& respond) const {
-  if (http::has_admin_token(req, config_.admin.token)) return true;
+  if (http::has_admin_token(req, config().admin.token)) return true;
   auto caller = caller_from(req, app, clock_.unix_ms() / 1000);
   if (!caller) {
     respond(http::error_response(caller.status()));
@@ -60,7 +60,7 @@ bool Documents::index_admin(const http::Request& req, const config::AppConfig& a
 }
 
 void Documents::get_indexes(http::Request& req, http::Responder respond) {
-  const config::AppConfig* app = config_.app_by_id(req.param("app_id"));
+  const config::AppConfig* app = config().app_by_id(req.param("app_id"));
   if (!app) return respond(http::error_response(Code::kNotFound, "unknown app"));
   if (!index_admin(req, *app, respond)) return;
   store_->list_indexes(app->id, [respond = std::move(respond)](Result<std::vector<storage::IndexDef>> r) {
@@ -72,7 +72,7 @@ void Documents::get_indexes(http::Request& req, http::Responder respond) {
 }
 
 void Documents::post_index(http::Request& req, http::Responder respond) {
-  const config::AppConfig* app = config_.app_by_id(req.param("app_id"));
+  const config::AppConfig* app = config().app_by_id(req.param("app_id"));
   if (!app) return respond(http::error_response(Code::kNotFound, "unknown app"));
   if (!index_admin(req, *app, respond)) return;
   auto body = parse_json(req.body, 64 * 1024);
@@ -87,7 +87,7 @@ void Documents::post_index(http::Request& req, http::Responder respond) {
 }
 
 void Documents::delete_index(http::Request& req, http::Responder respond) {
-  const config::AppConfig* app = config_.app_by_id(req.param("app_id"));
+  const config::AppConfig* app = config().app_by_id(req.param("app_id"));
   if (!app) return respond(http::error_response(Code::kNotFound, "unknown app"));
   if (!index_admin(req, *app, respond)) return;
   std::string name(req.param("name"));

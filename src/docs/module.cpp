@@ -37,6 +37,9 @@ std::shared_ptr<Documents> install_documents(server::ModuleContext& ctx) {
     w.family("headroom_db_healthy", "gauge", "1 while storage accepts writes");
     w.sample("headroom_db_healthy", {}, sqlite->health().empty() ? 1 : 0);
   });
+  ctx.hooks.on_reload([weak = std::weak_ptr(docs)](const config::Config& next) {
+    if (auto d = weak.lock()) d->reload(next);
+  });
   ctx.hooks.on_stop([docs] { docs->close(); });
   return docs;
 }

@@ -21,12 +21,12 @@ std::string iso8601_utc(int64_t unix_s) {
 }  // namespace
 
 void Documents::usage(http::Request& req, http::Responder respond) {
-  const config::AppConfig* app = config_.app_by_id(req.param("app_id"));
+  const config::AppConfig* app = config().app_by_id(req.param("app_id"));
   if (!app) {
     respond(http::error_response(Code::kNotFound, "unknown app '" + std::string(req.param("app_id")) + "'"));
     return;
   }
-  if (!http::has_admin_token(req, config_.admin.token)) {
+  if (!http::has_admin_token(req, config().admin.token)) {
     auto caller = caller_from(req, *app, clock_.unix_ms() / 1000);
     if (!caller) {
       respond(http::error_response(caller.status()));
