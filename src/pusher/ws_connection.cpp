@@ -6,8 +6,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/query.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/write.hpp>
-#include <deque>
 #include <vector>
 
 #include "core/log.hpp"
@@ -95,11 +93,13 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
     const int64_t limit = hub_->config().websocket.send_buffer_bytes;
     if (queued_bytes_ + static_cast<int64_t>(frame->size()) > limit) {
       hub_->stats().slow_consumers_closed.inc();
-      // Frames not yet being written are dropped: the close frame goes out right after the batch.
-      if (queue_.size() > in_flight_) {
-        queue_.resize(in_flight_);
+      // Frames not yet written are dropped (a frame partly written stays, or the stream would
+      // break): the close frame goes out right after what the client already started receiving.
+      const size_t keep = head_ + (head_offset_ > 0 ? 1 : 0);
+      if (queue_.size() > keep) {
+        queue_.resize(keep);
         queued_bytes_ = 0;
-        for (const auto& f : queue_) queued_bytes_ += static_cast<int64_t>(f->size());
+        for (size_t i = head_; i < queue_.size(); ++i) queued_bytes_ += static_cast<int64_t>(queue_[i]->size());
       }
       close(kErrorOverCapacity, "Send buffer full: slow consumer");
       return false;
@@ -137,41 +137,119 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
     close_queued_ = true;
   }
 
-  // Frames queued during one turn of the event loop go out together: the write is posted, so a
-  // burst of publishes costs one gather write per connection, not one syscall per frame.
+  // Corked writes: a queued frame only marks the connection dirty; the loop's flush pass (posted
+  // once, not once per connection) writes each dirty connection's whole queue with one gather
+  // write. Everything queued before the pass reaches a connection (a burst of publishes, or the
+  // publishes that arrived while a 10,000-subscriber fan-out was being written) leaves together.
   void enqueue(SharedFrame frame) {
     queued_bytes_ += static_cast<int64_t>(frame->size());
     queue_.push_back(std::move(frame));
-    if (in_flight_ != 0 || flush_posted_) return;
-    flush_posted_ = true;
-    asio::post(socket_.get_executor(), [self = shared_from_this()] {
-      self->flush_posted_ = false;
-      if (self->in_flight_ == 0) self->write();
-    });
+    if (dirty_ || waiting_writable_) return;
+    dirty_ = true;
+    FlushPass::add(shared_from_this());
   }
 
-  void write() {
-    if (queue_.empty() || dead_) return;
-    in_flight_ = std::min(queue_.size(), kMaxFramesPerWrite);
-    buffers_.clear();
-    for (size_t i = 0; i < in_flight_; ++i) buffers_.emplace_back(asio::buffer(*queue_[i]));
-    asio::async_write(socket_, buffers_,
-                      [self = shared_from_this()](boost::system::error_code ec, size_t n) { self->on_written(ec, n); });
-  }
-
-  void on_written(boost::system::error_code ec, size_t bytes) {
-    for (size_t i = 0; i < in_flight_ && !queue_.empty(); ++i) {
-      queued_bytes_ -= static_cast<int64_t>(queue_.front()->size());
-      queue_.pop_front();
+  // The loop's flush pass: dirty connections in the order they became dirty, a bounded slice per
+  // handler so that HTTP requests (publishes) and reads are served between slices of a large
+  // fan-out; a connection made dirty again meanwhile goes to the back of the same pass.
+  class FlushPass {
+   public:
+    static void add(std::shared_ptr<WsConnection> conn) {
+      FlushPass& pass = local();
+      auto executor = conn->socket_.get_executor();
+      pass.dirty_.push_back(std::move(conn));
+      if (pass.posted_) return;
+      pass.posted_ = true;
+      asio::post(executor, [executor] { run(executor); });
     }
-    in_flight_ = 0;
-    if (ec) return teardown();
-    if (!queue_.empty()) return write();
+
+   private:
+    static constexpr size_t kSlice = 256;  // connections written per handler
+
+    static FlushPass& local() {
+      thread_local FlushPass pass;  // one per event loop: a loop is one thread (server/event_loops.hpp)
+      return pass;
+    }
+
+    static void run(const asio::any_io_executor& executor) {
+      FlushPass& pass = local();
+      const size_t end = std::min(pass.dirty_.size(), pass.next_ + kSlice);
+      for (; pass.next_ < end; ++pass.next_) {
+        std::shared_ptr<WsConnection> conn = std::move(pass.dirty_[pass.next_]);
+        conn->dirty_ = false;
+        conn->write();
+      }
+      if (pass.next_ < pass.dirty_.size()) {
+        asio::post(executor, [executor] { run(executor); });
+        return;
+      }
+      pass.dirty_.clear();
+      if (pass.dirty_.capacity() > 4 * kSlice && pass.next_ < 4 * kSlice) pass.dirty_.shrink_to_fit();
+      pass.next_ = 0;
+      pass.posted_ = false;
+    }
+
+    std::vector<std::shared_ptr<WsConnection>> dirty_;
+    size_t next_ = 0;
+    bool posted_ = false;
+  };
+
+  // Writes the queue without blocking, one gather write per kMaxFramesPerWrite frames; when the
+  // socket's send buffer is full, waits for writability and continues from where the kernel stopped.
+  void write() {
+    while (!dead_ && head_ < queue_.size()) {
+      thread_local std::vector<asio::const_buffer> buffers;
+      buffers.clear();
+      size_t want = 0;
+      const size_t n = std::min(queue_.size() - head_, kMaxFramesPerWrite);
+      for (size_t i = 0; i < n; ++i) {
+        const std::string& f = *queue_[head_ + i];
+        const size_t skip = i == 0 ? head_offset_ : 0;
+        buffers.emplace_back(f.data() + skip, f.size() - skip);
+        want += f.size() - skip;
+      }
+      boost::system::error_code ec;
+      const size_t written = socket_.write_some(buffers, ec);
+      if (ec == asio::error::would_block || ec == asio::error::try_again) return wait_writable();
+      if (ec) return teardown();
+      consume(written);
+      if (written < want) return wait_writable();
+    }
+    if (dead_) return;
+    // Empty: keep a small queue's storage for the next burst, give a large one back.
+    queue_.clear();
+    head_ = 0;
+    if (queue_.capacity() > kMaxFramesPerWrite) queue_.shrink_to_fit();
     if (close_queued_) {
       boost::system::error_code ignored;
       socket_.shutdown(tcp::socket::shutdown_send, ignored);
       if (!session_) teardown();  // handshake refused: nothing more to read
     }
+  }
+
+  void consume(size_t bytes) {
+    while (bytes > 0 && head_ < queue_.size()) {
+      const size_t size = queue_[head_]->size();
+      const size_t left = size - head_offset_;
+      if (bytes < left) {
+        head_offset_ += bytes;
+        return;
+      }
+      bytes -= left;
+      queued_bytes_ -= static_cast<int64_t>(size);
+      queue_[head_].reset();
+      ++head_;
+      head_offset_ = 0;
+    }
+  }
+
+  void wait_writable() {
+    waiting_writable_ = true;
+    socket_.async_wait(tcp::socket::wait_write, [self = shared_from_this()](boost::system::error_code ec) {
+      self->waiting_writable_ = false;
+      if (ec) return self->teardown();
+      self->write();
+    });
   }
 
   // Waits for readability, then reads into the loop thread's buffer: an idle connection holds no
@@ -260,16 +338,17 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
   ws::FrameParser parser_;
   std::unique_ptr<Session> session_;
   const config::AppConfig* app_ = nullptr;
-  std::deque<SharedFrame> queue_;
-  std::vector<asio::const_buffer> buffers_;
-  size_t in_flight_ = 0;
+  std::vector<SharedFrame> queue_;  // frames [head_, end) not yet fully written
+  size_t head_ = 0;
+  size_t head_offset_ = 0;  // bytes of queue_[head_] already written
   int64_t queued_bytes_ = 0;
   bool closing_ = false;
   bool close_queued_ = false;
   bool dead_ = false;
   bool ping_sent_ = false;
   std::chrono::steady_clock::time_point last_activity_;
-  bool flush_posted_ = false;
+  bool dirty_ = false;             // in the loop's flush pass
+  bool waiting_writable_ = false;  // the send buffer was full: write() resumes on writability
 };
 
 }  // namespace

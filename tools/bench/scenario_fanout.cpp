@@ -131,6 +131,7 @@ struct Settings {
   size_t pad;
   std::string channel;
   int64_t connect_timeout_ns;
+  bool announce;  // a stderr line when publishing starts, for profilers (bench/fanout_profile.sh)
 };
 
 Settings read_settings(Context& ctx) {
@@ -143,6 +144,7 @@ Settings read_settings(Context& ctx) {
   s.channel = ctx.opts.str("channel", "bench-fanout");
   s.drain_s = ctx.opts.number("drain", 3);
   s.connect_timeout_ns = static_cast<int64_t>(ctx.opts.number("connect-timeout", 60) * 1e9);
+  s.announce = ctx.opts.flag("announce");
   return s;
 }
 
@@ -216,6 +218,7 @@ int run_fanout(Context& ctx) {
   schedule.rate = cfg.rate;
   schedule.t0 = now_ns() + 10'000'000;
   schedule.end = schedule.t0 + static_cast<int64_t>(cfg.duration_s * 1e9);
+  if (cfg.announce) ctx.progress.note("fanout: publishing");
   rt.loop(0).at(schedule.t0, [&] { tick(rt.loop(0), pub, schedule); });
   wait_for_deliveries(ctx, stats, schedule, ready, cfg.drain_s);
   const int64_t rss_after = process_rss_bytes(ctx.server_pid);
