@@ -8,7 +8,7 @@ level="${1:-test}"
 build_pkgs=(cmake ninja-build ccache g++ clang pkg-config
   libboost1.81-dev libboost-json1.81-dev libssl-dev libspdlog-dev libfmt-dev libcli11-dev
   libtomlplusplus-dev libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev)
-test_pkgs=(nodejs curl libclang-rt-14-dev chromium prometheus sqlite3)
+test_pkgs=(nodejs curl libclang-rt-14-dev chromium prometheus sqlite3 openssl ca-certificates)
 bench_pkgs=(nginx-light wrk)
 
 want=("${build_pkgs[@]}")

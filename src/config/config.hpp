@@ -24,6 +24,7 @@ struct ServerConfig {
   int max_connections = 10000;            // open TCP connections (HTTP + WebSocket) per instance
   int shutdown_grace_ms = 10000;          // seed: Cloud Run gives 10 s after SIGTERM
   bool test_routes = false;               // /v1/test/* (slow, fail) for end-to-end tests only
+  std::string outbound_ca_file;           // PEM CAs trusted for https:// webhooks besides the system store
 };
 
 struct DataConfig {

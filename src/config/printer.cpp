@@ -69,7 +69,8 @@ std::string to_toml(const Config& c, bool redact) {
                                     {"idle_timeout_ms", s.idle_timeout_ms},
                                     {"max_connections", s.max_connections},
                                     {"shutdown_grace_ms", s.shutdown_grace_ms},
-                                    {"test_routes", s.test_routes}});
+                                    {"test_routes", s.test_routes},
+                                    {"outbound_ca_file", s.outbound_ca_file}});
   root.insert("data",
               toml::table{{"dir", c.data.dir}, {"change_log_retention_hours", c.data.change_log_retention_hours}});
   root.insert("log", toml::table{{"level", c.log.level},

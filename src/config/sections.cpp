@@ -1,6 +1,7 @@
 // Reads each config section into its struct, with the bounds users are told when they exceed them.
 #include <fmt/format.h>
 
+#include <fstream>
 #include <limits>
 #include <regex>
 #include <set>
@@ -32,6 +33,11 @@ void read_server(Reader& r, ServerConfig& s) {
   r.get(t, p, "max_connections", s.max_connections, 1, 10000000);
   r.get(t, p, "shutdown_grace_ms", s.shutdown_grace_ms, 0, 3600000);
   r.get(t, p, "test_routes", s.test_routes);
+  r.get(t, p, "outbound_ca_file", s.outbound_ca_file);
+  if (!s.outbound_ca_file.empty() && !std::ifstream(s.outbound_ca_file).good()) {
+    r.error(fmt::format("server.outbound_ca_file = \"{}\": cannot be read; must be a PEM file of CA certificates",
+                        s.outbound_ca_file));
+  }
   if (s.host.empty()) r.error("server.host = \"\": must be an address to listen on, e.g. 127.0.0.1");
 }
 

@@ -6,15 +6,9 @@
 
 namespace headroom::server {
 
-// HttpClient over Beast, running its I/O on `ctx`.
-std::unique_ptr<HttpClient> make_http_client(boost::asio::io_context& ctx);
-
-// Splits "http://host:port/path" into parts; false if it is not plain http.
-struct ParsedUrl {
-  std::string host;
-  std::string port;
-  std::string target;
-};
-bool parse_http_url(const std::string& url, ParsedUrl* out);
+// HttpClient over Beast (and OpenSSL for https://), running its I/O on `ctx`. TLS is set up at the
+// first https:// request; a CA file that cannot be loaded is then logged once and fails every
+// https:// request with that reason, while plain http:// keeps working.
+std::unique_ptr<HttpClient> make_http_client(boost::asio::io_context& ctx, HttpClientOptions options = {});
 
 }  // namespace headroom::server

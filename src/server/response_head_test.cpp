@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "server/beast_http_client.hpp"
-
 namespace headroom::server {
 
 TEST(ResponseHead, HasStatusLengthRequestIdAndConnection) {
@@ -24,18 +22,6 @@ TEST(ResponseHead, NotModifiedHasNoLength) {
   std::string head = serialize_head(res, "", false);
   EXPECT_EQ(head.find("Content-Length"), std::string::npos);
   EXPECT_NE(head.find("Connection: close"), std::string::npos);
-}
-
-TEST(HttpUrl, ParsesHostPortAndTarget) {
-  ParsedUrl u;
-  ASSERT_TRUE(parse_http_url("http://127.0.0.1:9000/hooks?x=1", &u));
-  EXPECT_EQ(u.host, "127.0.0.1");
-  EXPECT_EQ(u.port, "9000");
-  EXPECT_EQ(u.target, "/hooks?x=1");
-  ASSERT_TRUE(parse_http_url("http://example", &u));
-  EXPECT_EQ(u.port, "80");
-  EXPECT_EQ(u.target, "/");
-  EXPECT_FALSE(parse_http_url("https://example/", &u));
 }
 
 }  // namespace headroom::server

@@ -77,7 +77,7 @@ Server::Server(const config::Config& config, observe::Registry& metrics)
       loops_(std::make_unique<EventLoops>(config.server.threads)),
       admission_(std::make_unique<Admission>(config.server.max_concurrent_requests, config.server.admission_queue)),
       stats_(std::make_unique<HttpStats>(metrics)),
-      http_client_(make_http_client(loops_->loop(0))) {
+      http_client_(make_http_client(loops_->loop(0), HttpClientOptions{.ca_file = config.server.outbound_ca_file})) {
   core_ = std::make_unique<HttpCore>(HttpCore{config.server, router_, filters_, *admission_, *stats_, ws_router_,
                                               ws_acceptors_, draining_, connections_, active_requests_});
   context_ = std::make_unique<ModuleContext>(ModuleContext{config, router_, metrics, SystemClock::instance(),
