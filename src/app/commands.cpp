@@ -7,6 +7,7 @@
 
 #include "app/data_dir.hpp"
 #include "app/modules.hpp"
+#include "app/reload_policy.hpp"
 #include "config/loader.hpp"
 #include "core/log.hpp"
 #include "docs/jwt.hpp"
@@ -54,19 +55,37 @@ void print_first_start(const config::Config& config, const FirstStart& first) {
   std::fflush(stdout);
 }
 
-// SIGHUP: the same loader with the same file, env and flags. A bad file keeps the running config.
+std::string joined(const std::vector<std::string>& keys) {
+  std::string out;
+  for (const auto& k : keys) out += (out.empty() ? "" : ", ") + k;
+  return out;
+}
+
+// SIGHUP: the same loader with the same file, env and flags. A bad file keeps the running config;
+// keys that cannot change live keep their running value and are named in the log line.
 server::Server::Reloader make_reloader(const CommonOptions& common, const std::vector<std::string>& sets,
                                        const config::Config& initial, observe::Registry& metrics) {
   struct Current {
+    std::shared_ptr<const config::Config> config;
     std::string toml;
     std::string hash;
   };
-  auto current = std::make_shared<Current>(Current{config::to_toml(initial, false), initial.source_hash.substr(0, 16)});
+  auto running = std::make_shared<const config::Config>(initial);
+  auto current =
+      std::make_shared<Current>(Current{running, config::to_toml(initial, false), initial.source_hash.substr(0, 16)});
   return [common, sets, current, &metrics]() -> std::shared_ptr<const config::Config> {
     std::shared_ptr<config::Config> next;
+    ReloadPlan plan;
     try {
       next = std::make_shared<config::Config>(load_config(common, sets));
+      // The generated dev app and admin token come from the running data dir, whatever the file says.
+      const std::string file_data_dir = next->data.dir;
+      next->data.dir = current->config->data.dir;
       prepare_data_dir(*next);
+      next->data.dir = file_data_dir;
+      // Compared before the running values are put back, so restart-only changes are reported.
+      auto changed = ops::changed_config_keys(current->toml, config::to_toml(*next, false));
+      plan = plan_reload(*current->config, *next, changed);
     } catch (const std::exception& e) {
       spdlog::error("config reload failed, keeping the running config: {}", e.what());
       return nullptr;
@@ -78,16 +97,21 @@ server::Server::Reloader make_reloader(const CommonOptions& common, const std::v
       }
     }
     std::string toml = config::to_toml(*next, false);
-    auto changed = ops::changed_config_keys(current->toml, toml);
-    std::string list;
-    for (const auto& k : changed) list += (list.empty() ? "" : ", ") + k;
-    spdlog::info("config reloaded from {}: {}", common.config_file, changed.empty() ? "no changes" : "changed " + list);
+    if (plan.applied.empty() && plan.needs_restart.empty()) {
+      spdlog::info("config reloaded from {}: no changes", common.config_file);
+    } else if (plan.needs_restart.empty()) {
+      spdlog::info("config reloaded from {}: applied {}", common.config_file, joined(plan.applied));
+    } else {
+      spdlog::warn("config reloaded from {}: applied {}; needs a restart (running value kept): {}", common.config_file,
+                   plan.applied.empty() ? "nothing" : joined(plan.applied), joined(plan.needs_restart));
+    }
     const char* help = "Loaded config (sha256 prefix of the file; empty for defaults).";
     std::string hash = next->source_hash.substr(0, 16);
     if (hash != current->hash) {
       metrics.gauge("headroom_config_version", help, {{"sha256", current->hash}}).set(0);
       metrics.gauge("headroom_config_version", help, {{"sha256", hash}}).set(1);
     }
+    current->config = next;
     current->toml = std::move(toml);
     current->hash = hash;
     return next;

@@ -161,7 +161,7 @@ test('SIGHUP reloads a good file (logs what changed, new config version) and kee
     const original = fs.readFileSync(server.configPath, 'utf8');
     fs.writeFileSync(server.configPath, original.replace('keep = 3', 'keep = 5'));
     server.proc.kill('SIGHUP');
-    await until(() => /config reloaded from .*changed backup\.keep/.test(server.output()), 5000, 'reload log line');
+    await until(() => /config reloaded from .*applied backup\.keep/.test(server.output()), 5000, 'reload log line');
     const v2 = await version();
     assert.equal(v2.length, 1);
     assert.notEqual(v2[0], v1[0]);
