@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Fan-out cost per delivery, robust to a loaded machine: runs `headroom-bench fanout` against one
-# server (Headroom or nats-server, pinned as bench/run-all pins them: server on CPU 1, bench on
+# server (Headroom, nats-server or Soketi, pinned as bench/run-all pins them: server on CPU 1, bench on
 # CPU 0) and counts, with `perf stat -p`, the server's write syscalls and CPU time from the first
 # publish to the end of the run. Prints the bench's JSON figures and the per-delivery ratios.
-# Usage: bench/fanout_profile.sh headroom|nats [subscribers] [rate] [duration]
+# Usage: bench/fanout_profile.sh headroom|nats|soketi [subscribers] [rate] [duration]
 #        HEADROOM_BIN / HEADROOM_BENCH override the binaries (default: build/); RECORD=file.data
 #        also runs `perf record -g` over the same window.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-server=${1:?headroom or nats}
+server=${1:?headroom, nats or soketi}
 subs=${2:-10000}
 rate=${3:-30}
 duration=${4:-5}
@@ -17,12 +17,19 @@ bench="${HEADROOM_BENCH:-$(dirname "$bin")/../../tools/bench/headroom-bench}"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 work=$(mktemp -d "${TMPDIR:-/tmp}/fanout-profile-XXXXXX")
 pid=""
-cleanup() {
+stop_server() { # prints how the server stopped on SIGTERM
   if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
     kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
+    local rc=0
+    wait "$pid" 2>/dev/null || rc=$?
+    echo "server exit status after SIGTERM: $rc" >&2
   fi
+  pid=""
+}
+cleanup() {
+  stop_server
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -58,6 +65,21 @@ secret = "fanout-profile-secret-0123456789"
 TOML
   taskset -c 1 "$bin" serve --config "$work/headroom.toml" > "$work/server.log" 2>&1 &
   protocol=pusher
+elif [[ $server == soketi ]]; then
+  cat > "$work/soketi.json" <<JSON
+{
+  "host": "127.0.0.1", "port": $port,
+  "cluster.hostname": "127.0.0.1", "cluster.address": "127.0.0.1", "cluster.unicast": "127.0.0.1",
+  "cluster.broadcast": "127.0.0.1", "cluster.port": $(free_port),
+  "metrics.enabled": false, "metrics.host": "127.0.0.1", "metrics.port": $(free_port),
+  "appManager.array.apps": [{"id": "app1", "key": "key1", "secret": "fanout-profile-secret-0123456789",
+    "maxConnections": -1, "maxBackendEventsPerSecond": -1, "maxClientEventsPerSecond": -1,
+    "maxReadRequestsPerSecond": -1}]
+}
+JSON
+  taskset -c 1 node "$root/bench/peers/node_modules/@soketi/soketi/bin/server.js" start --config="$work/soketi.json" \
+    > "$work/server.log" 2>&1 &
+  protocol=pusher
 else
   printf 'listen: "127.0.0.1:%s"\nwebsocket {\n  listen: "127.0.0.1:%s"\n  no_tls: true\n}\n' "$(free_port)" "$port" \
     > "$work/nats.conf"
@@ -86,6 +108,7 @@ for _ in $(seq 50); do [[ -s "$work/perf.pid" ]] && break; sleep 0.1; done
 kill -INT "$(cat "$work/perf.pid")"
 if [[ -s "$work/record.pid" ]]; then kill -INT "$(cat "$work/record.pid")"; sleep 1; fi
 for _ in $(seq 50); do grep -q task-clock "$work/perf.csv" 2>/dev/null && break; sleep 0.1; done
+stop_server
 node -e '
 const fs = require("fs");
 const r = JSON.parse(fs.readFileSync(process.argv[1])).results;
