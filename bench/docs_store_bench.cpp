@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
   opt.path = dir + "/headroom.db";
   if (argc > 3 && std::string(argv[3]) == "full") opt.durability = SqliteOptions::Durability::kFullSync;
   if (const char* ps = std::getenv("PAGE_SIZE")) opt.page_size = std::atoi(ps);
+  if (const char* wr = std::getenv("WAL_RESTART_FRAMES")) opt.wal_restart_frames = std::atoi(wr);
   auto opened = SqliteStore::open(opt);
   if (!opened) {
     std::fprintf(stderr, "%s\n", opened.status().message().c_str());
@@ -105,10 +106,12 @@ int main(int argc, char** argv) {
   long writes = acked.load();
   double wps = static_cast<double>(writes) / welapsed;
   std::printf(
-      "durable writes/s (64 concurrent writers, %s): %.0f  (%ld writes, %llu commits, %.1f writes/commit)\n",
+      "durable writes/s (64 concurrent writers, %s): %.0f  (%ld writes, %llu commits, %.1f writes/commit, %llu WAL "
+      "restarts)\n",
       opt.durability == SqliteOptions::Durability::kFullSync ? "synchronous=FULL" : "pipelined WAL fdatasync", wps,
       writes, static_cast<unsigned long long>(store.commits()),
-      static_cast<double>(store.committed_writes()) / static_cast<double>(std::max<uint64_t>(1, store.commits())));
+      static_cast<double>(store.committed_writes()) / static_cast<double>(std::max<uint64_t>(1, store.commits())),
+      static_cast<unsigned long long>(store.wal_restarts()));
 
   if (std::getenv("WRITES_ONLY")) {
     store.close();

@@ -70,6 +70,26 @@ Result<std::unique_ptr<Db>> Db::open(const std::string& path, const std::string&
   return std::unique_ptr<Db>(new Db(db));
 }
 
+void Db::watch_wal() {
+  sqlite3_wal_hook(
+      db_,
+      [](void* self, sqlite3*, const char*, int frames) {
+        static_cast<Db*>(self)->wal_frames_ = frames;
+        return SQLITE_OK;
+      },
+      this);
+}
+
+int64_t Db::total_changes() const { return sqlite3_total_changes64(db_); }
+
+bool Db::checkpoint_all() {
+  int log = -1, done = -1;
+  int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+  if (rc != SQLITE_OK || log != done) return false;
+  wal_frames_ = 0;
+  return true;
+}
+
 Db::~Db() {
   for (auto& [sql, s] : cache_) sqlite3_finalize(s);
   sqlite3_close(db_);

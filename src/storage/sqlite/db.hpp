@@ -49,10 +49,19 @@ class Db {
   Stmt stmt(const std::string& sql);
   Status error(std::string_view what) const;
   sqlite3* raw() { return db_; }
+  int64_t total_changes() const;  // rows changed by this connection since it opened
+  // Keeps wal_frames() up to date (a wal hook; PRAGMA wal_autocheckpoint replaces it, so call after).
+  void watch_wal();
+  // Frames in the WAL after this connection's last commit (0 before any, or without watch_wal).
+  int wal_frames() const { return wal_frames_; }
+  // PASSIVE checkpoint on this connection; true when every WAL frame is now in the database file,
+  // so the next write transaction starts the WAL over from its beginning.
+  bool checkpoint_all();
 
  private:
   explicit Db(sqlite3* db) : db_(db) {}
   sqlite3* db_;
+  int wal_frames_ = 0;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 

@@ -53,6 +53,7 @@ Status SqliteStore::start() {
                              "PRAGMA cache_size=-32768", "PRAGMA temp_store=MEMORY", "PRAGMA wal_autocheckpoint=0"}) {
     if (Status s = wdb_->exec(pragma); !s) return s;
   }
+  wdb_->watch_wal();
   if (Status s = create_schema(*wdb_); !s) return s;
   // The WAL file exists now; make its directory entry durable once (fdatasync does not).
   std::string dir = std::filesystem::path(opt_.path).parent_path().string();
@@ -147,18 +148,46 @@ void SqliteStore::writer_loop() {
     }
     commit_group(group);
     group.clear();
+    restart_wal_if_long();
     if (clock_->unix_ms() - last_trim_ms_ > 60'000) trim_changes();
   }
+}
+
+// The background checkpointer copies frames while the writer keeps appending, so it never
+// catches up and the WAL would grow without bound (1 GB in 7 s of the write benchmark): every
+// append then extends the file (block allocation, and fdatasync must also commit the size change)
+// and readers search an ever longer WAL index. Past `wal_restart_frames` the writer, between
+// transactions, copies the few frames the checkpointer has not yet copied; when nothing is left
+// its next transaction writes the WAL from the start again, overwriting blocks already allocated.
+// (Every acknowledged frame was fdatasynced before; the checkpoint syncs the database file.)
+void SqliteStore::restart_wal_if_long() {
+  if (opt_.wal_restart_frames <= 0 || wdb_->wal_frames() < opt_.wal_restart_frames) return;
+  if (!health().empty()) return;
+  if (wdb_->checkpoint_all()) wal_restarts_.fetch_add(1);
 }
 
 bool SqliteStore::run_job(Txn& txn, Job& job, Status& status) {
   auto seqs_before = txn.seqs;
   size_t changes_before = txn.changes.size();
-  if (status = wdb_->stmt("SAVEPOINT w").run(); !status) return false;
+  const int64_t rows_before = job.checks_first ? wdb_->total_changes() : 0;
+  if (!job.checks_first) {
+    if (status = wdb_->stmt("SAVEPOINT w").run(); !status) return false;
+  }
   try {
     status = job.apply(txn);
   } catch (const std::exception& e) {
     status = internal_error(std::string("write failed: ") + e.what());
+  }
+  if (job.checks_first) {
+    if (status.is_ok() || status.code() == Code::kUnavailable) return status.is_ok();
+    if (wdb_->total_changes() != rows_before) {
+      status =
+          internal_error("a write failed after changing rows (" + status.message() + "); its group is rolled back");
+      return false;
+    }
+    txn.seqs = std::move(seqs_before);
+    txn.changes.resize(changes_before);
+    return true;
   }
   if (status.is_ok()) {
     status = wdb_->stmt("RELEASE w").run();
@@ -315,6 +344,7 @@ void SqliteStore::add_change_listener(ChangeListener fn) {
 void SqliteStore::write(WriteBatch batch, Callback<std::vector<WriteResult>> done) {
   auto result = std::make_shared<std::vector<WriteResult>>();
   auto b = std::make_shared<WriteBatch>(std::move(batch));
+  const bool one_op = b->ops.size() == 1;  // apply_op checks before it writes
   enqueue({[b, result](Txn& t) -> Status {
              auto r = apply_batch(t, *b);
              if (!r) return r.status();
@@ -324,7 +354,8 @@ void SqliteStore::write(WriteBatch batch, Callback<std::vector<WriteResult>> don
            [result, done = std::move(done)](Status s) {
              if (!s) return done(std::move(s));
              done(std::move(*result));
-           }});
+           },
+           one_op});
 }
 
 void SqliteStore::put_meta(std::string key, std::string value, StatusCallback done) {

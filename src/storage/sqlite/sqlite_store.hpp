@@ -34,6 +34,7 @@ struct SqliteOptions {
   std::string vfs;                                       // empty: the default VFS (tests: kFaultVfsName)
   int readers = 2;                                       // reader threads/connections
   int checkpoint_interval_ms = 200;                      // PASSIVE checkpoints off the writer thread
+  int wal_restart_frames = 8192;                         // the writer restarts the WAL past this size (frames)
   int page_size = 0;                                     // new databases only; 0: SQLite's default (4096)
   size_t max_group = 2048;                               // requests committed together at most
   size_t max_queue = 50000;                              // queued writes beyond this fail fast with UNAVAILABLE
@@ -67,11 +68,16 @@ class SqliteStore final : public Store {
   // Counters for metrics and tests.
   uint64_t commits() const { return commits_.load(); }
   uint64_t committed_writes() const { return committed_writes_.load(); }
+  uint64_t wal_restarts() const { return wal_restarts_.load(); }  // catch-up checkpoints that emptied the WAL
 
  private:
   struct Job {
     std::function<Status(Txn&)> apply;  // inside the group's transaction (and its own savepoint)
     std::function<void(Status)> done;   // after commit, on the writer thread
+    // The job checks everything before its first change (one-operation writes): it runs without a
+    // savepoint of its own (no statement journal); should it fail after changing a row anyway,
+    // the whole group is rolled back instead.
+    bool checks_first = false;
   };
   using ReadJob = std::function<void(Db&)>;
   // A committed group waiting for its fsync.
@@ -88,6 +94,7 @@ class SqliteStore final : public Store {
   void writer_loop();
   void commit_group(std::vector<Job>& group);
   bool run_job(Txn& txn, Job& job, Status& status);
+  void restart_wal_if_long();
   void reader_loop(Db& db);
   void syncer_loop();
   void checkpointer_loop();
@@ -140,6 +147,7 @@ class SqliteStore final : public Store {
   std::string broken_;  // non-empty after a failed commit
   std::atomic<uint64_t> commits_{0};
   std::atomic<uint64_t> committed_writes_{0};
+  std::atomic<uint64_t> wal_restarts_{0};
   std::atomic<bool> closed_{false};
 };
 

@@ -103,6 +103,68 @@ TEST_F(SqliteStoreTest, ChangeLogIsTrimmedByAgeButSeqsKeepGrowing) {
   (*store)->close();
 }
 
+// Under a steady stream of writes the background checkpointer never catches up, so the writer
+// empties the WAL itself past `wal_restart_frames` and the file stops growing.
+TEST_F(SqliteStoreTest, WalStartsOverOnceLongerThanItsBound) {
+  SqliteOptions o;
+  o.path = dir_ + "/headroom.db";
+  o.wal_restart_frames = 64;
+  auto opened = SqliteStore::open(o);
+  ASSERT_TRUE(opened);
+  SqliteStore& store = **opened;
+  const std::string body = "{\"text\":\"" + std::string(3000, 'x') + "\"}";  // about one page per document
+  constexpr int kWriters = 8, kEach = 60;
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < kWriters; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) ok += put_sync(store, "app", "c", std::to_string(t * 1000 + i), body).is_ok();
+    });
+  }
+  for (auto& th : threads) th.join();
+  ASSERT_EQ(ok.load(), kWriters * kEach);
+  EXPECT_GT(store.wal_restarts(), 0u);
+  // 480 documents of ~3 KB each appended without a restart would make a WAL of several MB.
+  EXPECT_LT(std::filesystem::file_size(o.path + "-wal"), 2u * 1024 * 1024);
+  store.close();
+  auto again = open_sqlite(dir_);
+  for (int t = 0; t < kWriters; ++t) {
+    for (int i = 0; i < kEach; i += 7) {
+      EXPECT_TRUE(get_sync(*again, "app", "c", std::to_string(t * 1000 + i))->has_value()) << t << "/" << i;
+    }
+  }
+}
+
+// One-operation writes run without a savepoint: a failed precondition must still undo only that
+// write (nothing was written before the check) and leave seqs gap-free.
+TEST_F(SqliteStoreTest, FailedPreconditionsInOneGroupUndoOnlyThemselves) {
+  auto store = open_sqlite(dir_);
+  constexpr int kThreads = 16;
+  std::vector<std::thread> threads;
+  std::atomic<int> created{0}, refused{0}, others{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      WriteBatch b{"app", {WriteOp{OpKind::kPut, "c", "same", "{\"by\":" + std::to_string(t) + "}", "u", {}}}};
+      b.ops[0].pre.kind = Precondition::Kind::kMissing;
+      auto r = storage::testing::await<std::vector<WriteResult>>([&](auto cb) { store->write(b, cb); });
+      (r ? created : refused)++;
+      if (!r) {
+        EXPECT_EQ(r.status().code(), Code::kFailedPrecondition);
+      }
+      others += put_sync(*store, "app", "c", "own-" + std::to_string(t), "{}").is_ok();
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(created.load(), 1);
+  EXPECT_EQ(refused.load(), kThreads - 1);
+  EXPECT_EQ(others.load(), kThreads);
+  auto changes =
+      storage::testing::await<std::vector<Change>>([&](auto cb) { store->read_changes("app", "", 0, 100, cb); });
+  ASSERT_TRUE(changes);
+  ASSERT_EQ(changes->size(), static_cast<size_t>(kThreads + 1));
+  for (size_t i = 0; i < changes->size(); ++i) EXPECT_EQ((*changes)[i].seq, static_cast<int64_t>(i + 1));
+}
+
 TEST_F(SqliteStoreTest, ClosedStoreFailsFast) {
   auto store = open_sqlite(dir_);
   store->close();

@@ -91,6 +91,8 @@ Result<WriteResult> apply_delete(Txn& t, const std::string& app, const WriteOp& 
   return r;
 }
 
+// Every check that can fail (precondition, owner, merge patch, size) comes before the first row
+// changes: SqliteStore runs one-operation writes without a savepoint of their own.
 Result<WriteResult> apply_op(Txn& t, const std::string& app, const WriteOp& op) {
   auto cur = load_doc(t.db, app, op.collection, op.id);
   if (!cur) return cur.status();
