@@ -8,6 +8,7 @@
 
 #include "app/backup_commands.hpp"
 #include "app/commands.hpp"
+#include "app/plan_command.hpp"
 #include "config/loader.hpp"
 
 int main(int argc, char** argv) {
@@ -75,6 +76,17 @@ int main(int argc, char** argv) {
   import_cmd->add_option("file", ops.file, "NDJSON file ('-' for stdin)")->required();
   import_cmd->add_option("--data-dir", ops.data_dir, "data directory (default: data.dir)");
 
+  app::PlanOptions plan;
+  auto* plan_cmd = cli.add_subcommand("plan", "estimate instances and monthly cost for a number of users");
+  plan_cmd->add_option("users", plan.users, "number of users (the issue-8 user model)")->required();
+  plan_cmd->add_option("--vcpu", plan.vcpu, "instance vCPUs (default: smallest seed shape that fits)");
+  plan_cmd->add_option("--memory-mb", plan.memory_mb, "instance memory in MiB, with --vcpu");
+  plan_cmd->add_option("--bench", plan.bench_file,
+                       "measured capacity: headroom-bench users JSON or bench/results file");
+  plan_cmd->add_option("--price-vcpu-second", plan.price_vcpu_second, "USD per vCPU-second (default Cloud Run list)");
+  plan_cmd->add_option("--price-gib-second", plan.price_gib_second, "USD per GiB-second (default Cloud Run list)");
+  plan_cmd->add_flag("--json", plan.json, "print JSON");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -93,6 +105,7 @@ int main(int argc, char** argv) {
     if (*bk_restore) return app::run_backup_restore(common, ops);
     if (*export_cmd) return app::run_export(common, ops);
     if (*import_cmd) return app::run_import(common, ops);
+    if (*plan_cmd) return app::run_plan(plan);
   } catch (const config::ConfigError& e) {
     std::fprintf(stderr, "headroom: config: %s\n", e.what());
     return 2;

@@ -3,8 +3,10 @@
 
 #include "cache/module.hpp"
 #include "docs/documents.hpp"
+#include "observe/active_users.hpp"
 #include "observe/observe_module.hpp"
 #include "ops/module.hpp"
+#include "plan/capacity_plan.hpp"
 #include "pusher/module.hpp"
 #include "ratelimit/module.hpp"
 
@@ -58,6 +60,10 @@ ModulesHandle install_modules(server::ModuleContext& ctx) {
                             });
   // Last: its request filter counts active users by the req.subject the filters above set.
   modules->observe = observe::install_observe(ctx);
+  // The dashboard's cost estimate (src/plan) for the users active now; the section lives in the
+  // observe module's state, as does the counter it reads.
+  modules->observe->add_overview_section(
+      "cost", [&users = modules->observe->active_users()] { return plan::dashboard_rows_json(users.estimate()); });
   modules->ops = ops::install_ops(ctx);
   return modules;
 }

@@ -92,6 +92,11 @@ test('GET /v1/admin/alerts needs the admin token and lists firing alerts', async
     assert.ok(o.current.error_ratio > 0);
     assert.equal(o.apps[0].id, s.app.id);
     assert.equal(o.apps[0].secret, undefined, 'secrets never leave the server');
+    const cost = o.sections.cost;
+    assert.equal(cost.length, 4, JSON.stringify(cost));
+    assert.match(cost[0].users, /active now/);
+    assert.deepEqual(cost.slice(1).map((r) => r['seed budget']), [100, 300, 1000]);
+    assert.ok(cost.every((r) => r['USD / month'] > 0));
   } finally {
     await s.stop();
   }

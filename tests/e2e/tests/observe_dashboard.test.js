@@ -111,6 +111,10 @@ test('dashboard: login, charts with data, a firing alert, screenshot', { timeout
     assert.match(alertText, /HighErrorRate/);
     const sections = await page.textContent('#sections');
     assert.match(sections, /messages/);
+    // The cost estimate (headroom plan) for the users active now and for each seed phase.
+    assert.match(sections, /Cost/);
+    assert.match(sections, /active now/);
+    assert.match(sections, /1 × 1 vCPU \/ 512 MiB/);
     const apps = await page.textContent('#apps');
     assert.match(apps, new RegExp(s.app.id));
     // Charts hold real points: uPlot's data for the requests chart is non-empty.
