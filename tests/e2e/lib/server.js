@@ -61,7 +61,7 @@ async function startServer(options = {}) {
   proc.stderr.on('data', (d) => { output += d; });
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
   const port = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('server did not start in 10 s:\n' + output)), 10000);
+    const timer = setTimeout(() => reject(new Error('server did not start in 30 s:\n' + output)), 30000);
     const check = () => {
       const m = output.match(/listening on http:\/\/[^:]+:(\d+)/);
       if (m) { clearTimeout(timer); resolve(Number(m[1])); return true; }
@@ -87,7 +87,7 @@ async function startServer(options = {}) {
   return server;
 }
 
-async function waitReady(url, timeoutMs = 10000) {
+async function waitReady(url, timeoutMs = 30000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
