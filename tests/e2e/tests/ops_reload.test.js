@@ -8,6 +8,7 @@ const fs = require('node:fs');
 const { startServer, renderToml, DEFAULT_APP } = require('../lib/server');
 const { serverSdk, established, raw } = require('./channels_util');
 const { metric, until } = require('./ops_util');
+const { startWebhookSink } = require('../lib/webhook_sink');
 
 const APP2 = { id: 'app2', key: 'key2', secret: 'secret2-very-secret' };
 
@@ -112,5 +113,32 @@ test('a bad file on SIGHUP is refused with a clear log line; the server keeps se
     assert.deepEqual(await configVersion(server), v1);
   } finally {
     await server.stop();
+  }
+});
+
+test('alert thresholds and alerts.webhook apply after SIGHUP', async () => {
+  const sink = await startWebhookSink();
+  const sections = (errorRatio, webhook) => ({
+    server: { test_routes: true },
+    rate_limits: { enabled: false },
+    alerts: { webhook, error_ratio: errorRatio, eval_interval_ms: 200, for_ms: 0 },
+  });
+  const server = await startServer({ sections: sections(1, '') });  // never: the ratio must exceed 1
+  try {
+    const rule = async () => {
+      const res = await fetch(server.url + '/v1/admin/alerts', { headers: { Authorization: 'Bearer ' + server.adminToken } });
+      return (await res.json()).rules.find((a) => a.name === 'HighErrorRate');
+    };
+    const fail = async () => { for (let i = 0; i < 10; i++) await (await fetch(server.url + '/v1/test/fail')).arrayBuffer(); };
+    assert.equal((await rule()).threshold, 1);
+    rewrite(server, { sections: sections(0.05, sink.url) });
+    await reload(server, /config reloaded from .*applied alerts\.error_ratio, alerts\.webhook/);
+    assert.equal((await rule()).threshold, 0.05);
+    await fail();
+    const got = await sink.waitFor((b) => b.alerts && b.alerts[0].labels.alertname === 'HighErrorRate' && b.status === 'firing');
+    assert.ok(Number(got.body.alerts[0].annotations.value) > 0.05);
+  } finally {
+    await server.stop();
+    await sink.close();
   }
 });
