@@ -24,6 +24,7 @@ using channels::SharedFrame;
 namespace {
 
 constexpr size_t kMaxFramesPerWrite = 64;
+constexpr size_t kKeptQueueCapacity = 16;  // frame slots an emptied queue keeps (16 bytes each)
 constexpr auto kCloseLinger = std::chrono::seconds(2);
 constexpr auto kVipSigninGrace = std::chrono::seconds(5);  // to sign in as VIP in a reserved slot
 
@@ -183,8 +184,7 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
         asio::post(executor, [executor] { run(executor); });
         return;
       }
-      pass.dirty_.clear();
-      if (pass.dirty_.capacity() > 4 * kSlice && pass.next_ < 4 * kSlice) pass.dirty_.shrink_to_fit();
+      pass.dirty_.clear();  // keeps its capacity: at most 16 bytes per connection of the loop
       pass.next_ = 0;
       pass.posted_ = false;
     }
@@ -216,10 +216,10 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
       if (written < want) return wait_writable();
     }
     if (dead_) return;
-    // Empty: keep a small queue's storage for the next burst, give a large one back.
+    // Empty: keep a small queue's storage for the next burst, give a large one back (idle memory).
     queue_.clear();
     head_ = 0;
-    if (queue_.capacity() > kMaxFramesPerWrite) queue_.shrink_to_fit();
+    if (queue_.capacity() > kKeptQueueCapacity) queue_.shrink_to_fit();
     if (close_queued_) {
       boost::system::error_code ignored;
       socket_.shutdown(tcp::socket::shutdown_send, ignored);
