@@ -120,6 +120,9 @@ Response error_response(Code code, std::string_view message) {
 }
 
 std::string percent_decode(std::string_view in, bool plus_as_space) {
+  if (in.find('%') == std::string_view::npos && (!plus_as_space || in.find('+') == std::string_view::npos)) {
+    return std::string(in);
+  }
   auto hex = [](char c) -> int {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;

@@ -3,8 +3,9 @@
 namespace headroom::http {
 
 namespace {
-std::vector<std::string_view> split_path(std::string_view path) {
-  std::vector<std::string_view> out;
+// Splits into `out` (cleared first), skipping empty segments.
+void split_path(std::string_view path, std::vector<std::string_view>& out) {
+  out.clear();
   size_t i = 0;
   while (i < path.size()) {
     if (path[i] == '/') {
@@ -16,43 +17,65 @@ std::vector<std::string_view> split_path(std::string_view path) {
     out.push_back(path.substr(i, end - i));
     i = end;
   }
-  return out;
 }
 
 bool is_capture(std::string_view seg) { return seg.size() > 2 && seg.front() == '{' && seg.back() == '}'; }
 
-bool segments_match(const Router::Route& route, const std::vector<std::string_view>& parts,
-                    std::vector<std::pair<std::string, std::string>>* params) {
-  if (route.segments.size() != parts.size()) return false;
+// parts.size() == route.segments.size() (routes are bucketed by segment count).
+bool literals_match(const Router::Route& route, const std::vector<std::string_view>& parts) {
   for (size_t i = 0; i < parts.size(); ++i) {
     const std::string& seg = route.segments[i];
-    if (is_capture(seg)) {
-      if (params) params->emplace_back(seg.substr(1, seg.size() - 2), percent_decode(parts[i]));
-    } else if (seg != parts[i]) {
-      return false;
-    }
+    if (!is_capture(seg) && seg != parts[i]) return false;
   }
   return true;
+}
+
+// Fills params in place (the strings keep their capacity across requests on one connection).
+void fill_params(const Router::Route& route, const std::vector<std::string_view>& parts,
+                 std::vector<std::pair<std::string, std::string>>& params) {
+  size_t n = 0;
+  for (const auto& seg : route.segments) n += is_capture(seg) ? 1 : 0;
+  params.resize(n);
+  size_t k = 0;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const std::string& seg = route.segments[i];
+    if (!is_capture(seg)) continue;
+    auto& [name, value] = params[k++];
+    name.assign(seg, 1, seg.size() - 2);
+    if (parts[i].find('%') == std::string_view::npos) {
+      value.assign(parts[i]);
+    } else {
+      value = percent_decode(parts[i]);
+    }
+  }
 }
 }  // namespace
 
 void Router::add(Method method, std::string_view pattern, Handler handler, RouteOptions options) {
   Route route{method, {}, std::move(handler), std::move(options)};
-  for (auto seg : split_path(pattern)) route.segments.emplace_back(seg);
+  std::vector<std::string_view> parts;
+  split_path(pattern, parts);
+  for (auto seg : parts) route.segments.emplace_back(seg);
   if (route.options.label.empty()) route.options.label = std::string(pattern);
+  if (by_count_.size() <= route.segments.size()) by_count_.resize(route.segments.size() + 1);
+  by_count_[route.segments.size()].push_back(routes_.size());
   routes_.push_back(std::move(route));
 }
 
 Router::Match Router::match(Request& req) const {
   // Matching runs on the raw (still percent-encoded) target path so that an encoded '/' inside a
-  // capture stays inside it.
+  // capture stays inside it. Only routes with as many segments as the path are tried, in the
+  // order they were added.
   std::string_view raw = req.target;
   raw = raw.substr(0, raw.find('?'));
-  auto parts = split_path(raw);
+  thread_local std::vector<std::string_view> parts;
+  split_path(raw, parts);
   Match result;
+  if (parts.size() >= by_count_.size()) return result;
   const Route* get_fallback = nullptr;
-  for (const auto& route : routes_) {
-    if (!segments_match(route, parts, nullptr)) continue;
+  for (size_t index : by_count_[parts.size()]) {
+    const Route& route = routes_[index];
+    if (!literals_match(route, parts)) continue;
     result.path_matched = true;
     if (route.method == req.method) {
       result.route = &route;
@@ -61,10 +84,7 @@ Router::Match Router::match(Request& req) const {
     if (req.method == Method::kHead && route.method == Method::kGet && !get_fallback) get_fallback = &route;
   }
   if (!result.route) result.route = get_fallback;
-  if (result.route) {
-    req.params.clear();
-    segments_match(*result.route, parts, &req.params);
-  }
+  if (result.route) fill_params(*result.route, parts, req.params);
   return result;
 }
 

@@ -37,6 +37,7 @@ class Router {
 
  private:
   std::vector<Route> routes_;
+  std::vector<std::vector<size_t>> by_count_;  // route indexes by number of segments, in order added
 };
 
 }  // namespace headroom::http

@@ -2,6 +2,8 @@
 // What every HTTP session shares: limits, routes, filters, admission, stats, drain state.
 // Owned by Server; sessions hold a reference.
 #include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <vector>
 
 #include "config/config.hpp"
@@ -27,8 +29,11 @@ struct HttpCore {
   std::atomic<int>& active_requests;  // requests read and not yet answered, admitted or not
 };
 
+// A socket bound to its loop's io_context directly (no type-erased executor on the hot path).
+using HttpSocket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
+
 // Starts serving HTTP on an accepted socket. Must be called on the socket's own loop thread.
-void start_http_session(boost::asio::ip::tcp::socket socket, HttpCore& core);
+void start_http_session(HttpSocket socket, HttpCore& core);
 // Closes every keep-alive connection of the calling loop that is waiting for its next request.
 void close_idle_http_sessions();
 

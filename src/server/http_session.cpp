@@ -8,7 +8,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/http.hpp>
+#include <charconv>
 #include <chrono>
 #include <unordered_set>
 
@@ -52,10 +54,16 @@ http::Method to_method(bhttp::verb v) {
   }
 }
 
-std::string next_request_id() {
+// "<8 hex digits of this process>-<counter in hex>", written into `out` (keeps its capacity).
+void next_request_id(std::string& out) {
   static const std::string prefix = crypto::random_hex(4);
   static std::atomic<uint64_t> counter{0};
-  return fmt::format("{}-{:x}", prefix, counter.fetch_add(1) + 1);
+  uint64_t n = counter.fetch_add(1, std::memory_order_relaxed) + 1;
+  char digits[16];
+  auto end = std::to_chars(digits, digits + sizeof digits, n, 16).ptr;
+  out.assign(prefix);
+  out += '-';
+  out.append(digits, end);
 }
 
 bool valid_request_id(std::string_view id) {
@@ -87,11 +95,15 @@ bool iequals_token(std::string_view header, std::string_view token) {
 
 class HttpSession final : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(tcp::socket socket, HttpCore& core) : stream_(std::move(socket)), core_(core) {
+  HttpSession(HttpSocket socket, HttpCore& core)
+      : socket_(std::move(socket)), timer_(socket_.get_executor()), core_(core) {
     boost::system::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
+    auto ep = socket_.remote_endpoint(ec);
     if (!ec) remote_ip_ = ep.address().to_string();
-    stream_.socket().set_option(tcp::no_delay(true), ec);
+    socket_.set_option(tcp::no_delay(true), ec);
+    // Responses are first written straight from the handler's stack; only a write that would
+    // block goes through the reactor.
+    socket_.non_blocking(true, ec);
   }
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
@@ -110,51 +122,120 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
   }
 
   void close_if_idle() {
-    if (!idle_) return;
-    boost::system::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.socket().close(ec);
+    if (idle_) close();
   }
 
  private:
+  enum class Phase { kIdle, kHeader, kBody, kHandler, kWrite };
+
+  // Timeouts: one deadline per connection and one timer that is re-armed only when the deadline
+  // moves earlier than the timer's expiry (or when it fires early), not once per read and write.
+  // When a deadline passes the socket is closed, which ends the pending read or write.
+  void set_deadline(std::chrono::milliseconds d) {
+    deadline_ = Clock::now() + d;
+    if (!timer_armed_ || deadline_ < timer_expiry_) arm_timer();
+  }
+  void clear_deadline() { deadline_ = Clock::time_point::max(); }
+
+  void arm_timer() {
+    timer_expiry_ = deadline_;
+    timer_armed_ = true;
+    timer_.expires_at(deadline_);
+    timer_.async_wait([self = shared_from_this()](beast::error_code ec) { self->on_timer(ec); });
+  }
+
+  void on_timer(beast::error_code ec) {
+    if (ec == asio::error::operation_aborted) return;  // re-armed or cancelled
+    timer_armed_ = false;
+    if (closed_ || deadline_ == Clock::time_point::max()) return;
+    if (Clock::now() < deadline_) return arm_timer();
+    timed_out_ = true;
+    boost::system::error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+  }
+
   // Step 1: wait (up to the idle timeout) for the first byte of the next request.
   void wait_for_request() {
     idle_ = true;
+    phase_ = Phase::kIdle;
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(core_.limits.max_header_bytes));
     parser_->body_limit(static_cast<uint64_t>(core_.limits.max_body_bytes));
     if (core_.draining.load()) return close_if_idle();
     if (buffer_.size() > 0) return read_header();
-    stream_.expires_after(std::chrono::milliseconds(core_.limits.idle_timeout_ms));
-    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, size_t n) {
-      self->buffer_.commit(n);
-      if (ec) return self->close();
-      self->read_header();
-    });
+    set_deadline(std::chrono::milliseconds(core_.limits.idle_timeout_ms));
+    read_some();
   }
 
   // Step 2: the whole header block must arrive within header_timeout (slowloris protection).
   void read_header() {
     idle_ = false;
-    stream_.expires_after(std::chrono::milliseconds(core_.limits.header_timeout_ms));
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = shared_from_this()](beast::error_code ec, size_t) { self->on_header(ec); });
+    phase_ = Phase::kHeader;
+    set_deadline(std::chrono::milliseconds(core_.limits.header_timeout_ms));
+    parse_buffered();
   }
 
-  void on_header(beast::error_code ec) {
-    if (ec == beast::error::timeout) {
-      core_.stats.header_timeouts.inc();
+  void read_some() {
+    socket_.async_read_some(buffer_.prepare(kReadSize),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) { self->on_read(ec, n); });
+  }
+
+  void on_read(beast::error_code ec, size_t n) {
+    buffer_.commit(n);
+    if (timed_out_) {
+      if (phase_ == Phase::kHeader) core_.stats.header_timeouts.inc();
       return close();
     }
-    if (ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == asio::error::operation_aborted ||
-        ec == asio::error::connection_reset) {
-      return close();
+    if (phase_ == Phase::kIdle) {
+      if (ec) return close();
+      return read_header();
+    }
+    if (ec == asio::error::eof) {
+      // The peer closed mid-request: nothing read yet ends quietly, a partial message is malformed.
+      if (!parser_->got_some()) return close();
+      beast::error_code eof_ec;
+      parser_->put_eof(eof_ec);
+      if (!eof_ec && parser_->is_done()) return on_message_part();
+      return on_parse_error(eof_ec ? eof_ec : beast::error_code(bhttp::error::partial_message));
+    }
+    if (ec) return close();
+    parse_buffered();
+  }
+
+  // Feeds buffered bytes to the parser; reads more while the current part (header or body) is
+  // incomplete.
+  void parse_buffered() {
+    while (buffer_.size() > 0) {
+      beast::error_code ec;
+      size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec == bhttp::error::need_more) break;
+      if (ec) return on_parse_error(ec);
+      if (phase_ == Phase::kHeader ? parser_->is_header_done() : parser_->is_done()) return on_message_part();
+      if (used == 0) break;
+    }
+    read_some();
+  }
+
+  void on_parse_error(beast::error_code ec) {
+    if (phase_ == Phase::kBody) {
+      if (ec == bhttp::error::body_limit) return refuse(413, "body is larger than the limit");
+      return refuse(400, fmt::format("malformed request body: {}", ec.message()));
     }
     if (ec == bhttp::error::header_limit) return refuse(431, "request headers are larger than the limit");
     if (ec == bhttp::error::body_limit) {
       return refuse(413, fmt::format("body is larger than the limit of {} bytes", core_.limits.max_body_bytes));
     }
-    if (ec) return refuse(400, fmt::format("malformed request: {}", ec.message()));
+    return refuse(400, fmt::format("malformed request: {}", ec.message()));
+  }
+
+  void on_message_part() {
+    if (phase_ == Phase::kHeader) return on_header();
+    on_body();
+  }
+
+  void on_header() {
     core_.active_requests.fetch_add(1);
     counted_active_ = true;
     started_ = Clock::now();
@@ -168,11 +249,13 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
       return refuse(413, fmt::format("body of {} bytes is larger than the limit of {} bytes", *length,
                                      core_.limits.max_body_bytes));
     }
-    if (parser_->is_done()) return on_body(ec);
+    if (parser_->is_done()) return on_body();
     if (iequals_token(req_.header("expect"), "100-continue")) {
       static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-      asio::async_write(stream_, asio::buffer(kContinue), [self = shared_from_this()](beast::error_code ec2, size_t) {
-        if (ec2) return self->close();
+      phase_ = Phase::kWrite;
+      set_deadline(std::chrono::seconds(30));
+      asio::async_write(socket_, asio::buffer(kContinue), [self = shared_from_this()](beast::error_code ec2, size_t) {
+        if (ec2 || self->timed_out_) return self->close();
         self->read_body();
       });
       return;
@@ -181,37 +264,62 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
   }
 
   void read_body() {
-    stream_.expires_after(std::chrono::milliseconds(std::max(core_.limits.header_timeout_ms, 30000)));
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, size_t) { self->on_body(ec); });
+    phase_ = Phase::kBody;
+    set_deadline(std::chrono::milliseconds(std::max(core_.limits.header_timeout_ms, 30000)));
+    parser_->eager(true);
+    parse_buffered();
   }
 
-  void on_body(beast::error_code ec) {
-    if (ec == bhttp::error::body_limit) return refuse(413, "body is larger than the limit");
-    if (ec == beast::error::timeout) return close();
-    if (ec) return refuse(400, fmt::format("malformed request body: {}", ec.message()));
-    stream_.expires_never();
+  void on_body() {
+    phase_ = Phase::kHandler;
+    clear_deadline();
     req_.body = std::move(parser_->get().body());
     dispatch();
   }
 
   void build_request() {
     const auto& msg = parser_->get();
-    req_ = http::Request{};
+    // Fields are assigned in place so that the strings keep their capacity from request to request.
     req_.method = to_method(msg.method());
-    req_.target = std::string(msg.target());
+    req_.target.assign(msg.target().data(), msg.target().size());
     auto q = req_.target.find('?');
-    req_.path = http::percent_decode(std::string_view(req_.target).substr(0, q));
-    if (q != std::string::npos) req_.query = req_.target.substr(q + 1);
-    req_.headers.reserve(16);
-    for (const auto& field : msg) {
-      std::string name(field.name_string());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      req_.headers.emplace_back(std::move(name), std::string(field.value()));
+    std::string_view raw_path = std::string_view(req_.target).substr(0, q);
+    if (raw_path.find('%') == std::string_view::npos) {
+      req_.path.assign(raw_path);
+    } else {
+      req_.path = http::percent_decode(raw_path);
     }
+    if (q != std::string::npos) {
+      req_.query.assign(req_.target, q + 1);
+    } else {
+      req_.query.clear();
+    }
+    size_t n = 0;
+    for (auto it = msg.begin(); it != msg.end(); ++it) ++n;
+    if (req_.headers.size() > n + 16) req_.headers.clear();  // don't keep a huge header list around
+    req_.headers.resize(n);
+    size_t i = 0;
+    for (const auto& field : msg) {
+      auto& [name, value] = req_.headers[i++];
+      auto src = field.name_string();
+      name.resize(src.size());
+      for (size_t k = 0; k < src.size(); ++k) {
+        name[k] = static_cast<char>(std::tolower(static_cast<unsigned char>(src[k])));
+      }
+      value.assign(field.value().data(), field.value().size());
+    }
+    req_.body.clear();
     req_.remote_ip = remote_ip_;
+    req_.params.clear();
+    req_.tier = http::Tier::kAnonymous;
+    req_.subject.clear();
+    req_.response_headers.clear();
     auto given = req_.header("x-request-id");
-    req_.request_id = valid_request_id(given) ? std::string(given) : next_request_id();
+    if (valid_request_id(given)) {
+      req_.request_id.assign(given);
+    } else {
+      next_request_id(req_.request_id);
+    }
     keep_alive_ = msg.keep_alive();
   }
 
@@ -221,14 +329,18 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
     if (!match.route) return false;
     for (auto& [label, acceptor] : core_.ws_acceptors) {
       if (label != match.route->options.label) continue;
+      boost::system::error_code ec;
       std::string leftover(static_cast<const char*>(buffer_.data().data()), buffer_.size());
       buffer_.consume(buffer_.size());
-      stream_.expires_never();
+      clear_deadline();
+      closed_ = true;  // the socket is handed off; the timer must not touch it
+      timer_.cancel();
       idle_ = false;
       t_sessions.erase(this);
       finish_active();
       core_.stats.record(label, 101, seconds_since_start());
-      acceptor(stream_.release_socket(), std::move(req_), std::move(leftover));
+      socket_.non_blocking(false, ec);
+      acceptor(tcp::socket(std::move(socket_)), std::move(req_), std::move(leftover));
       return true;
     }
     return false;
@@ -238,7 +350,8 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
   void dispatch() {
     auto match = core_.router.match(req_);
     if (!match.route) {
-      route_label_ = "unmatched";
+      route_label_ = kUnmatched;
+      route_ = nullptr;
       if (match.path_matched) {
         auto res = http::error_response(Code::kInvalidArgument,
                                         fmt::format("method {} is not allowed here", http::method_name(req_.method)));
@@ -256,7 +369,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
     auto self = shared_from_this();
     uint64_t gen = generation_;
     auto outcome = core_.admission.enter(static_cast<int>(req_.tier), &ticket_, [self, gen](bool admitted) {
-      asio::post(self->stream_.get_executor(), [self, gen, admitted] { self->on_admission(gen, admitted); });
+      asio::post(self->socket_.get_executor(), [self, gen, admitted] { self->on_admission(gen, admitted); });
     });
     switch (outcome) {
       case Admission::Outcome::kAdmitted:
@@ -271,7 +384,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
   }
 
   void start_queue_timer() {
-    queue_timer_.emplace(stream_.get_executor());
+    queue_timer_.emplace(socket_.get_executor());
     queue_timer_->expires_after(std::chrono::milliseconds(core_.limits.admission_queue_timeout_ms));
     uint64_t gen = generation_;
     queue_timer_->async_wait([self = shared_from_this(), gen](beast::error_code ec) {
@@ -306,7 +419,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
       if (EventLoops::current_index() == self->loop_index_) {
         self->on_response(gen, std::move(res));
       } else {
-        asio::post(self->stream_.get_executor(),
+        asio::post(self->socket_.get_executor(),
                    [self, gen, res = std::move(res)]() mutable { self->on_response(gen, std::move(res)); });
       }
     };
@@ -331,7 +444,8 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
       counted_active_ = true;
       started_ = Clock::now();
     }
-    route_label_ = "unmatched";
+    route_label_ = kUnmatched;
+    route_ = nullptr;
     Code code = status == 413 ? Code::kPayloadTooLarge : Code::kInvalidArgument;
     auto res = http::error_response(code, message);
     res.status = status;
@@ -351,31 +465,65 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
     for (auto& h : req_.response_headers) res.headers.push_back(std::move(h));
     bool keep = keep_alive_ && !res.close && !core_.draining.load();
     response_ = std::move(res);
-    head_ = serialize_head(response_, req_.request_id, keep);
+    serialize_head(head_, response_, req_.request_id, keep);
     std::array<asio::const_buffer, 2> bufs{asio::buffer(head_),
                                            asio::buffer(response_.body_view().data(), response_.body_view().size())};
     if (req_.method == http::Method::kHead || response_.status == 304 || response_.status == 204) {
       bufs[1] = asio::const_buffer();
     }
-    stream_.expires_after(std::chrono::seconds(30));  // a client that stops reading is dropped
-    asio::async_write(stream_.socket(), bufs, [self = shared_from_this(), keep](beast::error_code ec, size_t bytes) {
-      self->on_written(ec, bytes, keep);
+    phase_ = Phase::kWrite;
+    size_t total = bufs[0].size() + bufs[1].size();
+    // Most responses fit in the socket's send buffer: write them now, without a trip through the
+    // reactor. A partial write finishes asynchronously.
+    beast::error_code ec;
+    size_t sent = socket_.is_open() ? socket_.write_some(bufs, ec) : 0;
+    if (ec == asio::error::would_block || ec == asio::error::try_again) ec = {};
+    if (ec || sent == total) {
+      in_sync_write_ = true;
+      on_written(ec, sent, keep);
+      in_sync_write_ = false;
+      return;
+    }
+    set_deadline(std::chrono::seconds(30));  // a client that stops reading is dropped
+    auto rest = beast::buffers_suffix<std::array<asio::const_buffer, 2>>(bufs);
+    rest.consume(sent);
+    asio::async_write(socket_, rest, [self = shared_from_this(), keep, sent](beast::error_code ec2, size_t bytes) {
+      if (self->timed_out_ && !ec2) ec2 = beast::error::timeout;
+      self->on_written(ec2, sent + bytes, keep);
     });
   }
 
   void on_written(beast::error_code ec, size_t bytes, bool keep) {
     double secs = seconds_since_start();
-    core_.stats.record(route_label_, response_.status, secs);
+    record_stats(secs);
     access_log(bytes, secs);
     finish_active();
     ++generation_;
     responded_ = false;
     route_ = nullptr;
+    response_.shared_body.reset();
     if (ec || !keep) return close();
+    if (in_sync_write_ && buffer_.size() > 0) {
+      // A pipelined request waits until the handler that answered synchronously has returned:
+      // it may still hold the Request this session is about to refill.
+      asio::post(socket_.get_executor(), [self = shared_from_this()] { self->wait_for_request(); });
+      return;
+    }
     wait_for_request();
   }
 
+  void record_stats(double secs) {
+    // The (route, status) series of the previous request on this connection is usually the same.
+    if (!series_.counter || series_route_ != route_label_.data() || series_status_ != response_.status) {
+      series_ = core_.stats.series(route_label_, response_.status);
+      series_route_ = route_label_.data();
+      series_status_ = response_.status;
+    }
+    HttpStats::record(series_, secs);
+  }
+
   void access_log(size_t bytes, double secs) {
+    if (!log::access_enabled()) return;
     log::access(fmt::format(
         R"("msg":"access","request_id":"{}","method":"{}","path":"{}","route":"{}","status":{},"duration_ms":{:.3f},"bytes":{},"remote":"{}","tier":"{}")",
         req_.request_id, http::method_name(req_.method), log::json_escape(req_.path), log::json_escape(route_label_),
@@ -393,13 +541,23 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
 
   void close() {
     idle_ = false;
+    closed_ = true;
     finish_active();
+    clear_deadline();
+    if (timer_armed_) {
+      timer_armed_ = false;
+      timer_.cancel();
+    }
     boost::system::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.socket().close(ec);
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
   }
 
-  beast::tcp_stream stream_;
+  static constexpr size_t kReadSize = 4096;
+  static constexpr std::string_view kUnmatched = "unmatched";
+
+  HttpSocket socket_;
+  asio::basic_waitable_timer<Clock, asio::wait_traits<Clock>, asio::io_context::executor_type> timer_;
   HttpCore& core_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
@@ -408,12 +566,23 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
   http::Request req_;
   http::Response response_;
   std::string head_;
-  std::string route_label_;
+  // A route's label (stable for the server's life) or kUnmatched.
+  std::string_view route_label_ = kUnmatched;
   const http::Router::Route* route_ = nullptr;
+  HttpStats::Series series_;
+  const char* series_route_ = nullptr;
+  int series_status_ = 0;
   Clock::time_point started_;
+  Clock::time_point deadline_ = Clock::time_point::max();
+  Clock::time_point timer_expiry_;
   uint64_t generation_ = 0;
   uint64_t ticket_ = 0;
   int loop_index_ = -1;
+  Phase phase_ = Phase::kIdle;
+  bool timer_armed_ = false;
+  bool in_sync_write_ = false;
+  bool timed_out_ = false;
+  bool closed_ = false;
   bool idle_ = true;
   bool keep_alive_ = true;
   bool holds_slot_ = false;
@@ -423,7 +592,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
 
 }  // namespace
 
-void start_http_session(tcp::socket socket, HttpCore& core) {
+void start_http_session(HttpSocket socket, HttpCore& core) {
   std::make_shared<HttpSession>(std::move(socket), core)->start();
 }
 

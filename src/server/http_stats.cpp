@@ -21,26 +21,26 @@ HttpStats::HttpStats(observe::Registry& r)
   }
 }
 
-void HttpStats::record(const std::string& route, int status, double seconds) {
+HttpStats::Series HttpStats::series(std::string_view route, int status) {
   // Each loop thread keeps its own index of series, so the registry's lock is taken once per
   // (route, status) per thread, not once per request.
   thread_local std::unordered_map<std::string, observe::Counter*> counters;
   thread_local std::unordered_map<std::string, observe::Histogram*> histograms;
-  std::string key = route;
+  std::string key(route);
   key += '|';
   key += std::to_string(status);
   auto& c = counters[key];
   if (!c) {
     c = &registry_.counter("headroom_http_requests_total", "HTTP requests by route pattern and status.",
-                           {{"route", route}, {"code", std::to_string(status)}});
+                           {{"route", std::string(route)}, {"code", std::to_string(status)}});
   }
-  c->inc();
-  auto& h = histograms[route];
+  auto& h = histograms[std::string(route)];
   if (!h) {
     h = &registry_.histogram("headroom_http_request_duration_seconds",
-                             "Time from a request's arrival to its response written, per route.", {{"route", route}});
+                             "Time from a request's arrival to its response written, per route.",
+                             {{"route", std::string(route)}});
   }
-  h->observe(seconds);
+  return Series{c, h};
 }
 
 void HttpStats::admission_rejected(http::Tier tier) {

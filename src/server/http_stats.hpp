@@ -2,6 +2,7 @@
 // The HTTP server's own metrics (issue 2): requests by route and status, latency per route,
 // in-flight requests, connections, admission decisions, timeouts and parse errors.
 #include <string>
+#include <string_view>
 
 #include "http/message.hpp"
 #include "observe/metrics.hpp"
@@ -12,7 +13,17 @@ class HttpStats {
  public:
   explicit HttpStats(observe::Registry& registry);
   // route: the route's pattern label ("unmatched" when none); seconds: receive → response written.
-  void record(const std::string& route, int status, double seconds);
+  void record(std::string_view route, int status, double seconds) { record(series(route, status), seconds); }
+  // The series of one (route, status); callers may keep it (the registry never drops series).
+  struct Series {
+    observe::Counter* counter = nullptr;
+    observe::Histogram* histogram = nullptr;
+  };
+  Series series(std::string_view route, int status);
+  static void record(const Series& s, double seconds) {
+    s.counter->inc();
+    s.histogram->observe(seconds);
+  }
   void admission_rejected(http::Tier tier);
   void admission_queued() { queued_.inc(); }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <ctime>
 
 namespace headroom::server {
@@ -72,28 +73,38 @@ std::string_view http_date() {
   return buf;
 }
 
+void serialize_head(std::string& out, const http::Response& res, std::string_view request_id, bool keep_alive) {
+  out.clear();
+  auto add = [&out](std::string_view name, std::string_view value) {
+    out.append(name);
+    out.append(": ", 2);
+    out.append(value);
+    out.append("\r\n", 2);
+  };
+  char num[24];
+  auto number = [&num](uint64_t v) {
+    auto end = std::to_chars(num, num + sizeof num, v).ptr;
+    return std::string_view(num, static_cast<size_t>(end - num));
+  };
+  out.append("HTTP/1.1 ");
+  out.append(number(static_cast<uint64_t>(res.status)));
+  out += ' ';
+  out.append(reason_phrase(res.status));
+  out.append("\r\nServer: headroom\r\n");
+  add("Date", http_date());
+  bool has_body = res.status != 204 && res.status != 304;
+  if (!res.content_type.empty() && has_body) add("Content-Type", res.content_type);
+  if (has_body) add("Content-Length", number(res.body_view().size()));
+  if (!request_id.empty()) add("X-Request-Id", request_id);
+  out.append(keep_alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n");
+  for (const auto& [k, v] : res.headers) add(k, v);
+  out.append("\r\n", 2);
+}
+
 std::string serialize_head(const http::Response& res, std::string_view request_id, bool keep_alive) {
   std::string out;
   out.reserve(256);
-  auto add = [&out](std::string_view name, std::string_view value) {
-    out += name;
-    out += ": ";
-    out += value;
-    out += "\r\n";
-  };
-  out += "HTTP/1.1 ";
-  out += std::to_string(res.status);
-  out += ' ';
-  out += reason_phrase(res.status);
-  out += "\r\n";
-  add("Server", "headroom");
-  add("Date", http_date());
-  if (!res.content_type.empty() && res.status != 204 && res.status != 304) add("Content-Type", res.content_type);
-  if (res.status != 204 && res.status != 304) add("Content-Length", std::to_string(res.body_view().size()));
-  if (!request_id.empty()) add("X-Request-Id", request_id);
-  add("Connection", keep_alive ? "keep-alive" : "close");
-  for (const auto& [k, v] : res.headers) add(k, v);
-  out += "\r\n";
+  serialize_head(out, res, request_id, keep_alive);
   return out;
 }
 

@@ -47,13 +47,13 @@ class Server::Listener {
  private:
   void accept() {
     // Each connection is accepted straight onto the next loop (round-robin) and lives there.
-    acceptor_.async_accept(server_.loops_->next(), [this](boost::system::error_code ec, tcp::socket socket) {
+    acceptor_.async_accept(server_.loops_->next(), [this](boost::system::error_code ec, HttpSocket socket) {
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
       if (!ec) hand_off(std::move(socket));
       accept();
     });
   }
-  void hand_off(tcp::socket socket) {
+  void hand_off(HttpSocket socket) {
     if (server_.connections_.load() >= server_.config_.server.max_connections) {
       server_.stats_->connections_rejected.inc();
       boost::system::error_code ignored;
