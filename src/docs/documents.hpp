@@ -35,6 +35,8 @@ class Documents {
   // SIGHUP: apps (added, removed, secrets for tokens) and their collection rules apply to the next
   // request. `next` must outlive this (the server keeps every loaded config). Any thread.
   void reload(const config::Config& next) { config_.store(&next, std::memory_order_release); }
+  // The current config snapshot (read it once per request).
+  const config::Config& config() const { return *config_.load(std::memory_order_acquire); }
   // Request filter: fills req.tier / req.subject from a valid bearer token on /v1/apps/{id}/ paths.
   void identify(http::Request& req) const;
 
@@ -81,8 +83,6 @@ class Documents {
   std::optional<Target> prelude(http::Request& req, const http::Responder& respond, bool write, bool collection = true);
   bool index_admin(const http::Request& req, const config::AppConfig& app, const http::Responder& respond) const;
   void count(int op, bool ok);
-
-  const config::Config& config() const { return *config_.load(std::memory_order_acquire); }
 
   std::atomic<const config::Config*> config_;  // immutable snapshot, swapped by reload
   Clock& clock_;

@@ -26,9 +26,9 @@ std::shared_ptr<Documents> install_documents(server::ModuleContext& ctx) {
     return std::nullopt;
   });
   ctx.hooks.add_readiness_check("storage", [docs] { return docs->store().health(); });
-  std::vector<std::string> apps;
-  for (const auto& a : ctx.config.apps) apps.push_back(a.id);
-  ctx.metrics.add_collector([docs, sqlite, apps](observe::Writer& w) {
+  ctx.metrics.add_collector([docs, sqlite](observe::Writer& w) {
+    std::vector<std::string> apps;  // the current apps: a reload may add or remove some
+    for (const auto& a : docs->config().apps) apps.push_back(a.id);
     docs->quotas().collect(w, apps);
     w.family("headroom_db_commits_total", "counter", "Storage transactions committed (group commits)");
     w.sample("headroom_db_commits_total", {}, static_cast<double>(sqlite->commits()));
