@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "core/manual_executor.hpp"
 
 namespace headroom::observe {
@@ -139,6 +142,30 @@ TEST(AlertEngine, SetRulesKeepsStateByNameAndAppliesNewThresholds) {
   EXPECT_EQ(engine.statuses()[1].state, AlertState::kFiring);  // the new rule: 11 > 10
   engine.set_rules({});
   EXPECT_EQ(h.registry.value("headroom_alert_state", {{"alertname", "TestOther"}, {"severity", "critical"}}), 0);
+}
+
+// Evaluation (loop 0), the admin routes (any loop) and SIGHUP (main thread) at once (TSan).
+TEST(AlertEngine, SetRulesWhileEvaluatingAndReading) {
+  Harness h;
+  AlertEngine engine({h.rule(std::chrono::seconds(0))}, h.clock, h.registry);
+  h.value.set(11);
+  h.scrape();
+  std::atomic<bool> stop{false};
+  std::thread evaluator([&] {
+    while (!stop.load()) engine.evaluate(h.window);
+  });
+  std::thread reader([&] {
+    while (!stop.load()) (void)engine.statuses(), (void)engine.rules();
+  });
+  for (int i = 0; i < 200; ++i) {
+    AlertRule r = h.rule(std::chrono::seconds(0));
+    r.threshold = i % 2 ? 5 : 50;
+    engine.set_rules({r});
+  }
+  stop = true;
+  evaluator.join();
+  reader.join();
+  EXPECT_EQ(engine.rules()[0].threshold, 5);
 }
 
 }  // namespace headroom::observe

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 namespace headroom::ratelimit {
 namespace {
 
@@ -309,6 +312,37 @@ TEST_F(Fixture, ReloadTurnsBansAndTrustedProxiesOnAndOff) {
   auto after = call(unbanned);
   ASSERT_TRUE(after.has_value());
   EXPECT_EQ(after->status, 429);  // bans off: limited, no longer blocked
+}
+
+// Readers on many event loops while SIGHUP swaps the policy (run under TSan: make test-tsan).
+TEST_F(Fixture, ReloadWhileOtherThreadsDecide) {
+  make();
+  std::vector<config::Config> configs(20, config);
+  for (size_t i = 0; i < configs.size(); ++i) {
+    configs[i].rate_limits.anonymous_per_minute = 5 + static_cast<int>(i);
+    configs[i].rate_limits.anonymous_burst = 5 + static_cast<int>(i);
+    configs[i].rate_limits.shadow = i % 2 == 1;
+    configs[i].rate_limits.trusted_proxies = {"10.0.0.0/8"};
+    configs[i].apps.push_back({});
+    configs[i].apps.back().id = "a";
+    configs[i].apps.back().anonymous_per_minute = 3;
+  }
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 3; ++t) {
+    readers.emplace_back([&, t] {
+      for (int i = 0; !stop.load(); ++i) {
+        auto r = get(i % 2 ? "/v1/apps/a/x" : "/v1/apps/b/x", "198.51.100." + std::to_string(t));
+        (void)module->filter(r);
+      }
+    });
+  }
+  for (const auto& c : configs) module->reload(c);
+  stop = true;
+  for (auto& th : readers) th.join();
+  auto r = get("/v1/apps/b/x", "203.0.113.77");
+  (void)call(r);
+  EXPECT_EQ(header(r, "RateLimit-Limit"), "24");  // the last config's limit
 }
 
 }  // namespace
