@@ -20,6 +20,8 @@ std::string_view method_name(Method m);
 enum class Tier { kAnonymous = 0, kAuthenticated = 1, kVip = 2, kServer = 3 };
 std::string_view tier_name(Tier t);
 
+// The HTTP server reuses one Request per connection (its strings keep their capacity): a field
+// added here must also be reset per request in src/server/http_session.cpp (build_request).
 struct Request {
   Method method = Method::kGet;
   std::string target;                                        // as received: path + "?" + query

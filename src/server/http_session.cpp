@@ -93,6 +93,52 @@ bool iequals_token(std::string_view header, std::string_view token) {
   return false;
 }
 
+// Beast's HTTP/1 parser writing straight into an http::Request: no intermediate header container,
+// and the request's strings keep their capacity from one request to the next on a connection.
+class RequestParser final : public bhttp::basic_parser<true> {
+ public:
+  explicit RequestParser(http::Request& req) : req_(req) {}
+
+ private:
+  void on_request_impl(bhttp::verb method, beast::string_view, beast::string_view target, int,
+                       beast::error_code&) override {
+    req_.method = to_method(method);
+    req_.target.assign(target.data(), target.size());
+  }
+  void on_response_impl(int, beast::string_view, int, beast::error_code&) override {}
+  void on_field_impl(bhttp::field, beast::string_view name, beast::string_view value, beast::error_code&) override {
+    if (fields_ == req_.headers.size()) req_.headers.emplace_back();
+    auto& [lower, val] = req_.headers[fields_++];
+    lower.resize(name.size());
+    for (size_t i = 0; i < name.size(); ++i) {
+      lower[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
+    }
+    val.assign(value.data(), value.size());
+  }
+  void on_header_impl(beast::error_code&) override {
+    // Drop the entries left over from a previous request (and a long list altogether).
+    if (req_.headers.size() > fields_ + 16) req_.headers.shrink_to_fit();
+    req_.headers.resize(fields_);
+  }
+  void on_body_init_impl(const boost::optional<uint64_t>& length, beast::error_code&) override {
+    req_.body.clear();
+    if (length) req_.body.reserve(static_cast<size_t>(*length));  // ≤ body_limit, checked by the parser
+  }
+  size_t on_body_impl(beast::string_view body, beast::error_code&) override {
+    req_.body.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_chunk_header_impl(uint64_t, beast::string_view, beast::error_code&) override {}
+  size_t on_chunk_body_impl(uint64_t, beast::string_view body, beast::error_code&) override {
+    req_.body.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_finish_impl(beast::error_code&) override {}
+
+  http::Request& req_;
+  size_t fields_ = 0;
+};
+
 class HttpSession final : public std::enable_shared_from_this<HttpSession> {
  public:
   HttpSession(HttpSocket socket, HttpCore& core)
@@ -159,7 +205,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
   void wait_for_request() {
     idle_ = true;
     phase_ = Phase::kIdle;
-    parser_.emplace();
+    parser_.emplace(req_);
     parser_->header_limit(static_cast<uint32_t>(core_.limits.max_header_bytes));
     parser_->body_limit(static_cast<uint64_t>(core_.limits.max_body_bytes));
     if (core_.draining.load()) return close_if_idle();
@@ -240,7 +286,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
     counted_active_ = true;
     started_ = Clock::now();
     build_request();
-    if (parser_->get().target().size() > static_cast<size_t>(core_.limits.max_request_line_bytes)) {
+    if (req_.target.size() > static_cast<size_t>(core_.limits.max_request_line_bytes)) {
       return refuse(414, "request target is longer than the limit");
     }
     if (try_websocket()) return;
@@ -273,15 +319,11 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
   void on_body() {
     phase_ = Phase::kHandler;
     clear_deadline();
-    req_.body = std::move(parser_->get().body());
     dispatch();
   }
 
+  // The parser has filled method, target, headers (and fills the body); the rest is derived here.
   void build_request() {
-    const auto& msg = parser_->get();
-    // Fields are assigned in place so that the strings keep their capacity from request to request.
-    req_.method = to_method(msg.method());
-    req_.target.assign(msg.target().data(), msg.target().size());
     auto q = req_.target.find('?');
     std::string_view raw_path = std::string_view(req_.target).substr(0, q);
     if (raw_path.find('%') == std::string_view::npos) {
@@ -293,20 +335,6 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
       req_.query.assign(req_.target, q + 1);
     } else {
       req_.query.clear();
-    }
-    size_t n = 0;
-    for (auto it = msg.begin(); it != msg.end(); ++it) ++n;
-    if (req_.headers.size() > n + 16) req_.headers.clear();  // don't keep a huge header list around
-    req_.headers.resize(n);
-    size_t i = 0;
-    for (const auto& field : msg) {
-      auto& [name, value] = req_.headers[i++];
-      auto src = field.name_string();
-      name.resize(src.size());
-      for (size_t k = 0; k < src.size(); ++k) {
-        name[k] = static_cast<char>(std::tolower(static_cast<unsigned char>(src[k])));
-      }
-      value.assign(field.value().data(), field.value().size());
     }
     req_.body.clear();
     req_.remote_ip = remote_ip_;
@@ -320,7 +348,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
     } else {
       next_request_id(req_.request_id);
     }
-    keep_alive_ = msg.keep_alive();
+    keep_alive_ = parser_->keep_alive();
   }
 
   bool try_websocket() {
@@ -560,7 +588,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
   asio::basic_waitable_timer<Clock, asio::wait_traits<Clock>, asio::io_context::executor_type> timer_;
   HttpCore& core_;
   beast::flat_buffer buffer_;
-  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<RequestParser> parser_;
   std::optional<asio::steady_timer> queue_timer_;
   std::string remote_ip_;
   http::Request req_;
