@@ -137,7 +137,9 @@ std::string to_toml(const Config& c, bool redact) {
   for (const auto& app : c.apps) apps.push_back(apps_table(app, redact));
   root.insert("apps", apps);
   std::ostringstream out;
-  out << root << "\n";
+  // Six significant digits (0.8, not 0.80000000000000004): config floats are ratios and thresholds.
+  out << toml::toml_formatter(root, toml::toml_formatter::default_flags | toml::format_flags::relaxed_float_precision)
+      << "\n";
   return out.str();
 }
 
