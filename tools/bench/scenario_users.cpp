@@ -58,10 +58,15 @@ class UserModel {
       if (!error_noted_.exchange(true)) ctx_.progress.note("user connection closed: " + std::string(reason));
     };
     if (s_.docs) {
+      // Reads and writes get pools of their own: users are independent, so one user's read must
+      // not queue behind another user's write (with one shared pool of 8 connections a few
+      // writes waiting for their fsync held every connection and reads measured the writes).
+      const int conns = static_cast<int>(ctx.opts.integer("http-connections", 16));
       for (int i = 0; i < rt.size(); ++i) {
-        pools_.push_back(HttpPool::create(rt.loop(i), ctx.server,
-                                          static_cast<int>(ctx.opts.integer("http-connections", 8)),
-                                          source_address(static_cast<size_t>(i) + 100, ctx.sources)));
+        pools_.push_back(
+            HttpPool::create(rt.loop(i), ctx.server, conns, source_address(static_cast<size_t>(i) + 100, ctx.sources)));
+        write_pools_.push_back(
+            HttpPool::create(rt.loop(i), ctx.server, conns, source_address(static_cast<size_t>(i) + 100, ctx.sources)));
       }
     }
   }
@@ -146,6 +151,7 @@ class UserModel {
 
   void close() {
     for (auto& p : pools_) p->close();
+    for (auto& p : write_pools_) p->close();
   }
 
  private:
@@ -194,7 +200,8 @@ class UserModel {
 
   void doc_request(const std::shared_ptr<PusherClient>& c, Op op, int64_t intended, HttpRequest r) {
     auto& st = stats(*c);
-    pools_[static_cast<size_t>(c->loop()->index())]->request(
+    auto& pools = op == kDocWrite ? write_pools_ : pools_;
+    pools[static_cast<size_t>(c->loop()->index())]->request(
         std::move(r), [&st, op, intended](const HttpResponse& resp, std::string_view e) {
           st.window[op].record(now_ns() - intended);
           if (!e.empty() || resp.status >= 300) ++st.errors[op];
@@ -233,7 +240,7 @@ class UserModel {
   Settings s_;
   PusherEvents events_;
   std::vector<LoopStats> stats_;
-  std::vector<std::shared_ptr<HttpPool>> pools_;
+  std::vector<std::shared_ptr<HttpPool>> pools_, write_pools_;  // per loop: document reads, writes
   std::vector<std::shared_ptr<PusherClient>> users_;
   std::atomic<size_t> ready_{0}, failed_{0}, dropped_{0}, signed_in_{0}, rooms_ready_{0};
   std::atomic<bool> error_noted_{false};
