@@ -43,7 +43,16 @@ DocumentCache::DocumentCache(const config::CacheConfig& config, const Clock& clo
 
 Value DocumentCache::get_doc(std::string_view app, std::string_view col, std::string_view id) {
   if (!enabled_) return nullptr;
-  return cache_.get(key_of('d', app, col, id), tag_of('d', app, col));
+  // The tag is the key's prefix: one key built in a per-thread buffer, no allocation per read.
+  thread_local std::string key;
+  key.assign(1, 'd');
+  key.push_back(kSep);
+  key.append(app).push_back(kSep);
+  key.append(col);
+  const size_t tag_size = key.size();
+  key.push_back(kSep);
+  key.append(id);
+  return cache_.get(key, std::string_view(key).substr(0, tag_size));
 }
 
 FillResult DocumentCache::fill_doc(std::string_view app, std::string_view col, std::string_view id, Ticket t,

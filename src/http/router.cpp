@@ -41,9 +41,10 @@ void fill_params(const Router::Route& route, const std::vector<std::string_view>
     const std::string& seg = route.segments[i];
     if (!is_capture(seg)) continue;
     auto& [name, value] = params[k++];
-    name.assign(seg, 1, seg.size() - 2);
+    const std::string_view wanted = std::string_view(seg).substr(1, seg.size() - 2);
+    if (name != wanted) name.assign(wanted);
     if (parts[i].find('%') == std::string_view::npos) {
-      value.assign(parts[i]);
+      if (value != parts[i]) value.assign(parts[i]);
     } else {
       value = percent_decode(parts[i]);
     }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cstring>
 #include <ctime>
 
 namespace headroom::server {
@@ -74,31 +75,42 @@ std::string_view http_date() {
 }
 
 void serialize_head(std::string& out, const http::Response& res, std::string_view request_id, bool keep_alive) {
-  out.clear();
-  auto add = [&out](std::string_view name, std::string_view value) {
-    out.append(name);
-    out.append(": ", 2);
-    out.append(value);
-    out.append("\r\n", 2);
+  // Sized once (the fixed parts need < 160 bytes), then filled with plain copies.
+  const bool has_body = res.status != 204 && res.status != 304;
+  const std::string_view reason = reason_phrase(res.status);
+  const std::string_view date = http_date();
+  size_t size = 256 + reason.size() + date.size() + res.content_type.size() + request_id.size();
+  for (const auto& [k, v] : res.headers) size += k.size() + v.size() + 4;
+  out.resize(size);
+  char* p = out.data();
+  auto put = [&p](std::string_view text) {
+    std::memcpy(p, text.data(), text.size());
+    p += text.size();
   };
-  char num[24];
-  auto number = [&num](uint64_t v) {
-    auto end = std::to_chars(num, num + sizeof num, v).ptr;
-    return std::string_view(num, static_cast<size_t>(end - num));
+  auto add = [&put](std::string_view name, std::string_view value) {
+    put(name);
+    put(": ");
+    put(value);
+    put("\r\n");
   };
-  out.append("HTTP/1.1 ");
-  out.append(number(static_cast<uint64_t>(res.status)));
-  out += ' ';
-  out.append(reason_phrase(res.status));
-  out.append("\r\nServer: headroom\r\n");
-  add("Date", http_date());
-  bool has_body = res.status != 204 && res.status != 304;
+  put("HTTP/1.1 ");
+  p = std::to_chars(p, p + 8, res.status).ptr;
+  *p++ = ' ';
+  put(reason);
+  put("\r\nServer: headroom\r\nDate: ");
+  put(date);
+  put("\r\n");
   if (!res.content_type.empty() && has_body) add("Content-Type", res.content_type);
-  if (has_body) add("Content-Length", number(res.body_view().size()));
+  if (has_body) {
+    put("Content-Length: ");
+    p = std::to_chars(p, p + 24, res.body_view().size()).ptr;
+    put("\r\n");
+  }
   if (!request_id.empty()) add("X-Request-Id", request_id);
-  out.append(keep_alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n");
+  put(keep_alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n");
   for (const auto& [k, v] : res.headers) add(k, v);
-  out.append("\r\n", 2);
+  put("\r\n");
+  out.resize(static_cast<size_t>(p - out.data()));
 }
 
 std::string serialize_head(const http::Response& res, std::string_view request_id, bool keep_alive) {

@@ -24,4 +24,18 @@ TEST(ResponseHead, NotModifiedHasNoLength) {
   EXPECT_NE(head.find("Connection: close"), std::string::npos);
 }
 
+TEST(ResponseHead, ReusedBufferGivesTheSameBytes) {
+  http::Response big = http::json_response(200, std::string(5000, 'x'));
+  for (int i = 0; i < 20; ++i) big.set_header("X-Long-" + std::to_string(i), std::string(300, 'v'));
+  std::string out;
+  serialize_head(out, big, std::string(64, 'r'), true);
+  EXPECT_EQ(out, serialize_head(big, std::string(64, 'r'), true));
+  EXPECT_NE(out.find("Content-Length: 5000\r\n"), std::string::npos);
+  http::Response small;
+  small.status = 204;
+  serialize_head(out, small, "id-1", false);
+  EXPECT_EQ(out, serialize_head(small, "id-1", false));
+  EXPECT_EQ(out.rfind("HTTP/1.1 204 No Content\r\nServer: headroom\r\nDate: ", 0), 0u);
+}
+
 }  // namespace headroom::server
