@@ -1,5 +1,7 @@
 #include "http/router.hpp"
 
+#include <cstring>
+
 namespace headroom::http {
 
 namespace {
@@ -22,10 +24,13 @@ void split_path(std::string_view path, std::vector<std::string_view>& out) {
 bool is_capture(std::string_view seg) { return seg.size() > 2 && seg.front() == '{' && seg.back() == '}'; }
 
 // parts.size() == route.segments.size() (routes are bucketed by segment count).
+// Compared from the last segment: leading ones ("v1", "apps") are shared by most routes.
 bool literals_match(const Router::Route& route, const std::vector<std::string_view>& parts) {
-  for (size_t i = 0; i < parts.size(); ++i) {
+  for (size_t i = parts.size(); i-- > 0;) {
     const std::string& seg = route.segments[i];
-    if (!is_capture(seg) && seg != parts[i]) return false;
+    const std::string_view part = parts[i];
+    if (is_capture(seg)) continue;
+    if (seg.size() != part.size() || std::memcmp(seg.data(), part.data(), part.size()) != 0) return false;
   }
   return true;
 }

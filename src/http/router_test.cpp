@@ -59,5 +59,34 @@ TEST(Router, EmptySegmentsDoNotMatchCaptures) {
   EXPECT_EQ(router.match(req).route, nullptr);
 }
 
+TEST(Router, FirstAddedWinsAndReusedRequestsGetFreshParams) {
+  Router router;
+  int hit = 0;
+  router.add(Method::kGet, "/v1/{ab}/x", tag(&hit, 1));  // "{ab}" is as long as "abcd"
+  router.add(Method::kGet, "/v1/abcd/x", tag(&hit, 2));
+  router.add(Method::kGet, "/v1/{a}/{bb}/y", tag(&hit, 3));
+  router.add(Method::kGet, "/v1/{a}", tag(&hit, 4));
+  auto req = make(Method::kGet, "/v1/abcd/x");
+  auto m = router.match(req);
+  ASSERT_NE(m.route, nullptr);
+  m.route->handler(req, nullptr);
+  EXPECT_EQ(hit, 1);
+  EXPECT_EQ(req.param("ab"), "abcd");
+  req.target = "/v1/%7Bb%7D/long-value-that-needs-the-heap/y";
+  m = router.match(req);
+  ASSERT_NE(m.route, nullptr);
+  m.route->handler(req, nullptr);
+  EXPECT_EQ(hit, 3);
+  EXPECT_EQ(req.param("a"), "{b}");
+  EXPECT_EQ(req.param("bb"), "long-value-that-needs-the-heap");
+  req.target = "/v1/q";
+  m = router.match(req);
+  ASSERT_NE(m.route, nullptr);
+  EXPECT_EQ(req.params.size(), 1u);
+  EXPECT_EQ(req.param("a"), "q");
+  req.target = "/v1/q/r/s/t/u";
+  EXPECT_EQ(router.match(req).route, nullptr);
+}
+
 }  // namespace
 }  // namespace headroom::http
