@@ -178,7 +178,7 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
       for (; pass.next_ < end; ++pass.next_) {
         std::shared_ptr<WsConnection> conn = std::move(pass.dirty_[pass.next_]);
         conn->dirty_ = false;
-        conn->write();
+        if (!conn->waiting_writable_) conn->write();
       }
       if (pass.next_ < pass.dirty_.size()) {
         asio::post(executor, [executor] { run(executor); });
@@ -210,10 +210,12 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
       }
       boost::system::error_code ec;
       const size_t written = socket_.write_some(buffers, ec);
-      if (ec == asio::error::would_block || ec == asio::error::try_again) return wait_writable();
-      if (ec) return teardown();
+      if (ec && ec != asio::error::would_block && ec != asio::error::try_again) return teardown();
       consume(written);
-      if (written < want) return wait_writable();
+      if (ec || written < want) {
+        compact();
+        return wait_writable();
+      }
     }
     if (dead_) return;
     // Empty: keep a small queue's storage for the next burst, give a large one back (idle memory).
@@ -241,6 +243,14 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
       ++head_;
       head_offset_ = 0;
     }
+  }
+
+  // A connection that never quite catches up never empties its queue: drop the written slots
+  // once they are half of it (amortised O(1) per frame).
+  void compact() {
+    if (head_ < kMaxFramesPerWrite || head_ * 2 < queue_.size()) return;
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(head_));
+    head_ = 0;
   }
 
   void wait_writable() {
