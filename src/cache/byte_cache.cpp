@@ -29,6 +29,11 @@ using List = std::list<Entry>;
 
 // The entry index's key: the text and its hash, computed once per operation (shard choice, sketch
 // and index lookup all use it).
+struct TransparentHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 struct HashedKey {
   std::string_view text;
   uint64_t hash;
@@ -122,7 +127,7 @@ struct ByteCache::Shard {
   }
   void count_tag(std::string_view tag, bool hit) {
     if (tag.empty()) return;
-    auto it = tag_stats.find(std::string(tag));
+    auto it = tag_stats.find(tag);  // heterogeneous: no string built per read
     if (it == tag_stats.end()) {
       if (tag_stats.size() >= 1024) return;  // bounded: later collections are not itemised
       it = tag_stats.emplace(std::string(tag), TagStats{}).first;
@@ -186,7 +191,7 @@ struct ByteCache::Shard {
   Index index;
   FrequencySketch sketch;
   Tombstones tombstones;
-  std::unordered_map<std::string, TagStats> tag_stats;
+  std::unordered_map<std::string, TagStats, TransparentHash, std::equal_to<>> tag_stats;
   uint64_t hits = 0, misses = 0, evictions = 0, expirations = 0, admissions_rejected = 0;
   uint64_t fills = 0, fills_stale = 0, invalidations = 0;
 };
