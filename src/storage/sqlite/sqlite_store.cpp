@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -160,10 +161,18 @@ void SqliteStore::writer_loop() {
 // transactions, copies the few frames the checkpointer has not yet copied; when nothing is left
 // its next transaction writes the WAL from the start again, overwriting blocks already allocated.
 // (Every acknowledged frame was fdatasynced before; the checkpoint syncs the database file.)
+// A reader still using old frames stops the checkpoint short; the writer then waits for another
+// quarter of the bound before trying again instead of paying two syncs after every commit.
 void SqliteStore::restart_wal_if_long() {
-  if (opt_.wal_restart_frames <= 0 || wdb_->wal_frames() < opt_.wal_restart_frames) return;
+  const int frames = wdb_->wal_frames();
+  if (opt_.wal_restart_frames <= 0 || frames < std::max(opt_.wal_restart_frames, next_restart_frames_)) return;
   if (!health().empty()) return;
-  if (wdb_->checkpoint_all()) wal_restarts_.fetch_add(1);
+  if (wdb_->checkpoint_all()) {
+    wal_restarts_.fetch_add(1);
+    next_restart_frames_ = 0;
+  } else {
+    next_restart_frames_ = frames + std::max(1, opt_.wal_restart_frames / 4);
+  }
 }
 
 bool SqliteStore::run_job(Txn& txn, Job& job, Status& status) {

@@ -148,6 +148,7 @@ class SqliteStore final : public Store {
   std::atomic<uint64_t> commits_{0};
   std::atomic<uint64_t> committed_writes_{0};
   std::atomic<uint64_t> wal_restarts_{0};
+  int next_restart_frames_ = 0;  // writer thread only: after a checkpoint a reader cut short
   std::atomic<bool> closed_{false};
 };
 
