@@ -99,6 +99,7 @@ taskset -c 0 "$bench" fanout --threads 1 --sources 8 --host 127.0.0.1 --port "$p
   2> >(while IFS= read -r line; do
     echo "$line" >&2
     if [[ $line == *"fanout: publishing"* ]]; then
+      cut -d' ' -f14,15 "/proc/$pid/stat" > "$work/cpu0"
       perf stat -x, -e "$events" -p "$pid" -o "$work/perf.csv" &
       echo $! > "$work/perf.pid"
       if [[ -n ${RECORD:-} ]]; then perf record -q -g -p "$pid" -o "$RECORD" 2>/dev/null & echo $! > "$work/record.pid"; fi
@@ -108,6 +109,7 @@ for _ in $(seq 50); do [[ -s "$work/perf.pid" ]] && break; sleep 0.1; done
 kill -INT "$(cat "$work/perf.pid")"
 if [[ -s "$work/record.pid" ]]; then kill -INT "$(cat "$work/record.pid")"; sleep 1; fi
 for _ in $(seq 50); do grep -q task-clock "$work/perf.csv" 2>/dev/null && break; sleep 0.1; done
+cut -d' ' -f14,15 "/proc/$pid/stat" > "$work/cpu1"
 stop_server
 node -e '
 const fs = require("fs");
@@ -125,5 +127,10 @@ const d = r.deliveries, out = {server: process.argv[3], subscribers: r.subscribe
   per_delivery: {cpu_us: perf["task-clock"] * 1000 / d,
     write_syscalls: ["sendmsg", "writev", "write", "sendto"].reduce((a, k) => a + (perf[k] || 0), 0) / d}};
 out.per_delivery.deliveries_per_write = 1 / out.per_delivery.write_syscalls;
+// User and kernel CPU from /proc/PID/stat (clock ticks): user space is what Headroom code controls.
+const [u0, s0] = process.argv[4].split(" ").map(Number), [u1, s1] = process.argv[5].split(" ").map(Number);
+const tick_us = 1e6 / Number(process.argv[6]);
+out.per_delivery.user_cpu_us = (u1 - u0) * tick_us / d;
+out.per_delivery.kernel_cpu_us = (s1 - s0) * tick_us / d;
 console.log(JSON.stringify(out, null, 1));
-' "$work/one.json" "$work/perf.csv" "$server"
+' "$work/one.json" "$work/perf.csv" "$server" "$(cat "$work/cpu0")" "$(cat "$work/cpu1")" "$(getconf CLK_TCK)"
