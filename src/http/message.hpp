@@ -46,7 +46,7 @@ struct Request {
 
 struct Response {
   int status = 200;
-  std::string content_type = "application/json";
+  std::string content_type;  // empty: application/json (kept empty so a response allocates nothing for it)
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   // When set, sent instead of `body`: shared bytes (cached responses) need no copy. The body is

@@ -490,7 +490,10 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
       core_.stats.in_flight.add(-1);
       core_.admission.leave();
     }
-    for (auto& h : req_.response_headers) res.headers.push_back(std::move(h));
+    if (!req_.response_headers.empty()) {
+      res.headers.reserve(res.headers.size() + req_.response_headers.size());
+      for (auto& h : req_.response_headers) res.headers.push_back(std::move(h));
+    }
     bool keep = keep_alive_ && !res.close && !core_.draining.load();
     response_ = std::move(res);
     serialize_head(head_, response_, req_.request_id, keep);

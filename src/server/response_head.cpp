@@ -79,7 +79,7 @@ void serialize_head(std::string& out, const http::Response& res, std::string_vie
   const bool has_body = res.status != 204 && res.status != 304;
   const std::string_view reason = reason_phrase(res.status);
   const std::string_view date = http_date();
-  size_t size = 256 + reason.size() + date.size() + res.content_type.size() + request_id.size();
+  size_t size = 256 + 16 + reason.size() + date.size() + res.content_type.size() + request_id.size();
   for (const auto& [k, v] : res.headers) size += k.size() + v.size() + 4;
   out.resize(size);
   char* p = out.data();
@@ -100,7 +100,7 @@ void serialize_head(std::string& out, const http::Response& res, std::string_vie
   put("\r\nServer: headroom\r\nDate: ");
   put(date);
   put("\r\n");
-  if (!res.content_type.empty() && has_body) add("Content-Type", res.content_type);
+  if (has_body) add("Content-Type", res.content_type.empty() ? std::string_view("application/json") : res.content_type);
   if (has_body) {
     put("Content-Length: ");
     p = std::to_chars(p, p + 24, res.body_view().size()).ptr;

@@ -11,6 +11,7 @@ TEST(ResponseHead, HasStatusLengthRequestIdAndConnection) {
   EXPECT_EQ(head.rfind("HTTP/1.1 201 Created\r\n", 0), 0u);
   EXPECT_NE(head.find("Content-Length: 11\r\n"), std::string::npos);
   EXPECT_NE(head.find("X-Request-Id: abc-1\r\n"), std::string::npos);
+  EXPECT_NE(head.find("Content-Type: application/json\r\n"), std::string::npos);  // the default
   EXPECT_NE(head.find("Connection: keep-alive\r\n"), std::string::npos);
   EXPECT_NE(head.find("ETag: \"3\"\r\n"), std::string::npos);
   EXPECT_EQ(head.substr(head.size() - 4), "\r\n\r\n");
