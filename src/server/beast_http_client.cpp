@@ -42,7 +42,7 @@ struct ClientState {
 };
 
 // TLS 1.2+, peer verification against the system store plus the configured CA file.
-void init_tls(ClientState& state) {
+void build_tls(ClientState& state) {
   ssl::context tls(ssl::context::tls_client);
   tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                   ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
@@ -60,6 +60,17 @@ void init_tls(ClientState& state) {
     }
   }
   state.tls.emplace(std::move(tls));
+}
+
+// Asio's context setters throw only if OpenSSL itself fails (out of memory); that fails https
+// deliveries with the reason instead of the caller.
+void init_tls(ClientState& state) {
+  try {
+    build_tls(state);
+  } catch (const boost::system::system_error& e) {
+    state.tls_error = std::string("outbound TLS setup failed: ") + e.what();
+    spdlog::error("{}; https:// webhooks will fail", state.tls_error);
+  }
 }
 
 bool is_ip_literal(const std::string& host) {
