@@ -112,7 +112,11 @@ void Webhooks::post(std::string url, server::HttpClient::Headers headers, std::s
     if (attempt >= kMaxAttempts) {
       self->stats_.webhook_failures.inc();
       if (log::error_budget_allows()) {
-        spdlog::warn("webhook to {} failed after {} attempts", url, attempt);
+        // Host and port only: for Slack-style receivers the URL's path is the secret.
+        auto parsed = server::parse_url(url);
+        spdlog::warn("webhook to {} failed after {} attempts ({})",
+                     parsed ? parsed->host_header() : std::string("an unparsable URL"), attempt,
+                     r ? "HTTP " + std::to_string(r->status) : r.status().message());
       }
       return;
     }
