@@ -60,6 +60,8 @@ ModulesHandle install_modules(server::ModuleContext& ctx) {
                             });
   // Last: its request filter counts active users by the req.subject the filters above set.
   modules->observe = observe::install_observe(ctx);
+  // Users signed in over WebSocket are active users too, keyed like JWT subjects.
+  pusher::set_user_seen_sink(*modules->pusher, modules->observe->user_seen_fn());
   // The dashboard's cost estimate (src/plan) for the users active now; the section lives in the
   // observe module's state, as does the counter it reads.
   modules->observe->add_overview_section(

@@ -146,6 +146,13 @@ std::function<double()> ObserveModule::scale_pressure_fn() const {
 }
 
 ActiveUsers& ObserveModule::active_users() { return state_->users; }
+
+std::function<void(std::string_view)> ObserveModule::user_seen_fn() const {
+  std::weak_ptr<State> weak = state_;
+  return [weak](std::string_view user_id) {
+    if (auto s = weak.lock()) s->users.record(ActiveUsers::Kind::kSubject, user_id);
+  };
+}
 AlertEngine& ObserveModule::alerts() { return *state_->engine; }
 
 void ObserveModule::add_overview_section(std::string name, std::function<std::string()> json) {

@@ -27,6 +27,9 @@ class ObserveModule {
   std::function<double()> scale_pressure_fn() const;
   // Other modules report users here too (e.g. a Pusher sign-in: "user:<app>/<id>").
   ActiveUsers& active_users();
+  // Records a user id as active (the same key space as JWT subjects, so one person seen over HTTP
+  // and WebSocket counts once); safe from any thread, a no-op once the module is gone.
+  std::function<void(std::string_view user_id)> user_seen_fn() const;
   AlertEngine& alerts();
   // A named block of JSON (an array of objects renders as a table) shown on the dashboard, e.g.
   // "channels" → [{"app":"a","channel":"chat","subscribers":3}], "collections" → [...].

@@ -37,6 +37,8 @@ class Session;
 // Where failed signatures are reported (the rate-limit module's abuse monitor, wired by the
 // composition root). signal: "bad_signature". Called on the request's thread.
 using SecuritySink = std::function<void(const http::Request& req, std::string_view signal)>;
+// A signed-in user showed activity (sign-in, then any message); feeds the active-users count.
+using UserSeenSink = std::function<void(std::string_view user_id)>;
 
 // One per event loop; touched only on that loop's thread (except `executor`, which posts to it).
 struct Loop {
@@ -67,6 +69,10 @@ class Hub {
   Webhooks* webhooks() { return webhooks_.get(); }
   // Set once, before serving.
   void set_security_sink(SecuritySink sink) { security_sink_ = std::move(sink); }
+  void set_user_seen_sink(UserSeenSink sink) { user_seen_sink_ = std::move(sink); }
+  void user_seen(std::string_view user_id) const {
+    if (user_seen_sink_) user_seen_sink_(user_id);
+  }
   void report_security(const http::Request& req, std::string_view signal) const {
     if (security_sink_) security_sink_(req, signal);
   }
@@ -109,6 +115,7 @@ class Hub {
 
  private:
   SecuritySink security_sink_;
+  UserSeenSink user_seen_sink_;
   void deliver_local(const channels::EnvelopePtr& env);
   template <typename Fn>
   void for_each_loop(Fn&& fn);

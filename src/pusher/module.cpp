@@ -38,6 +38,10 @@ void set_security_sink(PusherModule& module, std::function<void(const http::Requ
   module.hub->set_security_sink(std::move(sink));
 }
 
+void set_user_seen_sink(PusherModule& module, std::function<void(std::string_view)> sink) {
+  module.hub->set_user_seen_sink(std::move(sink));
+}
+
 void set_change_log(PusherModule& module, ChangeLogReader reader) { module.hub->set_change_log(std::move(reader)); }
 
 PusherModuleHandle install_pusher(server::ModuleContext& ctx) {

@@ -22,6 +22,9 @@ PusherModuleHandle install_pusher(server::ModuleContext& ctx);
 
 // Failed HTTP API signatures are reported to `sink` (e.g. the abuse monitor); set before serving.
 void set_security_sink(PusherModule& module, std::function<void(const http::Request&, std::string_view signal)> sink);
+// Signed-in users' activity (pusher:signin, then each message they send) goes to `sink`, e.g. the
+// active-users count; set before serving.
+void set_user_seen_sink(PusherModule& module, std::function<void(std::string_view user_id)> sink);
 
 // Feeds committed document changes to the db-{collection} channels: give it to the documents
 // module's change listener (any thread; it keeps the channel state alive on its own).

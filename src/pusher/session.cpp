@@ -62,6 +62,7 @@ void Session::on_text(std::string_view text) {
     send_error(std::nullopt, "Invalid message: " + msg.status().message());
     return;
   }
+  if (!user_id_.empty()) hub_.user_seen(user_id_);  // pings and pongs keep an idle user active
   const std::string& ev = msg->event;
   if (ev == "pusher:ping") {
     send_text(server_message("pusher:pong", {}, "{}"));
@@ -306,6 +307,7 @@ void Session::handle_signin(const ClientMessage& msg) {
   if (user_id_.empty()) hub_.stats().signed_in_users.add(1);
   if (vip_) hub_.stats().vip_sessions.add(-1);
   user_id_ = user->id;
+  hub_.user_seen(user_id_);
   vip_ = user->tier == "vip";
   if (vip_) hub_.stats().vip_sessions.add(1);
   if (vip_only_ && !vip_) {

@@ -236,3 +236,28 @@ test('the last connection slots are kept for VIP sign-ins', async () => {
     await s.stop();
   }
 });
+
+test('users signed in over WebSocket count as active users, once each however many connections', async () => {
+  const s = await startServer();
+  const open = [];
+  try {
+    const before = await metric(s, /^headroom_active_users (\S+)/m);
+    const sdk = serverSdk(s);
+    for (const id of ['ann', 'bob', 'cy', 'ann']) {
+      const c = await established(s);
+      c.send({ event: 'pusher:signin', data: sdk.authenticateUser(c.socketId, { id }) });
+      await c.event('pusher:signin_success');
+      open.push(c);
+    }
+    // The sampler refreshes the gauge every second; three distinct users, not four connections.
+    let now = before;
+    for (let i = 0; i < 100 && now < before + 2.5; i++) {
+      await sleep(100);
+      now = await metric(s, /^headroom_active_users (\S+)/m);
+    }
+    assert.equal(Math.round(now - before), 3); // a HyperLogLog estimate: 3.004
+  } finally {
+    for (const c of open) c.close();
+    await s.stop();
+  }
+});
