@@ -156,7 +156,7 @@ struct AppConfig {
   int vip_per_minute = 0;
   int vip_burst = 0;
   std::vector<Webhook> webhooks;
-  std::map<std::string, CollectionRules> collections;  // "*" applies to unnamed collections
+  std::map<std::string, CollectionRules, std::less<>> collections;  // "*" applies to unnamed collections
 };
 
 struct Config {
@@ -176,7 +176,8 @@ struct Config {
 
   const AppConfig* app_by_id(std::string_view id) const;
   const AppConfig* app_by_key(std::string_view key) const;
-  CollectionRules rules_for(const AppConfig& app, std::string_view collection) const;
+  // A reference into `app` (or to the defaults): valid while the app's config snapshot lives.
+  const CollectionRules& rules_for(const AppConfig& app, std::string_view collection) const;
 };
 
 }  // namespace headroom::config

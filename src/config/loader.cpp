@@ -129,10 +129,11 @@ const AppConfig* Config::app_by_key(std::string_view key) const {
   return nullptr;
 }
 
-CollectionRules Config::rules_for(const AppConfig& app, std::string_view collection) const {
-  if (auto it = app.collections.find(std::string(collection)); it != app.collections.end()) return it->second;
-  if (auto it = app.collections.find("*"); it != app.collections.end()) return it->second;
-  return {};
+const CollectionRules& Config::rules_for(const AppConfig& app, std::string_view collection) const {
+  static const CollectionRules kDefaults;
+  if (auto it = app.collections.find(collection); it != app.collections.end()) return it->second;
+  if (auto it = app.collections.find(std::string_view("*")); it != app.collections.end()) return it->second;
+  return kDefaults;
 }
 
 }  // namespace headroom::config

@@ -14,15 +14,24 @@ Result<Caller> caller_from(const http::Request& req, const config::AppConfig& ap
   return Caller{claims->tier, claims->sub};
 }
 
-RuleDecision check_rule(std::string_view rule, const Caller& caller, std::string_view what) {
+namespace {
+// Built only when a rule refuses: the allowed path (every request) formats nothing.
+std::string what(std::string_view action, std::string_view collection) {
+  if (collection.empty()) return std::string(action);
+  return std::string(action) + " collection '" + std::string(collection) + "'";
+}
+}  // namespace
+
+RuleDecision check_rule(std::string_view rule, const Caller& caller, std::string_view action,
+                        std::string_view collection) {
   if (rule == "public" || caller.server()) return {};
   if (!caller.signed_in()) {
     return {Status(Code::kUnauthenticated,
-                   std::string(what) + " needs a signed-in caller (Authorization: Bearer <token>)")};
+                   what(action, collection) + " needs a signed-in caller (Authorization: Bearer <token>)")};
   }
   if (rule == "authenticated") return {};
   if (rule == "owner") return {Status::ok(), true};
-  return {Status(Code::kPermissionDenied, std::string(what) + " is reserved for the app's server")};
+  return {Status(Code::kPermissionDenied, what(action, collection) + " is reserved for the app's server")};
 }
 
 bool may_read(std::string_view rule, const Caller& caller, std::string_view owner) {

@@ -24,7 +24,9 @@ struct RuleDecision {
   Status status;            // not ok: refuse (401 when not signed in, 403 otherwise)
   bool owner_only = false;  // allowed only for documents whose _owner is the caller
 };
-RuleDecision check_rule(std::string_view rule, const Caller& caller, std::string_view what);
+// `action` ("reading from", "writing to") and `collection` name the refused operation in the error.
+RuleDecision check_rule(std::string_view rule, const Caller& caller, std::string_view action,
+                        std::string_view collection = {});
 
 // May this caller read a document owned by `owner` under `rule`? (change feeds filter with this)
 bool may_read(std::string_view rule, const Caller& caller, std::string_view owner);

@@ -76,8 +76,8 @@ void Documents::batch(http::Request& req, http::Responder respond) {
     if (!col || !col->is_string()) return fail(op_error(i, invalid_argument("collection must be a string")));
     storage::WriteOp op{*kind, std::string(col->get_string()), {}, {}, t->caller.subject, {}};
     if (Status s = validate_collection(op.collection); !s) return fail(op_error(i, s));
-    auto rules = config().rules_for(*t->app, op.collection);
-    RuleDecision rule = check_rule(rules.write, t->caller, "writing to collection '" + op.collection + "'");
+    const auto& rules = config().rules_for(*t->app, op.collection);
+    RuleDecision rule = check_rule(rules.write, t->caller, "writing to", op.collection);
     if (!rule.status) return fail(op_error(i, rule.status));
     const json::value* id = o.if_contains("id");
     if (id && !id->is_string()) return fail(op_error(i, invalid_argument("id must be a string")));

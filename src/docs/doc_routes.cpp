@@ -49,7 +49,7 @@ http::Response get_response(const cache::Value& entry, std::string_view if_none_
 
 // Cache-Control from the collection's config, sent only where anyone may read.
 std::string public_cache_control(const config::Config& config, const Documents::Target& t) {
-  const auto rules = config.rules_for(*t.app, t.col);
+  const auto& rules = config.rules_for(*t.app, t.col);
   return rules.read == "public" ? rules.cache_control : std::string();
 }
 

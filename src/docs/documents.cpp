@@ -96,9 +96,8 @@ std::optional<Documents::Target> Documents::prelude(http::Request& req, const ht
     respond(http::error_response(s));
     return std::nullopt;
   }
-  auto rules = config().rules_for(*t.app, t.col);
-  t.rule = check_rule(write ? rules.write : rules.read, t.caller,
-                      std::string(write ? "writing to " : "reading from ") + "collection '" + t.col + "'");
+  const auto& rules = config().rules_for(*t.app, t.col);
+  t.rule = check_rule(write ? rules.write : rules.read, t.caller, write ? "writing to" : "reading from", t.col);
   if (!t.rule.status) {
     respond(http::error_response(t.rule.status));
     return std::nullopt;
