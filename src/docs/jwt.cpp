@@ -3,6 +3,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <charconv>
+#include <functional>
+#include <unordered_map>
 
 #include "core/crypto.hpp"
 
@@ -73,6 +75,37 @@ Result<Claims> verify_jwt(std::string_view token, std::string_view secret, int64
   auto claims = read_claims(*payload);
   if (!claims) return claims;
   if (claims->exp <= now_s) return unauthenticated("token expired");
+  return claims;
+}
+
+namespace {
+
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+struct VerifiedToken {
+  Claims claims;
+  size_t secret_hash;
+};
+
+constexpr size_t kMaxCachedTokens = 1024;  // per thread; ~0.5 MB at typical token sizes
+
+}  // namespace
+
+Result<Claims> verify_jwt_cached(std::string_view token, std::string_view secret, int64_t now_s) {
+  thread_local std::unordered_map<std::string, VerifiedToken, StringHash, std::equal_to<>> verified;
+  const size_t secret_hash = std::hash<std::string_view>{}(secret);
+  if (auto it = verified.find(token); it != verified.end()) {
+    if (it->second.secret_hash == secret_hash && it->second.claims.exp > now_s) return it->second.claims;
+    verified.erase(it);  // expired or another secret: verify afresh (and report why it fails)
+  }
+  auto claims = verify_jwt(token, secret, now_s);
+  if (claims) {
+    if (verified.size() >= kMaxCachedTokens) verified.clear();
+    verified.emplace(std::string(token), VerifiedToken{*claims, secret_hash});
+  }
   return claims;
 }
 

@@ -50,3 +50,42 @@ TEST(Jwt, ParsesTtls) {
 
 }  // namespace
 }  // namespace headroom::docs
+
+namespace headroom::docs {
+
+TEST(Jwt, CachedVerificationStillChecksSecretAndExpiry) {
+  const int64_t now = 1'800'000'000;
+  std::string token = mint_jwt("secret-one", "u1", http::Tier::kVip, now, 60);
+  for (int i = 0; i < 3; ++i) {  // miss, then hits
+    auto c = verify_jwt_cached(token, "secret-one", now);
+    ASSERT_TRUE(c.is_ok());
+    EXPECT_EQ(c->sub, "u1");
+    EXPECT_EQ(c->tier, http::Tier::kVip);
+  }
+  // A rotated secret does not accept the cached token; nor does the clock past its expiry.
+  auto rotated = verify_jwt_cached(token, "secret-two", now);
+  ASSERT_FALSE(rotated.is_ok());
+  EXPECT_EQ(rotated.status().message(), "bad token signature");
+  ASSERT_TRUE(verify_jwt_cached(token, "secret-one", now).is_ok());
+  auto late = verify_jwt_cached(token, "secret-one", now + 60);
+  ASSERT_FALSE(late.is_ok());
+  EXPECT_EQ(late.status().message(), "token expired");
+  // Bad tokens are refused every time (nothing cached for them).
+  std::string forged = token;
+  char& c = forged[forged.size() - 10];  // inside the signature (the last character has spare bits)
+  c = c == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(verify_jwt_cached(forged, "secret-one", now).is_ok());
+  EXPECT_FALSE(verify_jwt_cached(forged, "secret-one", now).is_ok());
+}
+
+TEST(Jwt, TheCacheStaysBounded) {
+  const int64_t now = 1'800'000'000;
+  for (int i = 0; i < 3000; ++i) {
+    auto t = mint_jwt("secret-one", "user" + std::to_string(i), http::Tier::kAuthenticated, now, 60);
+    ASSERT_TRUE(verify_jwt_cached(t, "secret-one", now).is_ok());
+  }
+  auto first = mint_jwt("secret-one", "user0", http::Tier::kAuthenticated, now, 60);
+  EXPECT_TRUE(verify_jwt_cached(first, "secret-one", now).is_ok());  // evicted, verified again
+}
+
+}  // namespace headroom::docs
