@@ -41,3 +41,26 @@ TEST(Crypto, RandomHexHasRequestedLength) {
 }
 
 }  // namespace headroom::crypto
+
+namespace headroom::crypto {
+
+TEST(Crypto, HmacWithManyKeysMatchesTheReference) {
+  // More keys than a thread keeps contexts for, interleaved: each MAC must use its own key.
+  const std::string rfc_case2 = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+  for (int round = 0; round < 3; ++round) {
+    for (int k = 0; k < 40; ++k) {
+      std::string key = "key-" + std::to_string(k);
+      EXPECT_EQ(hmac_sha256_hex(key, "msg"), hmac_sha256_hex(key, std::string("msg")));
+      EXPECT_NE(hmac_sha256_hex(key, "msg"), hmac_sha256_hex(key + "x", "msg"));
+    }
+    EXPECT_EQ(hmac_sha256_hex("Jefe", "what do ya want for nothing?"), rfc_case2);
+    EXPECT_EQ(md5_hex("abc"), "900150983cd24fb0d6963f7d28e17f72");
+    EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  }
+  // A long key (hashed first by HMAC) and an empty one.
+  EXPECT_EQ(hmac_sha256_hex(std::string(131, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First"),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+  EXPECT_EQ(hmac_sha256_hex("", ""), "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+}
+
+}  // namespace headroom::crypto
