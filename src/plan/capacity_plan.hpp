@@ -8,11 +8,13 @@
 
 namespace headroom::plan {
 
-// What one instance holds, measured with the issue-8 user model on one core.
+// What one instance holds, measured with the issue-8 user model on one core. Built-in figures:
+// bench/results/2026-11-27T092511Z.json, where the run stopped at the VM's 20,000-file limit with
+// every p99 under 45 ms, so users_per_core is a lower bound.
 struct Capacity {
-  double users_per_core = 4000;     // users_reached with the server pinned to one core
+  double users_per_core = 19000;    // users_reached with the server pinned to one core
   double base_rss_mb = 15;          // resident memory with no users
-  double rss_kb_per_user = 20.5;    // slope of RSS over users
+  double rss_kb_per_user = 4;       // slope of RSS over users
   std::string source = "built-in";  // where the figures came from
 };
 
