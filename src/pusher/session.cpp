@@ -249,14 +249,19 @@ void Session::report_bad_signature() const {
 }
 
 bool Session::allow_client_event() {
-  if (!client_events_) {
-    int limit = hub_.config().websocket.max_messages_per_second;
-    if (app_->max_client_events_per_sec > 0 && (limit <= 0 || app_->max_client_events_per_sec < limit)) {
-      limit = app_->max_client_events_per_sec;
-    }
-    if (limit <= 0) return true;
+  // Worked out per event (two integers) so that a reload changing the app's limit applies at once.
+  int limit = hub_.config().websocket.max_messages_per_second;
+  if (app_->max_client_events_per_sec > 0 && (limit <= 0 || app_->max_client_events_per_sec < limit)) {
+    limit = app_->max_client_events_per_sec;
+  }
+  if (limit <= 0) {
+    client_events_.reset();
+    return true;
+  }
+  if (!client_events_ || client_events_limit_ != limit) {
     // The shared limiter core (GCRA): `limit` per second with a one-second burst.
     client_events_.emplace(hub_.clock(), limit, limit);
+    client_events_limit_ = limit;
   }
   return client_events_->allow();
 }

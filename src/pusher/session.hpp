@@ -117,6 +117,7 @@ class Session final : public channels::Subscriber {
   bool closed_ = false;
   bool started_ = false;
   std::optional<ratelimit::ConnectionLimiter> client_events_;
+  int client_events_limit_ = 0;  // the per-second limit client_events_ was built with
   std::string remote_ip_, forwarded_for_;
   void report_bad_signature() const;  // made at the first client event
   uint64_t replays_ = 0;

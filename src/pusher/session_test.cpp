@@ -491,4 +491,23 @@ TEST_F(Fixture, ReloadClosesRemovedAndDisabledAppsAndKeepsTheOthersOnTheNewConfi
   EXPECT_TRUE(ta.saw("client events are disabled"));
 }
 
+TEST_F(Fixture, ReloadAppliesTheAppsClientEventLimitToOpenConnections) {
+  config::Config next;  // outlives the sessions that point into it
+  FakeTransport a, b;
+  auto sa = connect(a, "1.1");
+  auto sb = connect(b, "1.2");
+  subscribe(*sa, "private-c");
+  subscribe(*sb, "private-c");
+  for (int i = 0; i < 2; ++i) sa->on_text(R"({"event":"client-x","channel":"private-c","data":{}})");
+  EXPECT_FALSE(a.saw("4301"));  // 2 per second (websocket.max_messages_per_second)
+  next = config;
+  next.apps[0].max_client_events_per_sec = 1;
+  hub->reload(next);
+  executor->run_due();
+  clock.advance(std::chrono::seconds(1));
+  for (int i = 0; i < 2; ++i) sa->on_text(R"({"event":"client-x","channel":"private-c","data":{}})");
+  EXPECT_TRUE(a.saw("4301"));  // the second of this second is over the app's new limit of 1
+  EXPECT_EQ(stats.client_events_rate_limited.value(), 1u);
+}
+
 }  // namespace headroom::pusher
