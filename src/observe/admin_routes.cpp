@@ -183,7 +183,7 @@ std::string alerts_json(const AlertEngine& engine) { return json::serialize(aler
 std::string overview_json(ObserveModule::State& s, int64_t since_ms) {
   auto m = s.window.latest();
   const auto& a = s.current_config().alerts;
-  const auto& t = s.sampler.triggers();
+  const auto t = s.sampler.triggers();
   json::array history;
   for (const auto& p : s.sampler.history_since(since_ms)) history.push_back(point_json(p));
   json::object o{{"ts", s.clock.unix_ms()},

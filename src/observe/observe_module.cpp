@@ -87,6 +87,7 @@ void ObserveModule::State::set_webhook(const std::string& url) {
 void ObserveModule::State::reload(const config::Config& next) {
   current.store(&next, std::memory_order_release);
   engine->set_rules(default_rules(next));
+  sampler.set_triggers(triggers_from(next));
   set_webhook(next.alerts.webhook);
 }
 

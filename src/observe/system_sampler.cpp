@@ -109,8 +109,9 @@ OverviewPoint SystemSampler::derive() {
   p.rate_limited_per_s = w.rate("headroom_rate_limited_total", kRateWindow);
   p.in_flight = now->sum("headroom_http_in_flight");
   p.active_users = users_.estimate();
-  const double pressure = std::max({p.cpu_ratio / triggers_.cpu_ratio, p.memory_ratio / triggers_.memory_ratio,
-                                    p.p95 / triggers_.latency_p95_s, p.in_flight / triggers_.concurrent_requests});
+  const ScaleTriggers t = triggers();
+  const double pressure = std::max({p.cpu_ratio / t.cpu_ratio, p.memory_ratio / t.memory_ratio, p.p95 / t.latency_p95_s,
+                                    p.in_flight / t.concurrent_requests});
   p.scale_pressure = pressure;
   error_ratio_.set(p.error_ratio);
   p50_.set(p.p50);

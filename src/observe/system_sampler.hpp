@@ -57,7 +57,15 @@ class SystemSampler {
   std::vector<OverviewPoint> history_since(int64_t ts) const;
   OverviewPoint latest() const;
   const SamplerLimits& limits() const { return limits_; }
-  const ScaleTriggers& triggers() const { return triggers_; }
+  ScaleTriggers triggers() const {
+    std::lock_guard lock(triggers_mu_);
+    return triggers_;
+  }
+  // A config reload's thresholds; the next tick's scale pressure uses them. Any thread.
+  void set_triggers(const ScaleTriggers& t) {
+    std::lock_guard lock(triggers_mu_);
+    triggers_ = t;
+  }
 
  private:
   void sample_process();
@@ -68,7 +76,8 @@ class SystemSampler {
   MetricWindow& window_;
   ActiveUsers& users_;
   SamplerLimits limits_;
-  ScaleTriggers triggers_;
+  mutable std::mutex triggers_mu_;
+  ScaleTriggers triggers_;  // guarded by triggers_mu_
   StatsReader read_;
   bool have_previous_ = false;
   double previous_cpu_ = 0;

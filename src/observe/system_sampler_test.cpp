@@ -32,6 +32,15 @@ TEST(SystemSampler, CpuMemoryAndScalePressure) {
   ASSERT_EQ(history.size(), 2u);  // the first scrape has no rates: not a point
   EXPECT_EQ(history.back().in_flight, 90);
   EXPECT_EQ(s.history_since(history[0].ts).size(), 1u);
+
+  // A reload's triggers take over from the next sample (here: 90 in flight against 120).
+  ScaleTriggers looser;
+  looser.concurrent_requests = 120;
+  s.set_triggers(looser);
+  clock.advance(std::chrono::seconds(2));
+  s.tick();
+  EXPECT_NEAR(s.scale_pressure(), 0.75, 1e-9);
+  EXPECT_EQ(s.triggers().concurrent_requests, 120);
 }
 
 TEST(SystemSampler, LatencyGaugesFromTheLastMinute) {
