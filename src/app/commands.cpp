@@ -189,7 +189,8 @@ int run_token(const CommonOptions& common, const TokenOptions& token) {
   }
   int64_t ttl = docs::parse_ttl_seconds(token.ttl);
   if (ttl <= 0) {
-    std::fprintf(stderr, "headroom: token: --ttl '%s' is not a duration like 30m, 1h, 7d\n", token.ttl.c_str());
+    std::fprintf(stderr, "headroom: token: --ttl '%s' is not a duration like 30m, 1h, 7d (at most 10 years)\n",
+                 token.ttl.c_str());
     return 2;
   }
   http::Tier tier = token.server_role     ? http::Tier::kServer

@@ -27,7 +27,11 @@ std::optional<int64_t> as_int(const json::value* v) {
   if (!v) return std::nullopt;
   if (v->is_int64()) return v->get_int64();
   if (v->is_uint64() && v->get_uint64() < (1ULL << 62)) return static_cast<int64_t>(v->get_uint64());
-  if (v->is_double()) return static_cast<int64_t>(v->get_double());
+  if (v->is_double()) {  // in range only: converting a larger double is undefined
+    const double d = v->get_double();
+    if (!(d > -9.2e18 && d < 9.2e18)) return std::nullopt;
+    return static_cast<int64_t>(d);
+  }
   return std::nullopt;
 }
 
@@ -141,7 +145,9 @@ int64_t parse_ttl_seconds(std::string_view text) {
   int64_t n = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   if (ec != std::errc() || p != text.data() + text.size() || n <= 0) return -1;
-  return n * (unit ? unit : 1);
+  if (!unit) unit = 1;
+  if (n > kMaxTtlSeconds / unit) return -1;  // also keeps n * unit and now + ttl from overflowing
+  return n * unit;
 }
 
 }  // namespace headroom::docs

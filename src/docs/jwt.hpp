@@ -29,7 +29,8 @@ Result<Claims> verify_jwt_cached(std::string_view token, std::string_view secret
 // A token for `sub` valid for ttl_s seconds from now_s. tier kServer adds role "server".
 std::string mint_jwt(std::string_view secret, std::string_view sub, http::Tier tier, int64_t now_s, int64_t ttl_s);
 
-// "1h", "30m", "45s", "2d" or plain seconds; -1 when malformed.
+inline constexpr int64_t kMaxTtlSeconds = 10LL * 366 * 86400;  // ten years
+// "1h", "30m", "45s", "2d" or plain seconds, at most kMaxTtlSeconds; -1 when malformed or longer.
 int64_t parse_ttl_seconds(std::string_view text);
 
 }  // namespace headroom::docs

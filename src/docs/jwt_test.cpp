@@ -46,6 +46,9 @@ TEST(Jwt, ParsesTtls) {
   EXPECT_EQ(parse_ttl_seconds("2d"), 172800);
   EXPECT_EQ(parse_ttl_seconds("x"), -1);
   EXPECT_EQ(parse_ttl_seconds("-5s"), -1);
+  EXPECT_EQ(parse_ttl_seconds("3660d"), 3660LL * 86400);
+  EXPECT_EQ(parse_ttl_seconds("3661d"), -1);                 // over ten years
+  EXPECT_EQ(parse_ttl_seconds("7888888888888888888m"), -1);  // would overflow (found by docs_jwt_fuzz)
 }
 
 }  // namespace
