@@ -20,15 +20,7 @@ bool parse_i64(std::string_view s, int64_t& out) {
   return !s.empty() && ec == std::errc() && p == s.data() + s.size();
 }
 
-Result<std::map<std::string, int64_t>> seqs_of(Conn& db) {
-  auto q = db.prepare("SELECT app, seq FROM app_seq");
-  if (!q) return q.status();
-  std::map<std::string, int64_t> out;
-  Status s;
-  while ((*q)->step(s)) out[(*q)->text(0)] = (*q)->int64(1);
-  if (!s) return s;
-  return out;
-}
+Result<std::map<std::string, int64_t>> seqs_of(Conn& db) { return query_map(db, "SELECT app, seq FROM app_seq"); }
 
 bool stop_before(const Until& u, const Entry& e) {
   if (u.kind == Until::Kind::kSeq) return e.seq > u.value;
