@@ -31,6 +31,26 @@ if ((${#missing[@]})); then
   # Debian's node lacks npm in the nodejs package.
 fi
 if [[ "$level" != build ]]; then
+  # The end-to-end tests use node:test's reporters, fetch and the packages' engines: Node.js 20+.
+  # Debian 12's own nodejs is 18, so an old node is a stop, not a warning.
+  need_node=20
+  how="get it from NodeSource: curl -fsSL https://deb.nodesource.com/setup_${need_node}.x | sudo bash - &&"
+  how+=" sudo apt-get install -y nodejs (https://github.com/nodesource/distributions), or with nvm: nvm install ${need_node};"
+  how+=" then make sure that node comes first on PATH"
+  if ! command -v node >/dev/null; then
+    echo "install-deps: node not found on PATH; the end-to-end tests need Node.js ${need_node} or newer." >&2
+    echo "install-deps: $how" >&2
+    exit 1
+  fi
+  node_version=$(node --version 2>/dev/null || true)  # "v20.11.1"
+  node_major=${node_version#v}
+  node_major=${node_major%%.*}
+  if ! [[ "$node_major" =~ ^[0-9]+$ ]] || ((node_major < need_node)); then
+    echo "install-deps: found node ${node_version:-(no version)} at $(command -v node); the end-to-end tests need Node.js ${need_node} or newer." >&2
+    echo "install-deps: $how" >&2
+    exit 1
+  fi
+  echo "node $node_version at $(command -v node) (need ${need_node}+): ok"
   if ! command -v npm >/dev/null; then
     SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq npm >/dev/null
