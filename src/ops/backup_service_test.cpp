@@ -64,8 +64,18 @@ TEST_F(BackupServiceTest, AFailedBackupIsCountedAndRetriedWithBackoff) {
   executor_.advance(std::chrono::minutes(10), std::chrono::seconds(1));
   ASSERT_TRUE(wait_for("headroom_backup_failures_total", 1));
   std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the retry timer is armed by the worker
-  executor_.advance(std::chrono::minutes(1), std::chrono::seconds(1));
+  // The first retry waits a minute, the second two.
+  executor_.advance(std::chrono::seconds(50), std::chrono::seconds(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(metrics_.value("headroom_backup_failures_total"), 1) << "retried before its 1 min backoff";
+  executor_.advance(std::chrono::seconds(10), std::chrono::seconds(1));
   ASSERT_TRUE(wait_for("headroom_backup_failures_total", 2));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  executor_.advance(std::chrono::seconds(110), std::chrono::seconds(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(metrics_.value("headroom_backup_failures_total"), 2) << "the second retry did not double its backoff";
+  executor_.advance(std::chrono::seconds(10), std::chrono::seconds(1));
+  ASSERT_TRUE(wait_for("headroom_backup_failures_total", 3));
   EXPECT_EQ(metrics_.value("headroom_backup_last_success_timestamp_seconds"), 0);
 }
 

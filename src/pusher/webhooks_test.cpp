@@ -86,11 +86,19 @@ TEST_F(WebhookFixture, QuickReconnectDoesNotFlap) {
 TEST_F(WebhookFixture, RetriesWithBackoffThenCountsFailure) {
   hooks->emit(app(), WebhookEvent::of("channel_occupied", "a"));
   executor.advance(std::chrono::milliseconds(100));
+  // Each retry waits 0.5 s, 1 s, 2 s, 4 s after the failure before it, and resends the same batch.
+  auto backoff = std::chrono::milliseconds(500);
   for (int attempt = 1; attempt <= Webhooks::kMaxAttempts; ++attempt) {
     ASSERT_EQ(http.calls.size(), static_cast<size_t>(attempt));
+    EXPECT_EQ(http.calls.back().body, http.calls.front().body);
     http.calls.back().done(Status(Code::kUnavailable, "refused"));
-    executor.advance(std::chrono::seconds(10));
+    if (attempt == Webhooks::kMaxAttempts) break;
+    executor.advance(backoff - std::chrono::milliseconds(10));
+    EXPECT_EQ(http.calls.size(), static_cast<size_t>(attempt)) << "retry " << attempt << " did not wait " << backoff.count() << " ms";
+    executor.advance(std::chrono::milliseconds(20));
+    backoff *= 2;
   }
+  executor.advance(std::chrono::seconds(60));
   EXPECT_EQ(http.calls.size(), static_cast<size_t>(Webhooks::kMaxAttempts));
   EXPECT_EQ(stats.webhook_failures.value(), 1u);
   EXPECT_EQ(stats.webhook_retries.value(), static_cast<uint64_t>(Webhooks::kMaxAttempts - 1));

@@ -3,7 +3,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { startServer } = require('../lib/server');
-const { sleep, serverSdk, client, connected, subscribed, nextEvent } = require('./channels_util');
+const { sleep, serverSdk, client, connected, subscribed, nextEvent, established } = require('./channels_util');
 
 test('pusher-js connects, subscribes to a public channel and receives a triggered event', async () => {
   const s = await startServer();
@@ -75,11 +75,16 @@ test('presence: members, member_added/removed once per user, HTTP users and chan
     assert.equal(info.subscription_count, 3);
     const list = await (await sdk.get({ path: '/channels', params: { filter_by_prefix: 'presence-', info: 'user_count' } })).json();
     assert.deepEqual(list.channels, { 'presence-room': { user_count: 2 } });
+    const removals = [];
+    chb.bind('pusher:member_removed', (m) => removals.push(m.id));
     const removed = nextEvent(chb, 'pusher:member_removed');
     alice.disconnect();
     await sleep(150);
+    assert.deepEqual(removals, [], 'alice still has a connection: not removed yet');
     alice2.disconnect();
     assert.equal((await removed).data.id, 'alice');
+    await sleep(150);
+    assert.deepEqual(removals, ['alice'], 'member_removed once, at the last connection');
   } finally {
     alice.disconnect();
     alice2.disconnect();
@@ -125,9 +130,14 @@ test('user sign-in, sendToUser and terminate_connections', async () => {
     assert.deepEqual(await got, { hi: 1 });
     const metrics = await (await fetch(s.url + '/metrics')).text();
     assert.match(metrics, /headroom_vip_sessions 1/);
-    const closed = new Promise((resolve) => p.connection.bind('state_change', (st) => { if (st.current !== 'connected') resolve(st.current); }));
+    // The server closes the socket with 4009 (a 40xx code: pusher-js must not reconnect).
+    const closeCode = new Promise((resolve) => p.connection.bind('error', (e) => { if (e && e.data && e.data.code) resolve(e.data.code); }));
+    const disconnected = new Promise((resolve) => p.connection.bind('state_change', (st) => { if (st.current === 'disconnected') resolve(); }));
     await serverSdk(s).terminateUserConnections('user-42');
-    assert.ok(await closed);
+    assert.equal(await closeCode, 4009);
+    await disconnected;
+    await sleep(300);
+    assert.equal(p.connection.state, 'disconnected', 'pusher-js did not reconnect after terminate_connections');
   } finally {
     p.disconnect();
     await s.stop();
@@ -140,13 +150,22 @@ test('private-encrypted channels: the SDK encrypts, pusher-js decrypts, the serv
   const sdk = new (require('pusher'))({ appId: s.app.id, key: s.app.key, secret: s.app.secret, host: '127.0.0.1',
     port: String(s.port), useTLS: false, encryptionMasterKeyBase64: masterKey });
   const p = client(s, { channelAuthorization: { customHandler: ({ socketId, channelName }, cb) => cb(null, sdk.authorizeChannel(socketId, channelName)) } });
+  // A raw socket on the same channel sees what the server relays: ciphertext only.
+  const wire = await established(s);
   try {
     await connected(p);
     const { ch } = await subscribed(p, 'private-encrypted-vault');
+    wire.send({ event: 'pusher:subscribe', data: { channel: 'private-encrypted-vault',
+      ...sdk.authorizeChannel(wire.socketId, 'private-encrypted-vault') } });
+    await wire.event('pusher_internal:subscription_succeeded');
     const got = nextEvent(ch, 'secret');
     await sdk.trigger('private-encrypted-vault', 'secret', { code: 1234 });
     assert.deepEqual((await got).data, { code: 1234 });
+    const relayed = await wire.event('secret');
+    assert.deepEqual(Object.keys(relayed.data).sort(), ['ciphertext', 'nonce'], JSON.stringify(relayed));
+    assert.ok(!JSON.stringify(relayed).includes('1234'), 'the plaintext went over the wire');
   } finally {
+    wire.close();
     p.disconnect();
     await s.stop();
   }

@@ -3,7 +3,6 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const http = require('node:http');
-const net = require('node:net');
 const crypto = require('node:crypto');
 const { startServer } = require('../lib/server');
 const { sleep, serverSdk, established, metric } = require('./channels_util');
@@ -88,25 +87,23 @@ test('a quick reconnect does not flap channel_vacated/channel_occupied', async (
 test('a consumer that stops reading is closed with 4100 and counted', async () => {
   const s = await startServer({ sections: { websocket: { send_buffer_bytes: 65536 } } });
   try {
-    const sock = net.connect(s.port, '127.0.0.1');
-    sock.write(`GET /app/${s.app.key}?protocol=7 HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-      `Sec-WebSocket-Key: ${crypto.randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
-    await sleep(100);
-    const payload = JSON.stringify({ event: 'pusher:subscribe', data: { channel: 'firehose' } });
-    const mask = Buffer.from([1, 2, 3, 4]);
-    const body = Buffer.from(payload).map((b, i) => b ^ mask[i % 4]);
-    sock.write(Buffer.concat([Buffer.from([0x81, 0x80 | body.length]), mask, body]));
-    sock.pause();  // never read again
-    await sleep(100);
+    const r = await established(s);
+    r.send({ event: 'pusher:subscribe', data: { channel: 'firehose' } });
+    await r.event('pusher_internal:subscription_succeeded');
+    r.ws.pause();  // stop reading: the kernel buffers fill, then the server's send buffer
     const sdk = serverSdk(s);
     const big = 'x'.repeat(9000);
     const batch = Array.from({ length: 10 }, () => ({ channel: 'firehose', name: 'e', data: big }));
-    for (let i = 0; i < 300; i++) {
-      await sdk.triggerBatch(batch);
-      if (i % 10 === 0 && (await metric(s, /headroom_ws_slow_consumers_closed_total (\d+)/)) >= 1) break;
-    }
-    assert.ok((await metric(s, /headroom_ws_slow_consumers_closed_total (\d+)/)) >= 1);
-    sock.destroy();
+    const counted = async () => (await metric(s, /headroom_ws_slow_consumers_closed_total (\d+)/)) >= 1;
+    for (let i = 0; i < 300 && !(await counted()); i++) await sdk.triggerBatch(batch);
+    assert.ok(await counted(), 'headroom_ws_slow_consumers_closed_total never moved');
+    // Reading again, the client gets the close frame the server queued behind what it had already
+    // started to send: 4100 (back off, then reconnect), within the server's 2 s close linger.
+    r.ws.resume();
+    const closed = await r.closed;
+    assert.equal(closed.code, 4100, JSON.stringify(closed));
+    assert.match(closed.reason, /slow consumer/);
+    assert.equal(await metric(s, /headroom_ws_slow_consumers_closed_total (\d+)/), 1);
   } finally {
     await s.stop();
   }

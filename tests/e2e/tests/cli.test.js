@@ -10,13 +10,16 @@ const { BIN } = require('../lib/server');
 
 function tmpdir() { return fs.mkdtempSync(path.join(os.tmpdir(), 'headroom-cli-')); }
 
-test('`headroom serve` with no config creates ./headroom-data and a dev app and serves /healthz', async () => {
-  const cwd = tmpdir();
+// Starts `headroom serve` in `cwd` with no config file; resolves once it listens, with its output
+// so far. stop() sends SIGTERM and waits for the exit.
+async function serveWithoutConfig(cwd) {
   const started = Date.now();
   const proc = spawn(BIN, ['serve', '--port', '0', '--host', '127.0.0.1'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout.on('data', (d) => { out += d; });
   proc.stderr.on('data', (d) => { out += d; });
+  const exited = new Promise((r) => proc.on('exit', r));
+  const stop = async () => { if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM'); await exited; };
   try {
     let port;
     while (!port) {
@@ -24,19 +27,50 @@ test('`headroom serve` with no config creates ./headroom-data and a dev app and 
       if (m) port = Number(m[1]);
       else await new Promise((r) => setTimeout(r, 5));
       assert.ok(Date.now() - started < 60000, out);  // no hang; speed is measured by the coldstart bench
+      assert.equal(proc.exitCode, null, out);
     }
-    const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-    assert.equal(res.status, 200);
-    assert.match(out, /development app created/);
-    assert.ok(fs.existsSync(path.join(cwd, 'headroom-data', 'dev-app.env')));
-    assert.equal(fs.statSync(path.join(cwd, 'headroom-data', 'dev-app.env')).mode & 0o777, 0o600);
-  } finally {
-    proc.kill('SIGTERM');
-    await new Promise((r) => proc.on('exit', r));
+    return { port, output: () => out, stop };
+  } catch (e) {
+    await stop();
+    throw e;
   }
-  // Second start: the same app, secret not printed again.
-  const again = spawnSync(BIN, ['config', 'print'], { cwd, encoding: 'utf8' });
-  assert.equal(again.status, 0);
+}
+
+test('`headroom serve` with no config creates ./headroom-data and a dev app and serves /healthz', async () => {
+  const cwd = tmpdir();
+  const env = path.join(cwd, 'headroom-data', 'dev-app.env');
+  const first = await serveWithoutConfig(cwd);
+  let secret;
+  let adminToken;
+  try {
+    const res = await fetch(`http://127.0.0.1:${first.port}/healthz`);
+    assert.equal(res.status, 200);
+    assert.ok(fs.existsSync(env));
+    assert.equal(fs.statSync(env).mode & 0o777, 0o600);
+    secret = fs.readFileSync(env, 'utf8').match(/^secret=(\S+)$/m)[1];
+    adminToken = fs.readFileSync(path.join(cwd, 'headroom-data', 'admin-token'), 'utf8').trim();
+    // The first start is the only time the secret and the admin token are shown.
+    assert.match(first.output(), /development app created/);
+    assert.ok(first.output().includes(`secret=${secret}`), first.output());
+    assert.ok(first.output().includes(adminToken), first.output());
+  } finally {
+    await first.stop();
+  }
+  // Second start: the same app, its secret and the admin token not printed again.
+  const second = await serveWithoutConfig(cwd);
+  try {
+    const key = fs.readFileSync(env, 'utf8').match(/^key=(\S+)$/m)[1];
+    assert.match(second.output(), new RegExp(`development app: id=dev key=${key} \\(secret in `));
+    assert.doesNotMatch(second.output(), /development app created|admin token created/);
+    assert.ok(!second.output().includes(secret), `the secret was printed again:\n${second.output()}`);
+    assert.ok(!second.output().includes(adminToken), `the admin token was printed again:\n${second.output()}`);
+    assert.equal(fs.readFileSync(env, 'utf8').match(/^secret=(\S+)$/m)[1], secret, 'the same app');
+  } finally {
+    await second.stop();
+  }
+  const printed = spawnSync(BIN, ['config', 'print'], { cwd, encoding: 'utf8' });
+  assert.equal(printed.status, 0, printed.stderr);
+  assert.ok(!printed.stdout.includes(secret) && !printed.stdout.includes(adminToken), printed.stdout);
 });
 
 test('config check names the key, the bad value and what is allowed', () => {

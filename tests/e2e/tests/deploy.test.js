@@ -31,7 +31,7 @@ test('the Kubernetes StatefulSet starts Headroom as written and its probes answe
   try {
     assert.deepEqual(k8s.proc.spawnargs.slice(1, 3), args.slice(0, 2));
     for (const p of probes) assert.equal((await fetch(k8s.url + p)).status, 200, p);
-    assert.ok(fs.existsSync(dataDir), 'HEADROOM_DATA_DIR is where the data goes');
+    assert.ok(fs.existsSync(path.join(dataDir, 'headroom.db')), 'HEADROOM_DATA_DIR is where the data goes');
   } finally {
     await k8s.stop();
   }

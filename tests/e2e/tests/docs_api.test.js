@@ -135,6 +135,8 @@ test('tokens and collection rules', async () => {
   assert.equal(expired.json.error.code, 'UNAUTHENTICATED');
   assert.match(expired.json.error.message, /expired/);
   const forged = await api.call('PUT', '/collections/mine/docs/a', { body: {}, token: mintToken('wrong-secret', { sub: 'a' }) });
+  assert.equal(forged.status, 401);
+  assert.equal(forged.json.error.code, 'UNAUTHENTICATED');
   assert.match(forged.json.error.message, /signature/);
   assert.equal((await api.call('PUT', '/collections/mine/docs/a', { body: {}, token: 'not.a.jwt' })).status, 401);
   const alice = api.token('alice');

@@ -49,11 +49,60 @@ function traffic(s) {
   return async () => { running = false; await Promise.all(loops); };
 }
 
-test('dashboard: login, charts with data, a firing alert, screenshot', { timeout: 90000 }, async (t) => {
-  if (!fs.existsSync(CHROMIUM)) {
-    t.skip(`no Chromium at ${CHROMIUM} (Debian package chromium)`);
-    return;
+// Runs in the page before its scripts: wraps the uPlot constructor so the test can read each
+// chart's data and where uPlot put its points. Nothing in the dashboard itself is changed.
+function recordCharts() {
+  let real;
+  window.__charts = [];
+  Object.defineProperty(window, 'uPlot', {
+    configurable: true,
+    get: () => real,
+    set: (v) => {
+      real = new Proxy(v, {
+        construct(target, args) {
+          const u = Reflect.construct(target, args);
+          window.__charts.push({ id: args[2] && args[2].id, u });
+          return u;
+        },
+      });
+    },
+  });
+}
+
+// In the page: for one chart and one series, its data, and whether the canvas shows the series'
+// stroke colour at the pixels uPlot computed for that series' points (so the line is drawn there).
+function seriesOnCanvas([id, seriesIndex]) {
+  const entry = window.__charts.find((c) => c.id === id);
+  if (!entry) return { error: `no uPlot chart in #${id}` };
+  const u = entry.u;
+  const stroke = u.series[seriesIndex].stroke;
+  const css = typeof stroke === 'function' ? stroke(u, seriesIndex) : stroke;
+  const probe = document.createElement('canvas').getContext('2d');
+  probe.fillStyle = css;
+  probe.fillRect(0, 0, 1, 1);
+  const [r, g, b] = probe.getImageData(0, 0, 1, 1).data;
+  const ctx = u.ctx;
+  const xs = u.data[0];
+  const ys = u.data[seriesIndex];
+  let checked = 0;
+  let drawn = 0;
+  for (let i = 0; i < xs.length; i++) {
+    if (ys[i] === null || ys[i] === undefined) continue;
+    const cx = Math.round(u.valToPos(xs[i], 'x', true));
+    const cy = Math.round(u.valToPos(ys[i], 'y', true));
+    if (cx < 3 || cy < 3 || cx > ctx.canvas.width - 4 || cy > ctx.canvas.height - 4) continue;
+    checked++;
+    const px = ctx.getImageData(cx - 2, cy - 2, 5, 5).data;
+    for (let k = 0; k < px.length; k += 4) {
+      if (Math.abs(px[k] - r) + Math.abs(px[k + 1] - g) + Math.abs(px[k + 2] - b) < 90 && px[k + 3] > 128) { drawn++; break; }
+    }
   }
+  return { label: u.series[seriesIndex].label, xs: Array.from(xs), ys: Array.from(ys), checked, drawn,
+    canvas: [ctx.canvas.width, ctx.canvas.height] };
+}
+
+test('dashboard: login, charts with data, a firing alert, screenshot', { timeout: 90000 }, async () => {
+  assert.ok(fs.existsSync(CHROMIUM), `no Chromium at ${CHROMIUM} (Debian package chromium: scripts/install-deps.sh test)`);
   const s = await startServer({
     apps: [{ ...DEFAULT_APP, collections: { messages: { read: 'public', write: 'public' } } }],
     sections: { server: { test_routes: true }, rate_limits: { enabled: false },
@@ -80,6 +129,7 @@ test('dashboard: login, charts with data, a firing alert, screenshot', { timeout
         '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.addInitScript(recordCharts);
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(s.url + '/dashboard');
@@ -117,9 +167,26 @@ test('dashboard: login, charts with data, a firing alert, screenshot', { timeout
     assert.match(sections, /1 × 1 vCPU \/ 512 MiB/);
     const apps = await page.textContent('#apps');
     assert.match(apps, new RegExp(s.app.id));
-    // Charts hold real points: uPlot's data for the requests chart is non-empty.
-    const legend = await page.textContent('#chart-requests');
-    assert.match(legend, /requests\/s/);
+    // Charts hold real points, drawn on the canvas: the requests chart has several samples of the
+    // background traffic (well above zero) and its line is painted where uPlot placed them.
+    const requests = await page.evaluate(seriesOnCanvas, ['chart-requests', 1]);
+    assert.equal(requests.label, 'requests/s', JSON.stringify(requests));
+    assert.ok(requests.xs.length >= 3, `only ${requests.xs.length} samples in the requests chart`);
+    assert.ok(requests.ys.filter((v) => v > 1).length >= 2, `requests/s: ${JSON.stringify(requests.ys)}`);
+    assert.ok(requests.checked >= 2 && requests.drawn >= requests.checked - 1,
+      `requests/s line drawn at ${requests.drawn} of ${requests.checked} points (canvas ${requests.canvas})`);
+    const errorsPerS = await page.evaluate(seriesOnCanvas, ['chart-requests', 2]);
+    assert.ok(errorsPerS.ys.some((v) => v > 0), `5xx/s: ${JSON.stringify(errorsPerS.ys)}`);
+    // The connections chart shows what /metrics says: 6 WebSockets, 2 VIP sessions.
+    const text = await (await fetch(s.url + '/metrics')).text();
+    const gauge = (name) => Number(text.match(new RegExp(`^${name} (\\S+)$`, 'm'))[1]);
+    assert.equal(gauge('headroom_ws_connections'), 6);
+    assert.equal(gauge('headroom_vip_sessions'), 2);
+    const ws = await page.evaluate(seriesOnCanvas, ['chart-connections', 1]);
+    const vipSeries = await page.evaluate(seriesOnCanvas, ['chart-connections', 2]);
+    assert.equal(ws.ys[ws.ys.length - 1], gauge('headroom_ws_connections'), JSON.stringify(ws.ys));
+    assert.equal(vipSeries.ys[vipSeries.ys.length - 1], gauge('headroom_vip_sessions'), JSON.stringify(vipSeries.ys));
+    assert.ok(ws.checked >= 2 && ws.drawn >= ws.checked - 1, `WebSockets line drawn at ${ws.drawn} of ${ws.checked} points`);
     assert.deepEqual(errors, []);
 
     fs.mkdirSync(ARTIFACTS, { recursive: true });

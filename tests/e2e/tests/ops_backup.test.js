@@ -69,6 +69,10 @@ test('admin backup API needs the admin token; retention keeps backup.keep newest
     const list = await admin(server, 'GET', '/v1/admin/backups');
     assert.equal(list.status, 200);
     assert.deepEqual(list.json.backups.map((b) => b.name), [names[3], names[2]]);
+    for (const old of names.slice(0, 2)) {
+      assert.equal(fs.existsSync(path.join(server.dataDir, 'backups', old)), false, `${old} is still on disk`);
+    }
+    for (const kept of list.json.backups) assert.ok(fs.existsSync(path.join(kept.path, 'headroom.db')), kept.path);
     const last = Number((await metric(server, 'headroom_backup_last_success_timestamp_seconds '))[0].split(' ')[1]);
     assert.ok(Math.abs(last * 1000 - Date.now()) < 60000);
     const mode = fs.statSync(path.join(list.json.backups[0].path, 'config.toml')).mode & 0o777;

@@ -3,6 +3,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { startServer } = require('../lib/server');
+const net = require('node:net');
 const { rawExchange } = require('../lib/raw_http');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -83,8 +84,10 @@ test('oversized headers get 431, oversized bodies 413, long targets 414', async 
 test('a client that never finishes its headers is cut after header_timeout', async () => {
   const s = await startServer({ sections: { server: { header_timeout_ms: 400 } } });
   try {
+    const t0 = Date.now();
     const { closed } = await rawExchange(s.port, 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: 1', { timeoutMs: 5000 });
     assert.ok(closed, 'connection should be closed by the server');
+    assert.ok(Date.now() - t0 >= 350, `cut after ${Date.now() - t0} ms, before the 400 ms header_timeout`);
     const metrics = await (await fetch(s.url + '/metrics')).text();
     assert.match(metrics, /headroom_http_header_timeouts_total 1/);
   } finally {
@@ -98,16 +101,20 @@ test('admission: past max_concurrent_requests requests queue, then get 503 with 
   try {
     const slow = [fetch(s.url + '/v1/test/slow?ms=1500'), fetch(s.url + '/v1/test/slow?ms=1500')];
     await sleep(150);
-    const queued = fetch(s.url + '/v1/test/slow?ms=10');  // waits 300 ms, then 503
+    const queuedAt = Date.now();
+    const queued = fetch(s.url + '/v1/test/slow?ms=10').then((r) => ({ r, ms: Date.now() - queuedAt }));  // waits 300 ms, then 503
     await sleep(50);
     const rejected = await fetch(s.url + '/v1/test/slow?ms=10');  // queue full: 503 at once
     assert.equal(rejected.status, 503);
     assert.equal(rejected.headers.get('retry-after'), '1');
     assert.equal((await rejected.json()).error.code, 'UNAVAILABLE');
-    const q = await queued;
-    assert.equal(q.status, 503);
-    for (const r of await Promise.all(slow)) assert.equal(r.status, 200);
     // Health stays reachable at capacity: it is not subject to admission.
+    assert.equal((await fetch(s.url + '/healthz')).status, 200);
+    assert.equal((await fetch(s.url + '/readyz')).status, 200);
+    const q = await queued;
+    assert.equal(q.r.status, 503);
+    assert.ok(q.ms >= 250, `the queued request was refused after ${q.ms} ms, not after waiting its 300 ms in the queue`);
+    for (const r of await Promise.all(slow)) assert.equal(r.status, 200);
     const text = await (await fetch(s.url + '/metrics')).text();
     assert.match(text, /headroom_admission_rejected_total\{tier="anonymous"\} 2/);
     // Once the slow ones are done there is room again.
@@ -121,28 +128,60 @@ test('a queued request gets the slot when one frees up', async () => {
   const s = await startServer({ sections: { server: { max_concurrent_requests: 1, admission_queue: 4,
     admission_queue_timeout_ms: 3000, test_routes: true } } });
   try {
-    const first = fetch(s.url + '/v1/test/slow?ms=300');
+    const done = [];
+    const first = fetch(s.url + '/v1/test/slow?ms=300').then((r) => { done.push('first'); return r; });
     await sleep(50);
-    const second = await fetch(s.url + '/v1/test/slow?ms=1');
+    const second = await fetch(s.url + '/v1/test/slow?ms=1').then((r) => { done.push('second'); return r; });
     assert.equal(second.status, 200);
     assert.equal((await first).status, 200);
+    // One slot: the 1 ms request waited for the 300 ms one instead of running beside it.
+    assert.deepEqual(done, ['first', 'second']);
   } finally {
     await s.stop();
   }
 });
 
+// Resolves true once a new TCP connection to `port` is refused (the listener is closed).
+async function refusesConnections(port, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const refused = await new Promise((resolve) => {
+      const sock = net.connect(port, '127.0.0.1');
+      sock.once('connect', () => { sock.destroy(); resolve(false); });
+      sock.once('error', (e) => resolve(e.code === 'ECONNREFUSED'));
+    });
+    if (refused) return true;
+    if (Date.now() > deadline) return false;
+    await sleep(20);
+  }
+}
+
 test('SIGTERM drains: readiness fails, the in-flight request finishes, exit 0', async () => {
   const s = await startServer({ sections: { server: { test_routes: true } } });
-  const inflight = fetch(s.url + '/v1/test/slow?ms=800');
+  const inflight = fetch(s.url + '/v1/test/slow?ms=1500');
+  // A load balancer's readiness probe, connected and half sent when the drain starts: it is
+  // answered during the drain, so it shows what /readyz says then.
+  const probe = net.connect(s.port, '127.0.0.1');
+  await new Promise((resolve, reject) => { probe.once('connect', resolve); probe.once('error', reject); });
+  let answer = '';
+  probe.on('data', (d) => { answer += d; });
+  const probeClosed = new Promise((resolve) => probe.on('close', resolve));
+  probe.write('GET /readyz HTTP/1.1\r\nHost: x\r\n');
   await sleep(100);
   s.proc.kill('SIGTERM');
+  // Stop accepting comes first: new connections are refused while the slow request still runs.
+  assert.ok(await refusesConnections(s.port), 'the listener still accepts during the drain');
+  probe.write('\r\n');
+  await probeClosed;
+  assert.match(answer, /^HTTP\/1\.1 503 /, answer);
+  assert.match(answer, /"status":"not ready","reason":"draining"/);
   const res = await inflight;
   assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), { slept_ms: 1500 });
   assert.equal(res.headers.get('connection'), 'close');
   const { code } = await s.exited;
   assert.equal(code, 0);
   assert.match(s.output(), /SIGTERM received: draining/);
-  await assert.rejects(fetch(s.url + '/healthz'));
 });
 
 test('a second signal exits at once', async () => {
@@ -161,13 +200,31 @@ test('a second signal exits at once', async () => {
 });
 
 test('keep-alive connections are reused and idle ones close on drain', async () => {
-  const s = await startServer();
+  const s = await startServer({ sections: { server: { test_routes: true } } });
   try {
     const { data } = await rawExchange(s.port,
       'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     const answers = data.match(/HTTP\/1\.1 200 OK/g) || [];
     assert.equal(answers.length, 2, 'two pipelined requests, two answers in order');
     assert.ok(data.indexOf('"ok"') < data.indexOf('"ready"'));
+
+    // An idle keep-alive connection is closed by the drain while a slow request keeps the
+    // server alive, i.e. not merely because the process exited.
+    const idle = net.connect(s.port, '127.0.0.1');
+    let got = '';
+    idle.on('data', (d) => { got += d; });
+    const idleClosed = new Promise((resolve) => idle.on('close', () => resolve(Date.now())));
+    idle.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+    while (!got.includes('"ok"')) await sleep(10);
+    assert.doesNotMatch(got, /connection: close/i);
+    let slowDoneAt = 0;
+    const slow = fetch(s.url + '/v1/test/slow?ms=1500').then((r) => { slowDoneAt = Date.now(); return r; });
+    await sleep(100);
+    s.proc.kill('SIGTERM');
+    const closedAt = await idleClosed;
+    assert.equal((await slow).status, 200);
+    assert.ok(closedAt < slowDoneAt, 'the idle connection stayed open until the in-flight request finished');
+    assert.equal((await s.exited).code, 0);
   } finally {
     await s.stop();
   }
