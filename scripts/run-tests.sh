@@ -13,7 +13,7 @@ rm -f "$junit"
 ctest --test-dir "$build" --output-on-failure -j "$(nproc)" -L unit --output-junit "$junit"
 unit_rc=$?
 # <testsuite ... tests="N" failures="F" disabled="D" skipped="S" ...>
-attr() { grep -o "<testsuite [^>]*" "$junit" 2>/dev/null | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]\+' | head -1 || true; }
+attr() { tr '\n\t' '  ' < "$junit" 2>/dev/null | grep -o "<testsuite [^>]*" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]\+' | head -1 || true; }
 unit_total=$(attr tests) unit_failed=$(attr failures) unit_skipped=$(attr skipped) unit_disabled=$(attr disabled)
 unit_total=${unit_total:-0} unit_failed=${unit_failed:-0} unit_skipped=${unit_skipped:-0} unit_disabled=${unit_disabled:-0}
 unit_bad=$((unit_failed + unit_skipped + unit_disabled))
