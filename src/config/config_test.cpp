@@ -30,6 +30,15 @@ TEST(Config, DefaultsAreTheSeedsNumbers) {
   EXPECT_EQ(c.quotas.reads_per_day, 50000);
   EXPECT_EQ(c.quotas.writes_per_day, 20000);
   EXPECT_EQ(c.quotas.deletes_per_day, 5000);
+  // The rest of DESIGN.md's seed defaults: bursts, VIP tier, scale triggers, daily backups.
+  EXPECT_EQ(c.rate_limits.anonymous_burst, 20);
+  EXPECT_EQ(c.rate_limits.vip_per_minute, 1000);
+  EXPECT_EQ(c.rate_limits.vip_burst, 2000);
+  EXPECT_EQ(c.alerts.cpu_ratio, 0.8);
+  EXPECT_EQ(c.alerts.memory_ratio, 0.8);
+  EXPECT_EQ(c.alerts.latency_p95_ms, 200);
+  EXPECT_EQ(c.alerts.quota_ratio, 0.8);
+  EXPECT_EQ(c.backup.schedule, "0 3 * * *");
 }
 
 TEST(Config, FileThenEnvThenPort) {
