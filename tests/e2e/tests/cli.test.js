@@ -109,11 +109,25 @@ test('version, --help on every command, and usage errors exit non-zero', () => {
   const v = spawnSync(BIN, ['version'], { encoding: 'utf8' });
   assert.equal(v.status, 0);
   assert.match(v.stdout, /^headroom \d+\.\d+\.\d+/);
-  for (const args of [['--help'], ['serve', '--help'], ['config', '--help'], ['config', 'check', '--help'],
-    ['config', 'print', '--help'], ['version', '--help'], ['token', '--help']]) {
-    const r = spawnSync(BIN, args, { encoding: 'utf8' });
-    assert.equal(r.status, 0, args.join(' '));
-    assert.match(r.stdout, /Usage|usage/);
+  // Every command and subcommand the help lists, found by walking the help itself.
+  const subcommands = (text) => {
+    const at = text.indexOf('Subcommands:');
+    if (at < 0) return [];
+    return [...text.slice(at).matchAll(/^ {2}([a-z][\w-]*) {2,}/gm)].map((m) => m[1]);
+  };
+  const pending = [[]];
+  const seen = [];
+  while (pending.length) {
+    const cmd = pending.shift();
+    const r = spawnSync(BIN, [...cmd, '--help'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, `${cmd.join(' ')} --help: ${r.stderr}`);
+    assert.match(r.stdout, /Usage|usage/, cmd.join(' '));
+    seen.push(cmd.join(' '));
+    for (const sub of subcommands(r.stdout)) pending.push([...cmd, sub]);
+  }
+  for (const cmd of ['serve', 'config check', 'config print', 'version', 'token', 'alerts rules', 'backup create',
+    'backup restore', 'export', 'import', 'plan']) {
+    assert.ok(seen.includes(cmd), `${cmd} missing from the help: ${JSON.stringify(seen)}`);
   }
   const bad = spawnSync(BIN, ['serve', '--no-such-flag'], { encoding: 'utf8' });
   assert.notEqual(bad.status, 0);
@@ -132,6 +146,7 @@ test('a port that is taken fails with one clear line', async () => {
   blocker.close();
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /cannot listen on 127\.0\.0\.1:\d+/);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
 });
 
 test('`headroom plan` sizes instances and cost for a user count, from built-in or measured capacity', () => {
