@@ -40,8 +40,12 @@ test('unknown routes and methods get the /v1 error format; request ids are echoe
     const body = await res.json();
     assert.equal(body.error.code, 'NOT_FOUND');
     assert.equal(typeof body.error.message, 'string');
-    const wrong = await fetch(s.url + '/healthz', { method: 'DELETE' });
+    const wrong = await fetch(s.url + '/healthz', { method: 'DELETE', headers: { 'X-Request-Id': 'my-id-2' } });
     assert.equal(wrong.status, 405);
+    assert.equal(wrong.headers.get('x-request-id'), 'my-id-2');
+    const wrongBody = await wrong.json();
+    assert.equal(wrongBody.error.code, 'INVALID_ARGUMENT');
+    assert.match(wrongBody.error.message, /DELETE/);
   } finally {
     await s.stop();
   }
