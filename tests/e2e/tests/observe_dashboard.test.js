@@ -187,6 +187,11 @@ test('dashboard: login, charts with data, a firing alert, screenshot', { timeout
     assert.equal(ws.ys[ws.ys.length - 1], gauge('headroom_ws_connections'), JSON.stringify(ws.ys));
     assert.equal(vipSeries.ys[vipSeries.ys.length - 1], gauge('headroom_vip_sessions'), JSON.stringify(vipSeries.ys));
     assert.ok(ws.checked >= 2 && ws.drawn >= ws.checked - 1, `WebSockets line drawn at ${ws.drawn} of ${ws.checked} points`);
+    // The triggered events reach six subscribers: messages flow; the slow test route shows in p95.
+    const messages = await page.evaluate(seriesOnCanvas, ['chart-messages', 1]);
+    assert.ok(messages.ys.some((v) => v > 1), `messages/s: ${JSON.stringify(messages.ys)}`);
+    const p95 = await page.evaluate(seriesOnCanvas, ['chart-latency', 2]);
+    assert.ok(p95.ys.some((v) => v > 1), `p95 ms: ${JSON.stringify(p95.ys)}`);
     assert.deepEqual(errors, []);
 
     fs.mkdirSync(ARTIFACTS, { recursive: true });
