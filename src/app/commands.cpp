@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <boost/asio/ip/address.hpp>
 #include <cstdio>
 #include <iostream>
 
@@ -9,6 +10,7 @@
 #include "app/modules.hpp"
 #include "app/reload_policy.hpp"
 #include "config/loader.hpp"
+#include "config/warnings.hpp"
 #include "core/log.hpp"
 #include "docs/jwt.hpp"
 #include "observe/alert_rules.hpp"
@@ -55,6 +57,23 @@ void print_first_start(const config::Config& config, const FirstStart& first) {
   std::fflush(stdout);
 }
 
+// The endpoint the listener bound: server.host is an IP literal (the listener refuses names),
+// printed canonically, with the port it got (port 0 asks the kernel for a free one). Scripts
+// take the port from the text up to the first space, so notes go in the parentheses after it.
+std::string listening_line(const std::string& host, int port, const std::string& data_dir) {
+  boost::system::error_code ec;
+  const auto address = boost::asio::ip::make_address(host, ec);
+  const std::string text = ec ? host : address.to_string();
+  const bool v6 = !ec && address.is_v6();
+  const char* note = !ec && address.is_unspecified() ? "every interface; " : "";
+  return fmt::format("headroom {} listening on http://{}{}{}:{} ({}data in {})", HEADROOM_VERSION, v6 ? "[" : "", text,
+                     v6 ? "]" : "", port, note, data_dir);
+}
+
+void log_warnings(const config::Config& config) {
+  for (const auto& w : config::config_warnings(config)) spdlog::warn("config: {}", w);
+}
+
 std::string joined(const std::vector<std::string>& keys) {
   std::string out;
   for (const auto& k : keys) out += (out.empty() ? "" : ", ") + k;
@@ -63,8 +82,10 @@ std::string joined(const std::vector<std::string>& keys) {
 
 // SIGHUP: the same loader with the same file, env and flags. A bad file keeps the running config;
 // keys that cannot change live keep their running value and are named in the log line.
+// A server started with configured apps never gains the development app, even when a reload
+// removes every app (dev_app says whether it started with one).
 server::Server::Reloader make_reloader(const CommonOptions& common, const std::vector<std::string>& sets,
-                                       const config::Config& initial, observe::Registry& metrics) {
+                                       const config::Config& initial, bool dev_app, observe::Registry& metrics) {
   struct Current {
     std::shared_ptr<const config::Config> config;
     std::string toml;
@@ -73,7 +94,7 @@ server::Server::Reloader make_reloader(const CommonOptions& common, const std::v
   auto running = std::make_shared<const config::Config>(initial);
   auto current =
       std::make_shared<Current>(Current{running, config::to_toml(initial, false), initial.source_hash.substr(0, 16)});
-  return [common, sets, current, &metrics]() -> std::shared_ptr<const config::Config> {
+  return [common, sets, current, dev_app, &metrics]() -> std::shared_ptr<const config::Config> {
     std::shared_ptr<config::Config> next;
     ReloadPlan plan;
     try {
@@ -81,7 +102,7 @@ server::Server::Reloader make_reloader(const CommonOptions& common, const std::v
       // The generated dev app and admin token come from the running data dir, whatever the file says.
       const std::string file_data_dir = next->data.dir;
       next->data.dir = current->config->data.dir;
-      prepare_data_dir(*next);
+      prepare_data_dir(*next, dev_app ? DevApp::kWhenNoApps : DevApp::kNever);
       next->data.dir = file_data_dir;
       // Compared before the running values are put back, so restart-only changes are reported.
       auto changed = ops::changed_config_keys(current->toml, config::to_toml(*next, false));
@@ -96,6 +117,7 @@ server::Server::Reloader make_reloader(const CommonOptions& common, const std::v
         return nullptr;
       }
     }
+    log_warnings(*next);
     std::string toml = config::to_toml(*next, false);
     if (plan.applied.empty() && plan.needs_restart.empty()) {
       spdlog::info("config reloaded from {}: no changes", common.config_file);
@@ -129,6 +151,7 @@ int run_serve(const CommonOptions& common, const ServeOptions& serve) {
   log::init(log::Options{config.log.level, config.log.file, static_cast<size_t>(config.log.max_file_mb) << 20,
                          static_cast<size_t>(config.log.keep_files), config.log.access_log,
                          config.log.max_errors_per_second});
+  log_warnings(config);
   FirstStart first = prepare_data_dir(config);
   const config::Config& cfg = config;  // from here on, read-only
   // A corrupt database is refused before anything serves from it (docs/recovery.md).
@@ -145,18 +168,17 @@ int run_serve(const CommonOptions& common, const ServeOptions& serve) {
              {{"sha256", cfg.source_hash.substr(0, 16)}})
       .set(1);
   server::Server server(cfg, metrics);
-  server.set_reloader(make_reloader(common, sets, cfg, metrics));
+  server.set_reloader(make_reloader(common, sets, cfg, first.dev_app, metrics));
   auto modules = install_modules(server.context());
   int port = server.start();
   print_first_start(cfg, first);
-  spdlog::info("headroom {} listening on http://{}:{} (data in {})", HEADROOM_VERSION,
-               cfg.server.host == "0.0.0.0" ? "127.0.0.1" : cfg.server.host, port, cfg.data.dir);
+  spdlog::info("{}", listening_line(cfg.server.host, port, cfg.data.dir));
   int code = server.run_until_signalled();
   modules.reset();
   return code;
 }
 
-int run_config_check(const CommonOptions& common, const std::string& file) {
+int run_config_check(const CommonOptions& common, const std::string& file, bool strict) {
   CommonOptions options = common;
   if (!file.empty()) options.config_file = file;
   config::LoadOptions load;
@@ -165,8 +187,10 @@ int run_config_check(const CommonOptions& common, const std::string& file) {
   load.sets = options.sets;
   load.env = config::process_env();
   config::Config c = config::load(load);
-  std::printf("%s: ok (%zu apps)\n", options.config_file.c_str(), c.apps.size());
-  return 0;
+  const auto warnings = config::config_warnings(c);
+  for (const auto& w : warnings) std::fprintf(stderr, "headroom: config: warning: %s\n", w.c_str());
+  std::printf("%s: ok (%zu apps, %zu warnings)\n", options.config_file.c_str(), c.apps.size(), warnings.size());
+  return strict && !warnings.empty() ? 1 : 0;
 }
 
 int run_config_print(const CommonOptions& common) {
@@ -196,8 +220,9 @@ int run_token(const CommonOptions& common, const TokenOptions& token) {
   http::Tier tier = token.server_role     ? http::Tier::kServer
                     : token.tier == "vip" ? http::Tier::kVip
                                           : http::Tier::kAuthenticated;
-  std::printf("%s\n",
-              docs::mint_jwt(app->secret, token.subject, tier, SystemClock::instance().unix_ms() / 1000, ttl).c_str());
+  std::printf("%s\n", docs::mint_jwt(docs::app_jwt_secret(*app), token.subject, tier,
+                                     SystemClock::instance().unix_ms() / 1000, ttl)
+                          .c_str());
   return 0;
 }
 

@@ -26,7 +26,8 @@ struct TokenOptions {
 };
 
 int run_serve(const CommonOptions& common, const ServeOptions& serve);
-int run_config_check(const CommonOptions& common, const std::string& file);
+// Warnings (config/warnings.hpp) go to stderr, one line each; exit 0, or 1 with them when strict.
+int run_config_check(const CommonOptions& common, const std::string& file, bool strict);
 int run_config_print(const CommonOptions& common);
 int run_version();
 int run_token(const CommonOptions& common, const TokenOptions& token);

@@ -45,14 +45,15 @@ std::string line_value(const std::string& text, const std::string& key) {
 }
 }  // namespace
 
-FirstStart prepare_data_dir(config::Config& config) {
+FirstStart prepare_data_dir(config::Config& config, DevApp dev_app) {
   FirstStart result;
   std::error_code ec;
   fs::create_directories(config.data.dir, ec);
   if (ec) throw std::runtime_error(fmt::format("cannot create data.dir {}: {}", config.data.dir, ec.message()));
   fs::path dir(config.data.dir);
 
-  if (config.apps.empty()) {
+  if (config.apps.empty() && dev_app == DevApp::kWhenNoApps) {
+    result.dev_app = true;
     fs::path file = dir / "dev-app.env";
     if (!fs::exists(file)) {
       std::string text = fmt::format("id=dev\nkey=dev-{}\nsecret={}\n", crypto::random_hex(8), crypto::random_hex(16));

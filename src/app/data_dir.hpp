@@ -9,12 +9,19 @@
 namespace headroom::app {
 
 struct FirstStart {
+  bool dev_app = false;  // the config named no apps: the development app serves
   bool created_dev_app = false;
   bool created_admin_token = false;
 };
 
-// Creates config.data.dir if needed; fills config.apps with the development app and
-// config.admin.token from the data dir when the config leaves them empty. Throws on I/O errors.
-FirstStart prepare_data_dir(config::Config& config);
+enum class DevApp {
+  kWhenNoApps,  // `headroom serve` with a config that names no apps
+  kNever,       // a server that started with configured apps (a deployment) never gets one
+};
+
+// Creates config.data.dir if needed; fills config.apps with the development app (per dev_app)
+// and config.admin.token from the data dir when the config leaves them empty. Configured apps
+// always mean no development app. Throws on I/O errors.
+FirstStart prepare_data_dir(config::Config& config, DevApp dev_app = DevApp::kWhenNoApps);
 
 }  // namespace headroom::app

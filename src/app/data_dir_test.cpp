@@ -13,6 +13,7 @@ TEST(DataDir, FirstStartCreatesADevAppAndTokenThatLaterStartsReuse) {
   config::Config c;
   c.data.dir = dir.string();
   auto first = prepare_data_dir(c);
+  EXPECT_TRUE(first.dev_app);
   EXPECT_TRUE(first.created_dev_app);
   EXPECT_TRUE(first.created_admin_token);
   ASSERT_EQ(c.apps.size(), 1u);
@@ -42,6 +43,26 @@ TEST(DataDir, ConfiguredAppsAndTokenAreLeftAlone) {
   EXPECT_FALSE(first.created_admin_token);
   EXPECT_EQ(c.apps.size(), 1u);
   EXPECT_EQ(c.admin.token, "configured-token-0123456789");
+  std::filesystem::remove_all(dir);
+}
+
+// A deployment (apps configured) never runs the development app, even after a SIGHUP that
+// removes every app: the reloader asks for DevApp::kNever.
+TEST(DataDir, AServerStartedWithAppsNeverGetsTheDevelopmentApp) {
+  auto dir = std::filesystem::temp_directory_path() / ("headroom-dd3-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  config::Config c;
+  c.data.dir = dir.string();
+  c.apps.push_back(config::AppConfig{});
+  c.apps[0].id = "mine";
+  EXPECT_FALSE(prepare_data_dir(c).dev_app);
+  config::Config reloaded;
+  reloaded.data.dir = dir.string();
+  auto again = prepare_data_dir(reloaded, DevApp::kNever);
+  EXPECT_FALSE(again.dev_app);
+  EXPECT_FALSE(again.created_dev_app);
+  EXPECT_TRUE(reloaded.apps.empty());
+  EXPECT_FALSE(std::filesystem::exists(dir / "dev-app.env"));
   std::filesystem::remove_all(dir);
 }
 

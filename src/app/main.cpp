@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
   std::string check_file;
   auto* check_cmd = config_cmd->add_subcommand("check", "validate a config file; exit 0 if valid");
   check_cmd->add_option("file", check_file, "file to check (default: --config)");
+  bool check_strict = false;
+  check_cmd->add_flag("--strict", check_strict, "exit 1 when the config has warnings (e.g. short app secrets)");
   auto* print_cmd = config_cmd->add_subcommand("print", "print the effective config as TOML, secrets redacted");
 
   auto* version_cmd = cli.add_subcommand("version", "print the version");
@@ -94,7 +96,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (*serve_cmd) return app::run_serve(common, serve);
-    if (*check_cmd) return app::run_config_check(common, check_file);
+    if (*check_cmd) return app::run_config_check(common, check_file, check_strict);
     if (*print_cmd) return app::run_config_print(common);
     if (*version_cmd) return app::run_version();
     if (*token_cmd) return app::run_token(common, token);

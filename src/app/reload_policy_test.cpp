@@ -21,10 +21,11 @@ TEST(ReloadPolicy, SafeKeysApplyTheRestKeepTheirRunningValue) {
   next.alerts.webhook = "http://127.0.0.1:1/hook";
   next.alerts.eval_interval_ms = 1;
   next.apps[0].secret = "rotated";
+  next.apps[0].jwt_secret = "rotated-apart";  // tokens rotate live, like the secret
   const auto changed = ops::changed_config_keys(config::to_toml(running, false), config::to_toml(next, false));
   ReloadPlan plan = plan_reload(running, next, changed);
-  EXPECT_EQ(plan.applied,
-            (std::vector<std::string>{"alerts.webhook", "apps[0].secret", "rate_limits.anonymous_per_minute"}));
+  EXPECT_EQ(plan.applied, (std::vector<std::string>{"alerts.webhook", "apps[0].jwt_secret", "apps[0].secret",
+                                                    "rate_limits.anonymous_per_minute"}));
   EXPECT_EQ(plan.needs_restart, (std::vector<std::string>{"alerts.eval_interval_ms", "data.dir", "rate_limits.max_keys",
                                                           "server.port", "websocket.max_payload_bytes"}));
   EXPECT_EQ(next.server.port, running.server.port);

@@ -10,7 +10,9 @@
 namespace headroom::config {
 
 struct ServerConfig {
-  std::string host = "0.0.0.0";           // Cloud Run sends traffic to 0.0.0.0:$PORT
+  // Loopback unless asked: a laptop's server is not on the network by accident. PORT in the
+  // environment (Cloud Run, a container) makes the default 0.0.0.0, where the platform sends traffic.
+  std::string host = "127.0.0.1";
   int port = 8080;                        // DESIGN.md §6; PORT env overrides
   int threads = 0;                        // 0: one event loop per core
   int max_concurrent_requests = 80;       // seed: Cloud Run concurrency 80
@@ -135,7 +137,10 @@ struct Webhook {
 struct AppConfig {
   std::string id;
   std::string key;
-  std::string secret;  // secret: never logged, redacted by `config print`
+  std::string secret;  // secret: never logged, redacted by `config print`; signs Pusher traffic
+  // Secret too: signs the document API's JWTs (HS256) when set, so they rotate apart from the
+  // Pusher secret. Empty: `secret` signs them as well (docs::app_jwt_secret decides).
+  std::string jwt_secret;
   std::string name;
   bool enabled = true;
   bool enable_client_messages = true;

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "config/loader.hpp"
+#include "config/warnings.hpp"
 
 namespace headroom::config {
 namespace {
@@ -50,6 +51,22 @@ TEST(Config, FileThenEnvThenPort) {
   EXPECT_TRUE(c.rate_limits.shadow);
   Config p = load_from_string("[server]\nport = 9000\n", {{"PORT", "7000"}});
   EXPECT_EQ(p.server.port, 7000);
+}
+
+// Loopback unless asked; PORT (a container) makes the default every interface; a host in the
+// file, HEADROOM_SERVER_HOST or --set always wins.
+TEST(Config, ListensOnLoopbackUnlessAHostIsSetOrPortSaysContainer) {
+  EXPECT_EQ(load_from_string("").server.host, "127.0.0.1");
+  EXPECT_EQ(load_from_string("", {{"PORT", "8080"}}).server.host, "0.0.0.0");
+  EXPECT_EQ(load_from_string("", {{"PORT", ""}}).server.host, "127.0.0.1");
+  EXPECT_EQ(load_from_string("[server]\nhost = \"10.0.0.5\"\n", {{"PORT", "8080"}}).server.host, "10.0.0.5");
+  EXPECT_EQ(load_from_string("", {{"PORT", "8080"}, {"HEADROOM_SERVER_HOST", "127.0.0.1"}}).server.host, "127.0.0.1");
+  EXPECT_EQ(load_from_string("", {{"HEADROOM_SERVER_HOST", "::1"}}).server.host, "::1");
+  LoadOptions flags;
+  flags.file = "/nonexistent/headroom.toml";
+  flags.env = {{"PORT", "8080"}};
+  flags.sets = {"server.host=127.0.0.2"};
+  EXPECT_EQ(load(flags).server.host, "127.0.0.2");
 }
 
 TEST(Config, ErrorsNameKeyValueAndWhatIsAllowed) {
@@ -114,6 +131,37 @@ TEST(Config, PrintRedactsSecrets) {
   // What was printed unredacted parses back to the same config.
   Config again = load_from_string(to_toml(c, false));
   EXPECT_EQ(again.apps[0].secret, "topsecret1");
+}
+
+TEST(Config, AnAppMaySetAJwtSecretApartFromItsPusherSecret) {
+  Config c = load_from_string(
+      "[[apps]]\nid=\"a\"\nkey=\"k\"\nsecret=\"pusher-secret-0123456789\"\n"
+      "jwt_secret=\"jwt-secret-0123456789abc\"\n"
+      "[[apps]]\nid=\"b\"\nkey=\"k2\"\nsecret=\"pusher-secret-abcdefghij\"\n");
+  EXPECT_EQ(c.apps[0].jwt_secret, "jwt-secret-0123456789abc");
+  EXPECT_EQ(c.apps[1].jwt_secret, "");  // default: the Pusher secret signs tokens too
+  std::string printed = to_toml(c);
+  EXPECT_EQ(printed.find("jwt-secret-0123456789abc"), std::string::npos);
+  EXPECT_NE(printed.find("jwt_secret = '<redacted>'"), std::string::npos);
+  EXPECT_NE(printed.find("jwt_secret = ''"), std::string::npos);  // an empty one is shown as empty
+  EXPECT_EQ(load_from_string(to_toml(c, false)).apps[0].jwt_secret, "jwt-secret-0123456789abc");
+  EXPECT_EQ(error_of("[[apps]]\nid=\"a\"\nkey=\"k\"\nsecret=\"longenough\"\njwt_secret=\"short\"\n"),
+            "apps[0].jwt_secret = <redacted>: must be empty (use secret) or at least 8 characters");
+}
+
+TEST(Config, WarnsAboutShortAppSecretsByAppNeverBySecret) {
+  Config c = load_from_string(
+      "[[apps]]\nid=\"weak\"\nkey=\"k\"\nsecret=\"only12chars!\"\njwt_secret=\"jwt-13-chars!\"\n"
+      "[[apps]]\nid=\"strong\"\nkey=\"k2\"\nsecret=\"twenty-characters-ok\"\n");
+  auto warnings = config_warnings(c);
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_EQ(warnings[0].rfind("apps[0].secret (app \"weak\"): shorter than 20 characters", 0), 0u) << warnings[0];
+  EXPECT_EQ(warnings[1].rfind("apps[0].jwt_secret (app \"weak\"): shorter than 20", 0), 0u) << warnings[1];
+  for (const auto& w : warnings) {
+    EXPECT_EQ(w.find("only12chars!"), std::string::npos);
+    EXPECT_EQ(w.find("jwt-13-chars!"), std::string::npos);
+  }
+  EXPECT_TRUE(config_warnings(load_from_string("")).empty());
 }
 
 }  // namespace

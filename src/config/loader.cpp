@@ -31,7 +31,11 @@ toml::table& section(toml::table& root, const std::string& name) {
 // HEADROOM_RATE_LIMITS_ANONYMOUS_PER_MINUTE=10 → rate_limits.anonymous_per_minute = "10"
 void overlay_env(toml::table& root, const std::map<std::string, std::string>& env) {
   if (auto it = env.find("PORT"); it != env.end() && !it->second.empty()) {
-    section(root, "server").insert_or_assign("port", it->second);
+    auto& server = section(root, "server");
+    server.insert_or_assign("port", it->second);
+    // PORT means a container (Cloud Run sets it): listen where the platform sends traffic, unless
+    // the file names a host. HEADROOM_SERVER_HOST (below) and --set still win.
+    if (!server.contains("host")) server.insert("host", "0.0.0.0");
   }
   for (const auto& [name, value] : env) {
     if (name.rfind("HEADROOM_", 0) != 0) continue;

@@ -23,6 +23,7 @@ toml::table apps_table(const AppConfig& a, bool redact) {
   toml::table t{{"id", a.id},
                 {"key", a.key},
                 {"secret", secret(a.secret, redact)},
+                {"jwt_secret", secret(a.jwt_secret, redact)},
                 {"name", a.name},
                 {"enabled", a.enabled},
                 {"enable_client_messages", a.enable_client_messages},

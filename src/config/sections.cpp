@@ -151,6 +151,7 @@ void read_app(Reader& r, const toml::table& t, const std::string& path, AppConfi
     static const std::set<std::string> known = {"id",
                                                 "key",
                                                 "secret",
+                                                "jwt_secret",
                                                 "name",
                                                 "enabled",
                                                 "enable_client_messages",
@@ -175,6 +176,7 @@ void read_app(Reader& r, const toml::table& t, const std::string& path, AppConfi
   r.get(t, path, "id", a.id);
   r.get(t, path, "key", a.key);
   r.get(t, path, "secret", a.secret);
+  r.get(t, path, "jwt_secret", a.jwt_secret);
   r.get(t, path, "name", a.name);
   r.get(t, path, "enabled", a.enabled);
   r.get(t, path, "enable_client_messages", a.enable_client_messages);
@@ -200,6 +202,9 @@ void read_app(Reader& r, const toml::table& t, const std::string& path, AppConfi
     r.error(fmt::format("{}.key = \"{}\": must be 1-64 letters, digits, '-' or '_'", path, a.key));
   }
   if (a.secret.size() < 8) r.error(fmt::format("{}.secret = <redacted>: must be at least 8 characters", path));
+  if (!a.jwt_secret.empty() && a.jwt_secret.size() < 8) {
+    r.error(fmt::format("{}.jwt_secret = <redacted>: must be empty (use secret) or at least 8 characters", path));
+  }
   if (const auto* hooks = t.get_as<toml::array>("webhooks")) {
     for (size_t i = 0; i < hooks->size(); ++i) {
       const auto* h = hooks->get_as<toml::table>(i);

@@ -9,7 +9,7 @@ Result<Caller> caller_from(const http::Request& req, const config::AppConfig& ap
   if (req.header("authorization").empty()) return Caller{};
   std::string_view token = http::bearer_token(req);
   if (token.empty()) return Status(Code::kUnauthenticated, "Authorization must be 'Bearer <token>'");
-  auto claims = verify_jwt_cached(token, app.secret, now_s);
+  auto claims = verify_jwt_cached(token, app_jwt_secret(app), now_s);
   if (!claims) return claims.status();
   return Caller{claims->tier, claims->sub};
 }

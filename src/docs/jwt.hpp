@@ -1,11 +1,13 @@
 #pragma once
-// HS256 JSON Web Tokens signed with an app's secret: the bearer tokens of the /v1 document API.
+// HS256 JSON Web Tokens signed with an app's JWT secret (app_jwt_secret): the bearer tokens of
+// the /v1 document API.
 // Claims: sub (required), exp (required, Unix seconds), tier "authenticated" | "vip" (default
 // authenticated), role "server" (optional: the app's own backend, bypasses rules).
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "config/config.hpp"
 #include "core/status.hpp"
 #include "http/message.hpp"
 
@@ -16,6 +18,12 @@ struct Claims {
   http::Tier tier = http::Tier::kAuthenticated;  // kAuthenticated | kVip | kServer (role "server")
   int64_t exp = 0;                               // Unix seconds
 };
+
+// The key that signs and verifies `app`'s tokens: its jwt_secret when set, so tokens and Pusher
+// signatures rotate apart; else its Pusher secret. The one place that choice is made.
+inline const std::string& app_jwt_secret(const config::AppConfig& app) {
+  return app.jwt_secret.empty() ? app.secret : app.jwt_secret;
+}
 
 // UNAUTHENTICATED with the reason ("token expired", "bad signature", "malformed token: …").
 Result<Claims> verify_jwt(std::string_view token, std::string_view secret, int64_t now_s);

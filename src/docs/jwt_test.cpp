@@ -39,6 +39,23 @@ TEST(Jwt, RejectsWithAReason) {
   EXPECT_NE(verify_jwt(no_exp, "secret", kNow).status().message().find("exp"), std::string::npos);
 }
 
+// An app's tokens are signed with its jwt_secret when set (rotated apart from the Pusher secret),
+// else with its secret, as before jwt_secret existed.
+TEST(Jwt, AppTokensUseTheJwtSecretWhenSetElseTheAppSecret) {
+  config::AppConfig app;
+  app.secret = "pusher-secret-0123456789";
+  EXPECT_EQ(&app_jwt_secret(app), &app.secret);
+  std::string old_token = mint_jwt(app_jwt_secret(app), "alice", http::Tier::kAuthenticated, kNow, 60);
+  EXPECT_TRUE(verify_jwt_cached(old_token, app_jwt_secret(app), kNow));  // now in the cache
+  app.jwt_secret = "jwt-secret-0123456789abc";
+  EXPECT_EQ(app_jwt_secret(app), "jwt-secret-0123456789abc");
+  EXPECT_EQ(verify_jwt(old_token, app_jwt_secret(app), kNow).status().message(), "bad token signature");
+  EXPECT_EQ(verify_jwt_cached(old_token, app_jwt_secret(app), kNow).status().message(), "bad token signature");
+  std::string new_token = mint_jwt(app_jwt_secret(app), "alice", http::Tier::kAuthenticated, kNow, 60);
+  EXPECT_TRUE(verify_jwt(new_token, app_jwt_secret(app), kNow));
+  EXPECT_FALSE(verify_jwt(new_token, app.secret, kNow));
+}
+
 TEST(Jwt, ParsesTtls) {
   EXPECT_EQ(parse_ttl_seconds("1h"), 3600);
   EXPECT_EQ(parse_ttl_seconds("30m"), 1800);

@@ -73,6 +73,73 @@ test('`headroom serve` with no config creates ./headroom-data and a dev app and 
   assert.ok(!printed.stdout.includes(secret) && !printed.stdout.includes(adminToken), printed.stdout);
 });
 
+// Starts `headroom serve ARGS` in a fresh directory and waits for the line naming the bound endpoint.
+async function serveUntilListening(args, env = {}) {
+  const cwd = tmpdir();
+  // Only the environment the case names decides the host: none inherited from the test runner.
+  const inherited = Object.entries(process.env).filter(([k]) => k !== 'PORT' && !k.startsWith('HEADROOM_'));
+  const childEnv = { ...Object.fromEntries(inherited), ...env };
+  const proc = spawn(BIN, ['serve', ...args], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout.on('data', (d) => { out += d; });
+  proc.stderr.on('data', (d) => { out += d; });
+  const started = Date.now();
+  for (;;) {
+    const m = out.match(/listening on http:\/\/([^:]+):(\d+)/);
+    if (m) return { proc, out: () => out, host: m[1], port: Number(m[2]) };
+    assert.ok(Date.now() - started < 60000 && proc.exitCode === null, out);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+async function stopServe(s) {
+  s.proc.kill('SIGTERM');
+  await new Promise((r) => (s.proc.exitCode === null ? s.proc.on('exit', r) : r()));
+}
+
+test('serve listens on 127.0.0.1 unless server.host is set or PORT says container, and prints what it bound', async () => {
+  const cases = [
+    { args: ['--port', '0'], env: {}, host: '127.0.0.1' },
+    { args: [], env: { PORT: '0' }, host: '0.0.0.0' },
+    { args: [], env: { PORT: '0', HEADROOM_SERVER_HOST: '127.0.0.1' }, host: '127.0.0.1' },
+    { args: ['--port', '0', '--set', 'server.host=0.0.0.0'], env: {}, host: '0.0.0.0' },
+  ];
+  for (const c of cases) {
+    const s = await serveUntilListening(c.args, c.env);
+    try {
+      const what = `${JSON.stringify(c)}:\n${s.out()}`;
+      assert.equal(s.host, c.host, what);
+      assert.ok(s.port > 0, what);  // port 0 asked the kernel; the line has the port it gave
+      assert.equal((await fetch(`http://127.0.0.1:${s.port}/healthz`)).status, 200, what);
+      if (c.host === '0.0.0.0') assert.match(s.out(), /every interface/);
+    } finally {
+      await stopServe(s);
+    }
+  }
+});
+
+test('config check warns about short app secrets by app name, never printing them; --strict fails', () => {
+  const dir = tmpdir();
+  const file = path.join(dir, 'weak.toml');
+  fs.writeFileSync(file, '[[apps]]\nid = "shop"\nkey = "k1"\nsecret = "weak-secret-1"\n'
+    + '[[apps]]\nid = "blog"\nkey = "k2"\nsecret = "a-secret-of-32-characters-000000"\njwt_secret = "weak-jwt-1"\n');
+  const r = spawnSync(BIN, ['config', 'check', file], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 2, r.stderr);
+  assert.match(lines[0], /warning: apps\[0\]\.secret \(app "shop"\): shorter than 20 characters/);
+  assert.match(lines[1], /warning: apps\[1\]\.jwt_secret \(app "blog"\): shorter than 20 characters/);
+  assert.ok(!r.stderr.includes('weak-secret-1') && !r.stderr.includes('weak-jwt-1'), r.stderr);
+  assert.match(r.stdout, /ok \(2 apps, 2 warnings\)/);
+  const strict = spawnSync(BIN, ['config', 'check', '--strict', file], { encoding: 'utf8' });
+  assert.equal(strict.status, 1);
+  const good = path.join(dir, 'good.toml');
+  fs.writeFileSync(good, '[[apps]]\nid = "shop"\nkey = "k1"\nsecret = "twenty-characters-ok"\n');
+  const ok = spawnSync(BIN, ['config', 'check', '--strict', good], { encoding: 'utf8' });
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.equal(ok.stderr, '');
+});
+
 test('config check names the key, the bad value and what is allowed', () => {
   const dir = tmpdir();
   const file = path.join(dir, 'bad.toml');
