@@ -108,7 +108,8 @@ Result<json::value> parse_json_exact(std::string_view text, int max_depth, std::
     return invalid_argument("JSON number out of range: numbers must be finite (about ±1.8e308)");
   }
   if (ec == json::error::too_deep) {
-    return invalid_argument("JSON nests deeper than " + std::to_string(max_depth) + " levels" + std::string(depth_note));
+    return invalid_argument("JSON nests deeper than " + std::to_string(max_depth) + " levels" +
+                            std::string(depth_note));
   }
   if (ec) return invalid_argument("malformed JSON: " + ec.message());
   return p.handler().st.release();

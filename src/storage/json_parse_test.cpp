@@ -28,7 +28,8 @@ TEST(JsonParseTest, AcceptsSixtyFourLevelsAndRefusesSixtyFive) {
     EXPECT_EQ(deep.status().message(), "JSON nests deeper than 64 levels");
   }
   EXPECT_TRUE(parse_json_exact(nested_json(65), 65));
-  EXPECT_EQ(parse_json_exact(nested_json(66), 65, " (plus)").status().message(), "JSON nests deeper than 65 levels (plus)");
+  EXPECT_EQ(parse_json_exact(nested_json(66), 65, " (plus)").status().message(),
+            "JSON nests deeper than 65 levels (plus)");
 }
 
 TEST(JsonParseTest, RefusesMalformedTrailingAndNonFiniteInput) {

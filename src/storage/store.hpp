@@ -19,10 +19,10 @@ namespace headroom::storage {
 
 // The entity-tags of one If-Match / If-None-Match header (RFC 9110 §13.1), as document versions.
 struct VersionSet {
-  bool present = false;           // the header was sent
-  bool any = false;               // "*": any current version
+  bool present = false;                // the header was sent
+  bool any = false;                    // "*": any current version
   std::vector<int64_t> versions = {};  // the tags that can name a version ("3"); tags this server never
-                                  // issues ("nope", "007", a weak tag under strong comparison) match nothing
+                                       // issues ("nope", "007", a weak tag under strong comparison) match nothing
   bool matches(int64_t version) const;
 };
 

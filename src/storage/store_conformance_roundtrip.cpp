@@ -61,7 +61,8 @@ TEST_P(StoreConformance, PatchRoundTripsAtEveryAllowedDepth) {
     for (Shape shape : {Shape::kArrays, Shape::kObjects}) {
       SCOPED_TRACE("depth " + std::to_string(depth) + (shape == Shape::kArrays ? " arrays" : " objects"));
       const std::string id = "m" + std::to_string(depth) + (shape == Shape::kArrays ? "a" : "o");
-      ASSERT_TRUE(write_sync(store(), {"app", {put_op(id, object_of(nested_json(depth - 1, shape, R"({"keep":1})")))}}));
+      ASSERT_TRUE(
+          write_sync(store(), {"app", {put_op(id, object_of(nested_json(depth - 1, shape, R"({"keep":1})")))}}));
       // Patch the deepest object and add a field: the stored document must be read back whole.
       const json::object patch = object_of(nested_json(depth, Shape::kObjects, "2"));
       json::object expected = object_of(nested_json(depth - 1, shape, R"({"keep":1})"));
@@ -109,9 +110,17 @@ TEST_P(StoreConformance, DeepDocumentsAreQueriedLoggedAndDeleted) {
 // Boost.JSON 1.81's own parser reads these one ulp off; a patch re-reads the stored document, so
 // untouched numbers must come back bit for bit.
 TEST_P(StoreConformance, NumbersSurvivePatchesBitForBit) {
-  const char* kDoubles[] = {"1.3927926388013963E-143", "5.409760742964738E124", "-2.128409656321987E-239",
-                            "3.0725822749807743E-9", "0.30000000000000004", "1.7976931348623157E308",
-                            "5E-324", "-0E0", "9007199254740993", "18446744073709551615", "-9223372036854775808"};
+  const char* kDoubles[] = {"1.3927926388013963E-143",
+                            "5.409760742964738E124",
+                            "-2.128409656321987E-239",
+                            "3.0725822749807743E-9",
+                            "0.30000000000000004",
+                            "1.7976931348623157E308",
+                            "5E-324",
+                            "-0E0",
+                            "9007199254740993",
+                            "18446744073709551615",
+                            "-9223372036854775808"};
   json::object doc;
   for (size_t i = 0; i < std::size(kDoubles); ++i) {
     auto v = parse_json_exact(kDoubles[i]);
@@ -120,7 +129,8 @@ TEST_P(StoreConformance, NumbersSurvivePatchesBitForBit) {
   }
   ASSERT_TRUE(write_sync(store(), {"app", {put_op("nums", doc)}}));
   for (int round = 0; round < 3; ++round) {
-    ASSERT_TRUE(write_sync(store(), {"app", {patch_op("nums", object_of(R"({"round":)" + std::to_string(round) + "}"))}}));
+    ASSERT_TRUE(
+        write_sync(store(), {"app", {patch_op("nums", object_of(R"({"round":)" + std::to_string(round) + "}"))}}));
   }
   json::object back = stored(store(), "nums");
   for (size_t i = 0; i < std::size(kDoubles); ++i) {

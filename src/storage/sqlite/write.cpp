@@ -20,8 +20,9 @@ Status check_http_conditions(const WriteOp& op, const std::optional<Document>& c
   const auto& pre = op.pre;
   if (op.kind == OpKind::kDelete && !cur) return Status::ok();
   if (pre.if_match.present && !(cur && pre.if_match.matches(cur->version))) {
-    return precondition_failed("If-Match: document " + op.id +
-                               (cur ? " is at version " + std::to_string(cur->version) : std::string(" does not exist")));
+    return precondition_failed(
+        "If-Match: document " + op.id +
+        (cur ? " is at version " + std::to_string(cur->version) : std::string(" does not exist")));
   }
   if (pre.if_none_match.present && cur && pre.if_none_match.matches(cur->version)) {
     return precondition_failed("If-None-Match: document " + op.id + " exists at version " +
