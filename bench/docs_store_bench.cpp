@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
                  {WriteOp{OpKind::kPut,
                           "docs",
                           std::to_string(t) + "-" + std::to_string(i),
-                          doc_json(static_cast<int>(t * 100000 + i)),
+                          boost::json::parse(doc_json(static_cast<int>(t * 100000 + i))).as_object(),
                           "owner",
                           {}}}};
     store.write(std::move(b), [&, t, i](Result<std::vector<WriteResult>> r) {

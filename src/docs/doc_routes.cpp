@@ -2,6 +2,7 @@
 #include <boost/json/serialize.hpp>
 #include <charconv>
 
+#include "docs/etag.hpp"
 #include "docs/internal.hpp"
 #include "docs/validate.hpp"
 
@@ -11,38 +12,39 @@ using storage::Precondition;
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
+// A GET's If-Match / If-None-Match, parsed before the request object is reused. Malformed
+// headers on a GET are ignored: the GET is answered as if they were absent.
+struct GetConditions {
+  storage::VersionSet match, none;
+};
+
+GetConditions conditional_headers(const http::Request& req) {
+  GetConditions c;
+  if (auto m = parse_etag_list(req.header("if-match"), EtagCompare::kStrong)) c.match = std::move(*m);
+  if (auto n = parse_etag_list(req.header("if-none-match"), EtagCompare::kWeak)) c.none = std::move(*n);
+  return c;
 }
 
-std::optional<int64_t> etag_version(std::string_view tag) {
-  tag = trim(tag);
-  if (tag.substr(0, 2) == "W/") tag.remove_prefix(2);
-  if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"') tag = tag.substr(1, tag.size() - 2);
-  int64_t v = 0;
-  auto [p, ec] = std::from_chars(tag.data(), tag.data() + tag.size(), v);
-  if (ec != std::errc() || p != tag.data() + tag.size() || v < 1) return std::nullopt;
-  return v;
-}
-
-// A GET's answer from the document's cached bytes ("<version>\n<json>"): 304 when If-None-Match
-// matches, else 200 with the cached JSON sent in place, without a copy.
-http::Response get_response(const cache::Value& entry, std::string_view if_none_match,
-                            const std::string& cache_control) {
+// A GET's answer from the document's cached bytes ("<version>\n<json>"): 412 when If-Match
+// names no current version (strong comparison), 304 when If-None-Match matches (weak
+// comparison, RFC 9110 §13.1.2), else 200 with the cached JSON sent in place, without a copy.
+http::Response get_response(const cache::Value& entry, const GetConditions& cond, const std::string& cache_control) {
   const std::string& cached = *entry;
   const auto nl = cached.find('\n');
-  const std::string_view version(cached.data(), nl);
-  auto v = etag_version(if_none_match);
+  const std::string_view version_text(cached.data(), nl);
+  int64_t version = 0;
+  std::from_chars(version_text.data(), version_text.data() + version_text.size(), version);
   http::Response r;
-  if (trim(if_none_match) == "*" || (v && std::to_string(*v) == version)) {
+  if (cond.match.present && !cond.match.matches(version)) {
+    r = http::error_response(Code::kFailedPrecondition,
+                             "If-Match: the document is at version " + std::to_string(version));
+  } else if (cond.none.present && cond.none.matches(version)) {
     r.status = 304;
   } else {
     r.shared_body = entry;
     r.shared_offset = nl + 1;
   }
-  r.set_header("ETag", "\"" + std::string(version) + "\"");
+  r.set_header("ETag", "\"" + std::string(version_text) + "\"");
   if (!cache_control.empty()) r.set_header("Cache-Control", cache_control);
   return r;
 }
@@ -61,20 +63,12 @@ cache::Value cached_doc(const storage::Document& doc) {
 
 Result<Precondition> precondition_from(const http::Request& req) {
   Precondition pre;
-  std::string_view match = trim(req.header("if-match"));
-  std::string_view none = trim(req.header("if-none-match"));
-  if (!match.empty() && !none.empty()) return invalid_argument("use either If-Match or If-None-Match, not both");
-  if (match == "*") {
-    pre.kind = Precondition::Kind::kExists;
-  } else if (!match.empty()) {
-    auto v = etag_version(match);
-    if (!v) return invalid_argument("If-Match must be \"*\" or a document version ETag like \"3\"");
-    pre = {Precondition::Kind::kVersion, *v, {}};
-  } else if (none == "*") {
-    pre.kind = Precondition::Kind::kMissing;
-  } else if (!none.empty()) {
-    return invalid_argument("If-None-Match on writes must be \"*\"");
-  }
+  auto match = parse_etag_list(req.header("if-match"), EtagCompare::kStrong);
+  if (!match) return Status(Code::kInvalidArgument, "If-Match: " + match.status().message());
+  auto none = parse_etag_list(req.header("if-none-match"), EtagCompare::kWeak);
+  if (!none) return Status(Code::kInvalidArgument, "If-None-Match: " + none.status().message());
+  pre.if_match = std::move(*match);
+  pre.if_none_match = std::move(*none);
   return pre;
 }
 
@@ -84,19 +78,18 @@ void Documents::get_doc(http::Request& req, http::Responder respond) {
   std::string id(req.param("id"));
   if (Status s = validate_id(id); !s) return respond(http::error_response(s));
   if (Status s = quotas_.charge(t->app->id, Quotas::kRead); !s) return respond(http::error_response(s));
-  std::string if_none_match(req.header("if-none-match"));
   std::string cache_control = public_cache_control(config(), *t);
   const bool cacheable = cache_ && cache_->enabled() && !t->rule.owner_only;
   if (cacheable) {
     if (auto hit = cache_->get_doc(t->app->id, t->col, id)) {
       count(kOpGet, true);
-      return respond(get_response(hit, if_none_match, cache_control));
+      return respond(get_response(hit, conditional_headers(req), cache_control));
     }
   }
   const cache::Ticket ticket = cacheable ? cache_->begin_read() : 0;  // before the storage read
   store_->get(
       t->app->id, t->col, id,
-      [this, t = *t, id, if_none_match, cache_control, cacheable, ticket,
+      [this, t = *t, id, conditions = conditional_headers(req), cache_control, cacheable, ticket,
        respond = std::move(respond)](Result<std::optional<storage::Document>> r) {
         count(kOpGet, r.is_ok());
         if (!r) return respond(http::error_response(r.status()));
@@ -108,7 +101,7 @@ void Documents::get_doc(http::Request& req, http::Responder respond) {
         }
         cache::Value bytes = cached_doc(doc);
         if (cacheable) (void)cache_->fill_doc(t.app->id, t.col, id, ticket, bytes);
-        respond(get_response(bytes, if_none_match, cache_control));
+        respond(get_response(bytes, conditions, cache_control));
       });
 }
 
@@ -150,7 +143,7 @@ void Documents::put_doc(http::Request& req, http::Responder respond, bool server
   if (server_id) pre->kind = Precondition::Kind::kMissing;
   auto body = parse_document(req.body);
   if (!body) return respond(http::error_response(body.status()));
-  storage::WriteOp op{storage::OpKind::kPut, t->col, id, json::serialize(*body), {}, *pre};
+  storage::WriteOp op{storage::OpKind::kPut, t->col, id, std::move(*body), {}, *pre};
   if (server_id) {
     std::string location = "/v1/apps/" + t->app->id + "/collections/" + t->col + "/docs/" + id;
     respond = [location, respond = std::move(respond)](http::Response r) {
@@ -170,8 +163,7 @@ void Documents::patch_doc(http::Request& req, http::Responder respond) {
   if (!pre) return respond(http::error_response(pre.status()));
   auto body = parse_document(req.body);
   if (!body) return respond(http::error_response(body.status()));
-  write_one(*t, {storage::OpKind::kPatch, t->col, id, json::serialize(*body), {}, *pre}, Quotas::kWrite,
-            std::move(respond));
+  write_one(*t, {storage::OpKind::kPatch, t->col, id, std::move(*body), {}, *pre}, Quotas::kWrite, std::move(respond));
 }
 
 void Documents::delete_doc(http::Request& req, http::Responder respond) {

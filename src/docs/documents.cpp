@@ -1,6 +1,7 @@
 #include "docs/documents.hpp"
 
 #include "core/crypto.hpp"
+#include "docs/etag.hpp"
 #include "docs/internal.hpp"
 #include "docs/validate.hpp"
 #include "http/bearer.hpp"
@@ -120,7 +121,7 @@ bool Documents::may_read(const std::string& app_id, const std::string& collectio
 
 http::Response doc_response(int status, const storage::Document& doc) {
   http::Response r = http::json_response(status, doc.to_json());
-  r.set_header("ETag", "\"" + std::to_string(doc.version) + "\"");
+  r.set_header("ETag", etag_of(doc.version));
   return r;
 }
 

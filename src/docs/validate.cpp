@@ -2,7 +2,8 @@
 
 #include <boost/json/serialize.hpp>
 
-#include "core/json_input.hpp"
+#include "storage/document.hpp"
+#include "storage/json_parse.hpp"
 
 namespace headroom::docs {
 namespace json = boost::json;
@@ -10,6 +11,19 @@ namespace {
 
 bool is_name_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+// object::erase moves the last member into the gap; copy instead, so the user's order survives.
+json::object without_system_fields(json::object obj) {
+  bool any = false;
+  for (const auto& kv : obj) any = any || storage::is_system_field(kv.key());
+  if (!any) return obj;
+  json::object out;
+  out.reserve(obj.size());
+  for (auto& kv : obj) {
+    if (!storage::is_system_field(kv.key())) out.emplace(kv.key(), std::move(kv.value()));
+  }
+  return out;
 }
 
 }  // namespace
@@ -42,24 +56,36 @@ Status validate_field_path(std::string_view path) {
   return Status::ok();
 }
 
-Result<json::value> parse_json(std::string_view body, size_t max_bytes) {
+namespace {
+
+Result<json::value> parse_body(std::string_view body, size_t max_bytes, int depth, std::string_view depth_note) {
   if (body.size() > max_bytes) {
     return Status(Code::kPayloadTooLarge,
                   "body is " + std::to_string(body.size()) + " bytes; the limit is " + std::to_string(max_bytes));
   }
-  return parse_client_json(body, kMaxJsonDepth);
+  return storage::parse_json_exact(body, depth, depth_note);
+}
+
+}  // namespace
+
+Result<json::value> parse_json(std::string_view body, size_t max_bytes) {
+  return parse_body(body, max_bytes, kMaxJsonDepth, {});
+}
+
+Result<json::value> parse_batch_json(std::string_view body, size_t max_bytes) {
+  return parse_body(body, max_bytes, kMaxJsonDepth + kBatchEnvelopeLevels,
+                    " (an op's data may nest " + std::to_string(kMaxJsonDepth) + " inside {\"ops\":[{...}]})");
 }
 
 Result<json::object> document_from(json::value v, std::string_view what) {
   if (!v.is_object()) return invalid_argument(std::string(what) + " must be a JSON object");
-  auto& obj = v.get_object();
-  for (const char* sys : {"_id", "_version", "_owner", "_created", "_updated"}) obj.erase(sys);
+  json::object obj = without_system_fields(std::move(v.get_object()));
   size_t size = json::serialize(obj).size();
   if (size > kMaxDocumentBytes) {
     return Status(Code::kPayloadTooLarge,
                   "document is " + std::to_string(size) + " bytes; the limit is " + std::to_string(kMaxDocumentBytes));
   }
-  return std::move(obj);
+  return obj;
 }
 
 Result<json::object> parse_document(std::string_view body) {

@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "storage/index_keys.hpp"
+#include "storage/json_parse.hpp"
 
 namespace headroom::ops {
 namespace json = boost::json;
@@ -24,11 +25,10 @@ constexpr const char* kIdxPut = "INSERT OR REPLACE INTO idx(app, col, name, key,
 constexpr const char* kLog =
     "INSERT OR REPLACE INTO changes(app, seq, col, id, kind, ts, doc) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
-json::object parse_object(std::string_view text) {
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec || !v.is_object()) return {};
-  return std::move(v.get_object());
+// The entry's document as a value: the one its caller validated, else its stored text parsed.
+Result<json::object> entry_doc(Entry& e) {
+  if (e.value) return std::move(*e.value);
+  return storage::parse_stored_object(e.doc, "change of " + e.col + "/" + e.id);
 }
 
 int64_t int_field(const json::object& o, const char* key) {
@@ -48,13 +48,9 @@ Result<std::unique_ptr<Applier>> Applier::open(Conn& db) {
   Status s;
   while ((*q)->step(s)) {
     IndexDef def{(*q)->text(1), (*q)->text(2), {}, (*q)->text(4)};
-    boost::system::error_code ec;
-    json::value fields = json::parse((*q)->text(3), ec);
-    if (ec || !fields.is_array()) continue;
-    for (const auto& f : fields.get_array()) {
-      if (!f.is_array() || f.as_array().size() != 2 || !f.as_array()[0].is_string()) continue;
-      def.fields.push_back({std::string(f.as_array()[0].as_string()), f.as_array()[1] == "desc"});
-    }
+    auto fields = storage::parse_index_fields((*q)->text(3), def.name);
+    if (!fields) return fields.status();
+    def.fields = std::move(*fields);
     defs[{(*q)->text(0), def.collection}].push_back(std::move(def));
   }
   if (!s) return s;
@@ -84,16 +80,22 @@ Status Applier::apply(Entry& e) {
   if (!cur) return cur.status();
   if (e.kind == 0) e.kind = static_cast<int64_t>(*cur ? storage::ChangeKind::kModified : storage::ChangeKind::kAdded);
   std::vector<storage::IndexEntry> before, after;
-  if (*cur) before = storage::index_entries(**cur, parse_object((*cur)->data), defs);
+  if (*cur) {
+    auto old = storage::parse_stored_object((*cur)->data, "document " + e.col + "/" + e.id);
+    if (!old) return old.status();
+    before = storage::index_entries(**cur, *old, defs);
+  }
   if (e.kind == static_cast<int64_t>(storage::ChangeKind::kRemoved)) {
     if (Status s = q(kDelete).bind(1, e.app).bind(2, e.col).bind(3, e.id).run(); !s) return s;
   } else {
-    json::object o = parse_object(e.doc);
-    Document d{e.id, int_field(o, "_version"), "", int_field(o, "_created"), int_field(o, "_updated"), ""};
-    if (auto* v = o.if_contains("_owner"); v && v->is_string()) d.owner = std::string(v->as_string());
-    json::object user;  // object::erase does not keep the order; copy the user's fields instead
-    for (const auto& [k, v] : o) {
-      if (k != "_id" && k != "_version" && k != "_owner" && k != "_created" && k != "_updated") user.emplace(k, v);
+    auto o = entry_doc(e);
+    if (!o) return o.status();
+    Document d{e.id, int_field(*o, "_version"), "", int_field(*o, "_created"), int_field(*o, "_updated"), ""};
+    if (auto* v = o->if_contains("_owner"); v && v->is_string()) d.owner = std::string(v->as_string());
+    json::object user;  // object::erase does not keep the order; move the user's fields instead
+    user.reserve(o->size());
+    for (auto& kv : *o) {
+      if (!storage::is_system_field(kv.key())) user.emplace(kv.key(), std::move(kv.value()));
     }
     d.data = json::serialize(user);
     Status s = q(kPut)

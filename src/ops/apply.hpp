@@ -2,6 +2,7 @@
 // Writes whole documents (system fields included) into a database file exactly as the store
 // lays them out: the document row, its index entries and a change-log row. Used by point-in-time
 // replay and by import. The caller owns the transaction.
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -22,6 +23,9 @@ struct Entry {
   int64_t seq = 0;
   int64_t kind = 0;  // storage::ChangeKind; 0: added or modified, whichever applies
   int64_t ts = 0;    // Unix ms of the change
+  // The parsed `doc`, when the caller has it (import validated it): applied as it is. Without it
+  // (replay of change-log rows the server wrote) `doc` is parsed with storage::parse_stored_object.
+  std::optional<boost::json::object> value = std::nullopt;
 };
 
 class Applier {

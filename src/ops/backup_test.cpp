@@ -23,7 +23,7 @@ using storage::testing::put_sync;
 
 Status remove_sync(storage::Store& s, const std::string& app, const std::string& col, const std::string& id) {
   std::promise<Status> p;
-  storage::WriteBatch b{app, {storage::WriteOp{storage::OpKind::kDelete, col, id, "", "", {}}}};
+  storage::WriteBatch b{app, {storage::WriteOp{storage::OpKind::kDelete, col, id, {}, "", {}}}};
   s.write(std::move(b),
           [&](Result<std::vector<storage::WriteResult>> r) { p.set_value(r ? Status::ok() : r.status()); });
   return p.get_future().get();

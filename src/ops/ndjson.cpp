@@ -5,9 +5,9 @@
 #include <map>
 #include <ostream>
 
-#include "core/json_input.hpp"
 #include "ops/apply.hpp"
 #include "ops/sql.hpp"
+#include "storage/json_parse.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
 namespace headroom::ops {
@@ -51,24 +51,27 @@ Status ensure_schema(const std::string& db_path) {
 
 }  // namespace
 
-Status parse_line(std::string_view line, std::string& app, std::string& collection, std::string& id, std::string& doc) {
+Status parse_line(std::string_view line, std::string& app, std::string& collection, std::string& id, std::string& doc,
+                  json::object* value) {
   if (line.size() > kMaxLineBytes)
     return invalid_argument("line is longer than " + std::to_string(kMaxLineBytes) + " bytes");
-  auto parsed = parse_client_json(line);
+  auto parsed = storage::parse_json_exact(line, kMaxJsonDepth + kLineEnvelopeLevels,
+                                          " (a document may nest " + std::to_string(kMaxJsonDepth) + " in its line)");
   if (!parsed) return invalid_argument("not JSON: " + parsed.status().message());
   json::value& v = *parsed;
   if (!v.is_object()) return invalid_argument("not a JSON object");
-  const auto& o = v.get_object();
+  auto& o = v.get_object();
   if (Status s = check_name(o, "app", app); !s) return s;
   if (Status s = check_name(o, "collection", collection); !s) return s;
-  const json::value* d = o.if_contains("doc");
+  json::value* d = o.if_contains("doc");
   if (!d || !d->is_object()) return invalid_argument("\"doc\" must be an object");
-  if (Status s = check_name(d->get_object(), "_id", id); !s) return invalid_argument("doc." + s.message());
-  if (Status s = check_system_fields(d->get_object()); !s) return s;
-  json::object copy = d->get_object();
-  if (!copy.contains("_version")) copy["_version"] = 1;
-  doc = json::serialize(copy);
+  json::object& fields = d->get_object();
+  if (Status s = check_name(fields, "_id", id); !s) return invalid_argument("doc." + s.message());
+  if (Status s = check_system_fields(fields); !s) return s;
+  if (!fields.contains("_version")) fields["_version"] = 1;
+  doc = json::serialize(fields);
   if (doc.size() > (1 << 20) + 1024) return invalid_argument("document is larger than 1 MiB");
+  if (value) *value = std::move(fields);
   return Status::ok();
 }
 
@@ -101,7 +104,8 @@ Result<ImportResult> import_ndjson(const std::string& db_path, std::istream& in,
   for (int64_t no = 1; std::getline(in, line); ++no) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     Entry e;
-    if (Status s = parse_line(line, e.app, e.col, e.id, e.doc); !s) {
+    e.value.emplace();
+    if (Status s = parse_line(line, e.app, e.col, e.id, e.doc, &*e.value); !s) {
       if (result.bad.size() < 1000) result.bad.push_back({no, s.message()});
       continue;
     }

@@ -8,6 +8,7 @@
 // import is also appended to the change log with fresh seqs, so change feeds and point-in-time
 // recovery see it). Import writes the database file directly: stop the server first (or import
 // into a fresh --data-dir and start on it).
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
@@ -37,7 +38,11 @@ struct ImportResult {
 // Creates the database (with the store's schema) when it does not exist.
 Result<ImportResult> import_ndjson(const std::string& db_path, std::istream& in, Clock& clock);
 
-// Validates one line; on success fills app, collection, id and the normalized document JSON.
-Status parse_line(std::string_view line, std::string& app, std::string& collection, std::string& id, std::string& doc);
+// Validates one line; on success fills app, collection, id and the normalized document JSON, and
+// `value` (when given) with that document as the value to store: nothing parses `doc` again. The
+// envelope adds one level to the 64 a document may nest (what a PUT may store, export writes).
+inline constexpr int kLineEnvelopeLevels = 1;
+Status parse_line(std::string_view line, std::string& app, std::string& collection, std::string& id, std::string& doc,
+                  boost::json::object* value = nullptr);
 
 }  // namespace headroom::ops

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "storage/json_parse.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "storage/store_conformance.hpp"
 
@@ -74,6 +75,59 @@ TEST_F(NdjsonTest, BadLinesAreReportedByNumberAndNothingIsImported) {
   EXPECT_EQ(r->bad[3].line, 6);
   EXPECT_EQ(r->bad[4].line, 7);
   EXPECT_FALSE(fs::exists(dir_ + "/c.db"));
+}
+
+// Issue 12: an import stores what it validated, at every depth a PUT may store (64 levels in the
+// document, 65 in its line); one level more is a bad line and nothing is imported.
+TEST_F(NdjsonTest, ImportRoundTripsAtEveryDepthAndRefusesDeeper) {
+  auto line = [](int depth) {
+    return R"({"app":"app1","collection":"c","doc":{"_id":"d)" + std::to_string(depth) +
+           R"(","n":5.409760742964738E124,)" + storage::testing::nested_json(depth).substr(1) + "}\n";
+  };
+  std::string file;
+  for (int depth : storage::testing::kRoundTripDepths) file += line(depth);
+  std::stringstream in(file);
+  auto imp = import_ndjson(dir_ + "/deep.db", in, clock_);
+  ASSERT_TRUE(imp) << imp.status().message();
+  ASSERT_TRUE(imp->bad.empty()) << imp->bad[0].why;
+  EXPECT_EQ(imp->imported, 5);
+  {
+    storage::sqlite::SqliteOptions o;
+    o.path = dir_ + "/deep.db";
+    auto s = storage::sqlite::SqliteStore::open(o);
+    ASSERT_TRUE(s) << s.status().message();
+    for (int depth : storage::testing::kRoundTripDepths) {
+      SCOPED_TRACE(depth);
+      auto g = storage::testing::get_sync(**s, "app1", "c", "d" + std::to_string(depth));
+      ASSERT_TRUE(g && g->has_value());
+      auto expected = storage::testing::object_from(storage::testing::nested_json(depth));
+      ASSERT_TRUE(expected);
+      (*expected)["n"] = 5.409760742964738E124;
+      auto stored = storage::parse_stored_object((*g)->data, "doc");
+      ASSERT_TRUE(stored) << stored.status().message();
+      EXPECT_EQ(*stored, *expected);
+      EXPECT_EQ((*g)->version, 1);
+    }
+    (*s)->close();
+  }
+  std::stringstream first;
+  ASSERT_TRUE(export_ndjson(dir_ + "/deep.db", {}, first));
+  std::stringstream again(first.str());
+  auto re = import_ndjson(dir_ + "/deep2.db", again, clock_);
+  ASSERT_TRUE(re) << re.status().message();
+  ASSERT_TRUE(re->bad.empty()) << re->bad[0].why;
+  std::stringstream second;
+  ASSERT_TRUE(export_ndjson(dir_ + "/deep2.db", {}, second));
+  EXPECT_EQ(second.str(), first.str());  // export → import → export is the identity at depth 64
+
+  std::stringstream deeper(line(64) + line(65));
+  auto refused = import_ndjson(dir_ + "/deeper.db", deeper, clock_);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->imported, 0);
+  ASSERT_EQ(refused->bad.size(), 1u);
+  EXPECT_EQ(refused->bad[0].line, 2);
+  EXPECT_NE(refused->bad[0].why.find("nests deeper than 65 levels"), std::string::npos) << refused->bad[0].why;
+  EXPECT_FALSE(fs::exists(dir_ + "/deeper.db"));
 }
 
 }  // namespace

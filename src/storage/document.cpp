@@ -1,5 +1,6 @@
 #include "storage/document.hpp"
 
+#include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 
@@ -23,6 +24,10 @@ std::string Document::to_json() const {
   if (first != std::string_view::npos && rest[first] != '}') out += ',';
   out += rest;
   return out;
+}
+
+bool VersionSet::matches(int64_t version) const {
+  return any || std::find(versions.begin(), versions.end(), version) != versions.end();
 }
 
 std::string_view change_kind_name(ChangeKind k) {

@@ -2,8 +2,14 @@
 // A stored document: system fields plus the user's JSON object.
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace headroom::storage {
+
+// The system fields every document has; they are columns, never part of `data`.
+inline bool is_system_field(std::string_view key) {
+  return key == "_id" || key == "_version" || key == "_owner" || key == "_created" || key == "_updated";
+}
 
 struct Document {
   std::string id;

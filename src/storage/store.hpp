@@ -3,11 +3,13 @@
 // callbacks run on the store's own threads, so network threads never block on disk. An
 // implementation (SQLite now, PostgreSQL later) owns durability, the change log, indexes and
 // query execution; callers see only these types.
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.hpp"
@@ -15,12 +17,26 @@
 
 namespace headroom::storage {
 
+// The entity-tags of one If-Match / If-None-Match header (RFC 9110 §13.1), as document versions.
+struct VersionSet {
+  bool present = false;                // the header was sent
+  bool any = false;                    // "*": any current version
+  std::vector<int64_t> versions = {};  // the tags that can name a version ("3"); tags this server never
+                                       // issues ("nope", "007", a weak tag under strong comparison) match nothing
+  bool matches(int64_t version) const;
+};
+
 struct Precondition {
   enum class Kind { kNone, kExists, kMissing, kVersion };
   Kind kind = Kind::kNone;
   int64_t version = 0;  // kVersion: the current version must equal this
   // Non-empty: an existing document must belong to this subject ("owner" write rule).
   std::string owner;
+  // HTTP conditional requests (RFC 9110 §13.1.1-2), checked with the kind above. If-Match: the
+  // document must exist at one of these versions; If-None-Match: it must not exist at any of them.
+  // On a delete of a missing document both are ignored (§13.2.1: the answer is 404 either way).
+  VersionSet if_match = {};
+  VersionSet if_none_match = {};
 };
 
 enum class OpKind { kPut, kPatch, kDelete };
@@ -29,7 +45,9 @@ struct WriteOp {
   OpKind kind = OpKind::kPut;
   std::string collection;
   std::string id;
-  std::string data;   // kPut: the new user fields (JSON object); kPatch: an RFC 7386 merge patch
+  // The value the route validated, carried as a value (one value, one parse): kPut: the new user
+  // fields; kPatch: an RFC 7386 merge patch (its depth bounded by validation); kDelete: unused.
+  boost::json::object data;
   std::string owner;  // owner recorded when this op creates the document
   Precondition pre;
 };
@@ -72,6 +90,10 @@ struct IndexDef {
   std::string state;  // "building" | "ready"
 };
 std::string index_name(const std::string& collection, const std::vector<IndexField>& fields);
+// An index's fields as the store keeps them: [["path","asc|desc"], ...] (index_def.cpp).
+std::string index_fields_json(const std::vector<IndexField>& fields);
+// INTERNAL when the stored text is damaged (it is never client input).
+Result<std::vector<IndexField>> parse_index_fields(std::string_view text, const std::string& index);
 
 template <typename T>
 using Callback = std::function<void(Result<T>)>;

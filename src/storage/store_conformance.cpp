@@ -1,5 +1,6 @@
 #include "storage/store_conformance.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <boost/json/parse.hpp>
 #include <filesystem>
@@ -7,6 +8,7 @@
 #include <thread>
 
 #include "core/crypto.hpp"
+#include "storage/json_parse.hpp"
 
 namespace headroom::storage::testing {
 namespace json = boost::json;
@@ -22,9 +24,31 @@ Result<std::vector<WriteResult>> write_sync(Store& s, WriteBatch b) {
   return await<std::vector<WriteResult>>([&](auto cb) { s.write(std::move(b), cb); });
 }
 
+Result<json::object> object_from(std::string_view text) {
+  auto v = parse_json_exact(text);
+  if (!v) return v.status();
+  if (!v->is_object()) return invalid_argument("not a JSON object: " + std::string(text));
+  return std::move(v->get_object());
+}
+
+std::string nested_json(int depth, Shape shape, std::string_view leaf) {
+  std::string out;
+  if (shape == Shape::kArrays) {
+    out = "{\"a\":" + std::string(static_cast<size_t>(std::max(0, depth - 1)), '[') + std::string(leaf);
+    out += std::string(static_cast<size_t>(std::max(0, depth - 1)), ']') + "}";
+    return out;
+  }
+  for (int i = 0; i < depth; ++i) out += "{\"a\":";
+  out += leaf;
+  out += std::string(static_cast<size_t>(depth), '}');
+  return out;
+}
+
 Result<WriteResult> put_sync(Store& s, const std::string& app, const std::string& col, const std::string& id,
                              const std::string& data, Precondition pre) {
-  auto r = write_sync(s, WriteBatch{app, {WriteOp{OpKind::kPut, col, id, data, "owner1", pre}}});
+  auto fields = object_from(data);
+  if (!fields) return fields.status();
+  auto r = write_sync(s, WriteBatch{app, {WriteOp{OpKind::kPut, col, id, std::move(*fields), "owner1", pre}}});
   if (!r) return r.status();
   return r->at(0);
 }
@@ -69,8 +93,10 @@ void StoreConformance::reopen() {
 
 namespace {
 
-WriteOp op(OpKind k, std::string col, std::string id, std::string data = "{}", Precondition pre = {}) {
-  return WriteOp{k, std::move(col), std::move(id), std::move(data), "owner1", pre};
+WriteOp op(OpKind k, std::string col, std::string id, std::string_view data = "{}", Precondition pre = {}) {
+  auto fields = object_from(data);
+  EXPECT_TRUE(fields) << fields.status().message();
+  return WriteOp{k, std::move(col), std::move(id), fields ? std::move(*fields) : json::object(), "owner1", pre};
 }
 
 Precondition version(int64_t v) { return {Precondition::Kind::kVersion, v, {}}; }

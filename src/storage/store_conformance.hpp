@@ -32,6 +32,15 @@ Result<T> await(Fn&& start) {
 Status await_status(const std::function<void(StatusCallback)>& start);
 
 Result<std::vector<WriteResult>> write_sync(Store& s, WriteBatch b);
+// A JSON object from test text (parse_json_exact, the store's own parser).
+Result<boost::json::object> object_from(std::string_view text);
+// A JSON object nesting exactly `depth` levels (the object itself is level 1). kArrays is the
+// shape of issue 12's report, {"a":[[[…1…]]]}; kObjects nests objects {"a":{"a":…{"a":1}}} (what
+// a merge patch recurses into).
+enum class Shape { kArrays, kObjects };
+std::string nested_json(int depth, Shape shape = Shape::kArrays, std::string_view leaf = "1");
+// The depths issue 12 pins: either side of Boost.JSON's default limit (32) and of ours (64).
+inline constexpr int kRoundTripDepths[] = {31, 32, 33, 63, 64};
 Result<WriteResult> put_sync(Store& s, const std::string& app, const std::string& col, const std::string& id,
                              const std::string& data, Precondition pre = {});
 Result<std::optional<Document>> get_sync(Store& s, const std::string& app, const std::string& col,

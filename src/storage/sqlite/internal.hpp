@@ -34,7 +34,7 @@ Result<QueryResult> run_query(Db& db, const Query& q, const std::vector<IndexDef
 // Index defs: persisted rows and their in-memory form.
 Status save_index(Db& db, const std::string& app, const IndexDef& def);
 Status delete_index(Db& db, const std::string& app, const std::string& name);
-std::vector<std::pair<std::string, IndexDef>> load_indexes(Db& db);
+Result<std::vector<std::pair<std::string, IndexDef>>> load_indexes(Db& db);  // INTERNAL: a damaged row
 // Adds entries for up to `limit` documents with id > after; returns the last id done ("" = finished).
 Result<std::string> backfill_index(Db& db, const std::string& app, const IndexDef& def, const std::string& after,
                                    int limit);

@@ -1,15 +1,14 @@
 // Running a planned query on a reader connection: walk the primary key or one index range in
 // order, re-check every filter on each candidate, stop one past the page to know if more exist.
 #include <algorithm>
-#include <boost/json/parse.hpp>
 #include <unordered_set>
 
 #include "storage/filter.hpp"
+#include "storage/json_parse.hpp"
 #include "storage/planner.hpp"
 #include "storage/sqlite/internal.hpp"
 
 namespace headroom::storage::sqlite {
-namespace json = boost::json;
 namespace {
 
 struct Collector {
@@ -18,13 +17,14 @@ struct Collector {
   QueryResult& out;
   CursorPos last;
   bool done = false;
+  Status error = Status::ok();  // a stored document that does not parse stops the query (INTERNAL)
 
-  // Returns false once the page (plus one to detect "more") is full.
+  // Returns false once the page (plus one to detect "more") is full, or on error.
   bool offer(Document doc, std::string key) {
     ++out.scanned;
-    boost::system::error_code ec;
-    json::value v = json::parse(doc.data, ec);
-    if (ec || !v.is_object() || !matches_all(q.where, doc, v.get_object())) return true;
+    auto fields = parse_stored_object(doc.data, "document " + q.collection + "/" + doc.id);
+    if (!fields) return fail(fields.status());
+    if (!matches_all(q.where, doc, *fields)) return true;
     if (q.count_only) {
       ++out.count;
       return true;
@@ -37,6 +37,12 @@ struct Collector {
     last = {std::move(key), doc.id};
     out.docs.push_back(std::move(doc));
     return true;
+  }
+
+  bool fail(Status s) {
+    error = std::move(s);
+    done = true;
+    return false;
   }
 };
 
@@ -103,9 +109,9 @@ Status walk_scan(Db& db, const Query& q, const Plan& plan, const CursorPos* afte
   while (st.step(s)) {
     Document d = row_doc(st, 0);
     ++c.out.scanned;
-    boost::system::error_code ec;
-    json::value v = json::parse(d.data, ec);
-    if (ec || !v.is_object() || !scan_sort_key(plan, d, v.get_object(), key)) continue;
+    auto fields = parse_stored_object(d.data, "document " + q.collection + "/" + d.id);
+    if (!fields) return fields.status();
+    if (!scan_sort_key(plan, d, *fields, key)) continue;
     if (after && std::tie(key, d.id) <= std::tie(after->key, after->id)) continue;
     rows.push_back({key, std::move(d)});
   }
@@ -140,6 +146,7 @@ Result<QueryResult> run_query(Db& db, const Query& q, const std::vector<IndexDef
              : plan->kind == Plan::Kind::kIndex ? walk_index(db, q, *plan, from, c)
                                                 : walk_scan(db, q, *plan, from, c);
   if (!s) return s;
+  if (!c.error) return c.error;
   if (!q.count_only) out.count = static_cast<int64_t>(out.docs.size());
   return out;
 }

@@ -1,10 +1,6 @@
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-
 #include "storage/sqlite/internal.hpp"
 
 namespace headroom::storage::sqlite {
-namespace json = boost::json;
 
 Status create_schema(Db& db) {
   static const char* kSchema = R"sql(
@@ -42,15 +38,13 @@ Status save_seqs(Txn& txn) {
 }
 
 Status save_index(Db& db, const std::string& app, const IndexDef& def) {
-  json::array fields;
-  for (const auto& f : def.fields) fields.push_back(json::array{json::string(f.path), f.desc ? "desc" : "asc"});
   auto st = db.stmt(
       "INSERT INTO indexes(app, name, col, fields, state) VALUES(?1, ?2, ?3, ?4, ?5) "
       "ON CONFLICT(app, name) DO UPDATE SET state = ?5");
   return st.bind(1, app)
       .bind(2, def.name)
       .bind(3, def.collection)
-      .bind(4, json::serialize(fields))
+      .bind(4, index_fields_json(def.fields))
       .bind(5, def.state)
       .run();
 }
@@ -63,21 +57,18 @@ Status delete_index(Db& db, const std::string& app, const std::string& name) {
   return del.bind(1, app).bind(2, col).bind(3, "c:" + name).run();
 }
 
-std::vector<std::pair<std::string, IndexDef>> load_indexes(Db& db) {
+Result<std::vector<std::pair<std::string, IndexDef>>> load_indexes(Db& db) {
   std::vector<std::pair<std::string, IndexDef>> out;
   auto st = db.stmt("SELECT app, name, col, fields, state FROM indexes ORDER BY app, name");
   Status s;
   while (st.step(s)) {
     IndexDef def{std::string(st.text(1)), std::string(st.text(2)), {}, std::string(st.text(4))};
-    boost::system::error_code ec;
-    json::value fields = json::parse(st.text(3), ec);
-    if (ec || !fields.is_array()) continue;
-    for (const auto& f : fields.get_array()) {
-      const auto& pair = f.as_array();
-      def.fields.push_back({std::string(pair.at(0).as_string()), pair.at(1).as_string() == "desc"});
-    }
+    auto fields = parse_index_fields(st.text(3), def.name);
+    if (!fields) return fields.status();
+    def.fields = std::move(*fields);
     out.emplace_back(std::string(st.text(0)), std::move(def));
   }
+  if (!s) return s;
   return out;
 }
 

@@ -63,7 +63,9 @@ Status SqliteStore::start() {
     ::close(fd);
   }
   seqs_ = load_seqs(*wdb_);
-  for (auto& [app, def] : load_indexes(*wdb_)) indexes_[app].push_back(def);
+  auto defs = load_indexes(*wdb_);
+  if (!defs) return defs.status();
+  for (auto& [app, def] : *defs) indexes_[app].push_back(def);
   for (int i = 0; i < std::max(1, opt_.readers); ++i) {
     auto r = Db::open(opt_.path, opt_.vfs, false);
     if (!r) return r.status();

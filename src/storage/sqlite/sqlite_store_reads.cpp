@@ -1,5 +1,6 @@
 // SqliteStore: the reader pool and the index catalogue.
 #include <algorithm>
+#include <cstdio>
 
 #include "storage/sqlite/internal.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
@@ -146,7 +147,10 @@ void SqliteStore::schedule_backfill(std::string app, IndexDef def, std::string a
              return save_index(t.db, app, *d);
            },
            [this, app, d, next](Status s) {
-             if (!s) return;
+             if (!s) {  // the index stays "building" (never used by queries): say why
+               std::fprintf(stderr, "storage: building index %s stopped: %s\n", d->name.c_str(), s.message().c_str());
+               return;
+             }
              if (!next->empty()) return schedule_backfill(app, *d, *next);
              // Only now that the entries are committed may readers plan with the index.
              std::lock_guard lk(imu_);

@@ -144,7 +144,7 @@ TEST_F(SqliteStoreTest, FailedPreconditionsInOneGroupUndoOnlyThemselves) {
   std::atomic<int> created{0}, refused{0}, others{0};
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
-      WriteBatch b{"app", {WriteOp{OpKind::kPut, "c", "same", "{\"by\":" + std::to_string(t) + "}", "u", {}}}};
+      WriteBatch b{"app", {WriteOp{OpKind::kPut, "c", "same", boost::json::object{{"by", t}}, "u", {}}}};
       b.ops[0].pre.kind = Precondition::Kind::kMissing;
       auto r = storage::testing::await<std::vector<WriteResult>>([&](auto cb) { store->write(b, cb); });
       (r ? created : refused)++;

@@ -1,10 +1,10 @@
 // Applying one write batch inside the writer's transaction: preconditions, merge patch, the
 // document row, its index entries and one change-log row per changed document.
 #include <algorithm>
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "storage/index_keys.hpp"
+#include "storage/json_parse.hpp"
 #include "storage/merge_patch.hpp"
 #include "storage/sqlite/internal.hpp"
 
@@ -14,11 +14,29 @@ namespace {
 
 Status precondition_failed(std::string msg) { return Status(Code::kFailedPrecondition, std::move(msg)); }
 
+// If-Match / If-None-Match (RFC 9110 §13.1.1-2); a delete of a missing document answers 404
+// whatever they say (§13.2.1), so they are not evaluated then.
+Status check_http_conditions(const WriteOp& op, const std::optional<Document>& cur) {
+  const auto& pre = op.pre;
+  if (op.kind == OpKind::kDelete && !cur) return Status::ok();
+  if (pre.if_match.present && !(cur && pre.if_match.matches(cur->version))) {
+    return precondition_failed(
+        "If-Match: document " + op.id +
+        (cur ? " is at version " + std::to_string(cur->version) : std::string(" does not exist")));
+  }
+  if (pre.if_none_match.present && cur && pre.if_none_match.matches(cur->version)) {
+    return precondition_failed("If-None-Match: document " + op.id + " exists at version " +
+                               std::to_string(cur->version));
+  }
+  return Status::ok();
+}
+
 Status check_precondition(const WriteOp& op, const std::optional<Document>& cur) {
   const auto& pre = op.pre;
   using K = Precondition::Kind;
   if (op.kind == OpKind::kPatch && !cur)
     return not_found("document " + op.collection + "/" + op.id + " does not exist");
+  if (Status s = check_http_conditions(op, cur); !s) return s;
   if (pre.kind == K::kExists && !cur) return precondition_failed("document " + op.id + " does not exist");
   if (pre.kind == K::kMissing && cur) return precondition_failed("document " + op.id + " already exists");
   if (pre.kind == K::kVersion && (!cur || cur->version != pre.version)) {
@@ -31,11 +49,9 @@ Status check_precondition(const WriteOp& op, const std::optional<Document>& cur)
   return Status::ok();
 }
 
-json::object parse_object(std::string_view text) {
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec || !v.is_object()) return {};
-  return std::move(v.get_object());
+// The user fields of a stored document; INTERNAL (and nothing written) when they do not parse.
+Result<json::object> stored_fields(const std::string& col, const Document& doc) {
+  return parse_stored_object(doc.data, "document " + col + "/" + doc.id);
 }
 
 Status write_index_diff(Txn& t, const std::string& app, const std::string& col, const std::string& id,
@@ -81,11 +97,13 @@ Result<WriteResult> apply_delete(Txn& t, const std::string& app, const WriteOp& 
   r.kind = ChangeKind::kRemoved;
   r.doc.id = op.id;
   if (!cur) return r;
+  auto old = stored_fields(op.collection, *cur);  // before the first row changes
+  if (!old) return old.status();
   r.changed = true;
   r.doc = std::move(*cur);
+  auto before = index_entries(r.doc, *old, t.composites(app, op.collection));
   auto st = t.db.stmt("DELETE FROM docs WHERE app=?1 AND col=?2 AND id=?3");
   if (Status s = st.bind(1, app).bind(2, op.collection).bind(3, op.id).run(); !s) return s;
-  auto before = index_entries(r.doc, parse_object(r.doc.data), t.composites(app, op.collection));
   if (Status s = write_index_diff(t, app, op.collection, op.id, before, {}); !s) return s;
   if (Status s = log_change(t, app, op.collection, r); !s) return s;
   return r;
@@ -100,18 +118,19 @@ Result<WriteResult> apply_op(Txn& t, const std::string& app, const WriteOp& op) 
   if (op.kind == OpKind::kDelete) return apply_delete(t, app, op, std::move(*cur));
 
   const auto defs = t.composites(app, op.collection);
-  json::object data = parse_object(op.data);
+  const json::object* fields = &op.data;  // a put stores the validated value as it is
+  json::object merged;
   std::vector<IndexEntry> before;
   WriteResult r;
   r.changed = true;
   if (*cur) {
-    json::object old = parse_object((*cur)->data);
-    before = index_entries(**cur, old, defs);
+    auto old = stored_fields(op.collection, **cur);
+    if (!old) return old.status();
+    before = index_entries(**cur, *old, defs);
     if (op.kind == OpKind::kPatch) {
-      json::value merged(std::move(old));
-      boost::system::error_code ec;
-      apply_merge_patch(merged, json::parse(op.data, ec));
-      data = std::move(merged.get_object());
+      merged = std::move(*old);
+      apply_merge_patch(merged, op.data);
+      fields = &merged;
     }
     r.kind = ChangeKind::kModified;
     r.doc = std::move(**cur);
@@ -121,7 +140,7 @@ Result<WriteResult> apply_op(Txn& t, const std::string& app, const WriteOp& op) 
     r.doc = Document{op.id, 1, op.owner, t.now_ms, 0, {}};
   }
   r.doc.updated_ms = t.now_ms;
-  r.doc.data = json::serialize(data);
+  r.doc.data = json::serialize(*fields);
   if (r.doc.data.size() > t.max_doc_bytes) {
     return Status(Code::kPayloadTooLarge,
                   "document " + op.id + " would exceed " + std::to_string(t.max_doc_bytes) + " bytes");
@@ -139,7 +158,7 @@ Result<WriteResult> apply_op(Txn& t, const std::string& app, const WriteOp& op) 
                  .bind(8, r.doc.data)
                  .run();
   if (!s) return s;
-  if (s = write_index_diff(t, app, op.collection, op.id, before, index_entries(r.doc, data, defs)); !s) return s;
+  if (s = write_index_diff(t, app, op.collection, op.id, before, index_entries(r.doc, *fields, defs)); !s) return s;
   if (s = log_change(t, app, op.collection, r); !s) return s;
   return r;
 }
@@ -189,7 +208,9 @@ Result<std::string> backfill_index(Db& db, const std::string& app, const IndexDe
   while (st.step(s)) {
     Document d{std::string(st.text(0)), st.int64(1), std::string(st.text(2)), st.int64(3), st.int64(4),
                std::string(st.text(5))};
-    if (composite_key(def, d, parse_object(d.data), key)) entries.emplace_back(key, d.id);
+    auto fields = stored_fields(def.collection, d);
+    if (!fields) return fields.status();
+    if (composite_key(def, d, *fields, key)) entries.emplace_back(key, d.id);
     last = d.id;
     ++n;
   }
