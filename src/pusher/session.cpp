@@ -8,8 +8,36 @@ namespace headroom::pusher {
 
 using channels::ChannelKind;
 
+namespace {
+
+InboundKind kind_of(const Result<ClientMessage>& msg) {
+  if (!msg) return InboundKind::kMalformed;
+  const std::string& ev = msg->event;
+  if (ev == "pusher:ping") return InboundKind::kPusherPing;
+  if (ev == "pusher:subscribe") return InboundKind::kSubscribe;
+  if (ev == "pusher:unsubscribe") return InboundKind::kUnsubscribe;
+  if (ev == "pusher:signin") return InboundKind::kSignin;
+  if (ev.rfind("client-", 0) == 0) return InboundKind::kClientEvent;
+  return InboundKind::kOther;
+}
+
+// The message rate's burst is two seconds' worth, so that the client-event limit (a one-second
+// burst of at most the same rate) answers 4301 and keeps the connection before this one closes it.
+std::optional<ratelimit::ConnectionLimiter> message_limiter(Hub& hub) {
+  const int64_t rate = hub.config().websocket.max_messages_per_second;  // restart-only, >= 1 when loaded
+  if (rate <= 0) return std::nullopt;
+  return std::make_optional<ratelimit::ConnectionLimiter>(hub.clock(), rate, 2 * rate);
+}
+
+}  // namespace
+
 Session::Session(Hub& hub, Loop& loop, const config::AppConfig& app, Transport& transport, std::string socket_id)
-    : hub_(hub), loop_(loop), app_(&app), transport_(transport), socket_id_(std::move(socket_id)) {}
+    : hub_(hub),
+      loop_(loop),
+      app_(&app),
+      transport_(transport),
+      socket_id_(std::move(socket_id)),
+      messages_(message_limiter(hub)) {}
 
 Session::~Session() {
   alive_.reset();
@@ -53,10 +81,22 @@ void Session::deliver(const channels::SharedFrame& frame, const channels::Envelo
   transport_.send_frame(frame);
 }
 
+bool Session::admit(InboundKind kind) {
+  if (over_message_rate_ || closed_) return false;
+  if (!messages_ || messages_->allow()) return true;
+  over_message_rate_ = true;
+  hub_.stats().rate_limited(kind).inc();
+  const std::string rate = std::to_string(hub_.config().websocket.max_messages_per_second);
+  send_error(kErrorOverCapacity, "Over the message rate limit (" + rate + " per second): back off and reconnect");
+  transport_.close(kErrorOverCapacity, "Over the message rate limit");
+  return false;
+}
+
 void Session::on_text(std::string_view text) {
-  if (closed_) return;
+  if (closed_ || over_message_rate_) return;
   hub_.stats().messages_in.inc();
   auto msg = parse_client_message(text);
+  if (!admit(kind_of(msg))) return;
   if (!msg) {
     hub_.stats().protocol_errors.inc();
     send_error(std::nullopt, "Invalid message: " + msg.status().message());

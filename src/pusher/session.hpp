@@ -17,6 +17,7 @@
 #include "config/config.hpp"
 #include "pusher/hub.hpp"
 #include "pusher/protocol.hpp"
+#include "pusher/stats.hpp"
 #include "ratelimit/connection_limiter.hpp"
 
 namespace headroom::pusher {
@@ -53,7 +54,13 @@ class Session final : public channels::Subscriber {
     remote_ip_ = std::move(remote_ip);
     forwarded_for_ = std::move(forwarded_for);
   }
+  // A text message: admitted (see admit), parsed once, then acted on.
   void on_text(std::string_view text);
+  // Spends one unit of the connection's message rate (websocket.max_messages_per_second, with a
+  // burst of two seconds' worth) for an inbound message of `kind`. Over it: pusher:error 4100,
+  // close 4100, headroom_ws_rate_limited_total{kind} + 1, and false from then on — drop the
+  // message. on_text admits by itself; the transport admits control and binary frames.
+  [[nodiscard]] bool admit(InboundKind kind);
   void on_closed();  // leaves every channel; idempotent
   void close(uint16_t code, const std::string& reason) { transport_.close(code, reason); }
 
@@ -116,6 +123,8 @@ class Session final : public channels::Subscriber {
   bool vip_only_ = false;
   bool closed_ = false;
   bool started_ = false;
+  std::optional<ratelimit::ConnectionLimiter> messages_;  // every inbound message; none: unlimited
+  bool over_message_rate_ = false;                        // closed by admit: later messages are dropped
   std::optional<ratelimit::ConnectionLimiter> client_events_;
   int client_events_limit_ = 0;  // the per-second limit client_events_ was built with
   std::string remote_ip_, forwarded_for_;

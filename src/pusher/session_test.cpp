@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "core/crypto.hpp"
 #include "core/manual_executor.hpp"
 #include "http/message.hpp"
@@ -32,15 +34,18 @@ struct FakeTransport final : Transport {
   uint16_t closed_code = 0;
 };
 
+constexpr int kRate = 20;
+
 struct Fixture : ::testing::Test {
   Fixture() {
     app.id = "app";
     app.key = "key";
     app.secret = "secret";
     app.max_presence_members = 2;
+    app.max_client_events_per_sec = 2;
     config.apps.push_back(app);
     config.websocket.max_channels_per_connection = 3;
-    config.websocket.max_messages_per_second = 2;
+    config.websocket.max_messages_per_second = kRate;  // a burst of 2 × kRate messages
     config.channels.history.push_back({"chat-", 10, 60});
     config.apps[0].collections["news"].read = "public";
     config.apps[0].collections["notes"].read = "authenticated";
@@ -499,7 +504,7 @@ TEST_F(Fixture, ReloadAppliesTheAppsClientEventLimitToOpenConnections) {
   subscribe(*sa, "private-c");
   subscribe(*sb, "private-c");
   for (int i = 0; i < 2; ++i) sa->on_text(R"({"event":"client-x","channel":"private-c","data":{}})");
-  EXPECT_FALSE(a.saw("4301"));  // 2 per second (websocket.max_messages_per_second)
+  EXPECT_FALSE(a.saw("4301"));  // 2 per second (the app's max_client_events_per_sec)
   next = config;
   next.apps[0].max_client_events_per_sec = 1;
   hub->reload(next);
@@ -508,6 +513,104 @@ TEST_F(Fixture, ReloadAppliesTheAppsClientEventLimitToOpenConnections) {
   for (int i = 0; i < 2; ++i) sa->on_text(R"({"event":"client-x","channel":"private-c","data":{}})");
   EXPECT_TRUE(a.saw("4301"));  // the second of this second is over the app's new limit of 1
   EXPECT_EQ(stats.client_events_rate_limited.value(), 1u);
+}
+
+// Issue 12: every inbound message spends the connection's message rate, not only client events.
+struct Flood {
+  std::string name;
+  std::function<std::string(Session&)> message;  // the flooded message, for this session
+  InboundKind kind;
+};
+
+class FloodTest : public Fixture, public ::testing::WithParamInterface<int> {};
+
+std::vector<Flood> floods() {
+  const std::string user = R"({"id":"u1"})";
+  return {
+      {"pusher_ping", [](Session&) { return std::string(R"({"event":"pusher:ping","data":{}})"); },
+       InboundKind::kPusherPing},
+      {"subscribe", [](Session&) { return std::string(R"({"event":"pusher:subscribe","data":{"channel":"a"}})"); },
+       InboundKind::kSubscribe},
+      {"unsubscribe", [](Session&) { return std::string(R"({"event":"pusher:unsubscribe","data":{"channel":"a"}})"); },
+       InboundKind::kUnsubscribe},
+      {"signin",
+       [user](Session& s) {
+         const std::string auth = "key:" + crypto::hmac_sha256_hex("secret", s.socket_id() + "::user::" + user);
+         return R"({"event":"pusher:signin","data":{"auth":")" + auth + R"(","user_data":)" + pusher::quoted(user) +
+                "}}";
+       },
+       InboundKind::kSignin},
+      {"client_event", [](Session&) { return std::string(R"({"event":"client-x","channel":"private-c","data":{}})"); },
+       InboundKind::kClientEvent},
+      {"malformed", [](Session&) { return std::string("{not json"); }, InboundKind::kMalformed},
+      {"other", [](Session&) { return std::string(R"({"event":"pusher:pong","data":{}})"); }, InboundKind::kOther},
+  };
+}
+
+TEST_P(FloodTest, OverTheMessageRateAnswers4100ClosesAndCountsTheKind) {
+  const Flood flood = floods()[static_cast<size_t>(GetParam())];
+  SCOPED_TRACE(flood.name);
+  FakeTransport t;
+  auto s = connect(t, "1.1");
+  const std::string text = flood.message(*s);
+  for (int i = 0; i < 2 * kRate; ++i) s->on_text(text);  // the burst: two seconds' worth
+  EXPECT_EQ(t.closed_code, 0);
+  EXPECT_FALSE(t.saw("4100"));
+  s->on_text(text);
+  EXPECT_EQ(t.closed_code, kErrorOverCapacity);
+  EXPECT_TRUE(t.saw(R"("code":4100)"));
+  EXPECT_TRUE(t.saw("message rate limit (20 per second)"));
+  EXPECT_EQ(stats.rate_limited(flood.kind).value(), 1u);
+  // Later messages are dropped unanswered and counted once.
+  const size_t sent = t.sent.size();
+  clock.advance(std::chrono::seconds(10));
+  s->on_text(text);
+  EXPECT_FALSE(s->admit(InboundKind::kPingFrame));
+  EXPECT_EQ(t.sent.size(), sent);
+  EXPECT_EQ(stats.rate_limited(flood.kind).value(), 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryMessageType, FloodTest, ::testing::Range(0, 7));
+
+TEST_F(Fixture, ControlAndBinaryFramesSpendTheSameMessageRate) {
+  for (InboundKind kind : {InboundKind::kPingFrame, InboundKind::kPongFrame, InboundKind::kBinary}) {
+    FakeTransport t;
+    auto s = connect(t, "1.1");
+    for (int i = 0; i < kRate; ++i) EXPECT_TRUE(s->admit(kind));
+    for (int i = 0; i < kRate - 1; ++i) s->on_text(R"({"event":"pusher:ping","data":{}})");  // one budget for all
+    EXPECT_TRUE(s->admit(kind));
+    EXPECT_FALSE(s->admit(kind));
+    EXPECT_EQ(t.closed_code, kErrorOverCapacity);
+    EXPECT_EQ(stats.rate_limited(kind).value(), 1u);
+  }
+  EXPECT_EQ(stats.rate_limited(InboundKind::kPusherPing).value(), 0u);
+}
+
+TEST_F(Fixture, TheMessageRateRefillsWithTheClockSoASteadyClientIsNeverClosed) {
+  FakeTransport t;
+  auto s = connect(t, "1.1");
+  for (int second = 0; second < 30; ++second) {  // exactly the rate, for longer than the burst lasts
+    for (int i = 0; i < kRate; ++i) s->on_text(R"({"event":"pusher:ping","data":{}})");
+    clock.advance(std::chrono::seconds(1));
+  }
+  EXPECT_EQ(t.closed_code, 0);
+  for (int i = 0; i < 2 * kRate; ++i) EXPECT_TRUE(s->admit(InboundKind::kPongFrame));  // a full burst again
+  EXPECT_FALSE(s->admit(InboundKind::kPongFrame));
+  EXPECT_EQ(t.closed_code, kErrorOverCapacity);
+}
+
+TEST_F(Fixture, ClientEventsKeepTheirOwnLimitAnd4301InsideTheMessageRate) {
+  FakeTransport a, b;
+  auto sa = connect(a, "1.1");
+  auto sb = connect(b, "1.2");
+  subscribe(*sa, "private-c");
+  subscribe(*sb, "private-c");
+  for (int i = 0; i < 2 * kRate - 1; ++i) sa->on_text(R"({"event":"client-x","channel":"private-c","data":{}})");
+  EXPECT_EQ(a.closed_code, 0);  // 2 delivered, the rest answered 4301 (2 per second for this app)
+  EXPECT_EQ(stats.client_events_rate_limited.value(), static_cast<uint64_t>(2 * kRate - 1 - 2));
+  sa->on_text(R"({"event":"client-x","channel":"private-c","data":{}})");  // rejected events spend the rate too
+  EXPECT_EQ(a.closed_code, kErrorOverCapacity);
+  EXPECT_EQ(stats.rate_limited(InboundKind::kClientEvent).value(), 1u);
 }
 
 }  // namespace headroom::pusher

@@ -9,6 +9,22 @@ constexpr const char* kRejected = "headroom_ws_client_events_rejected_total";
 constexpr const char* kRejectedHelp = "Client events refused (rate limit, not allowed, too large)";
 constexpr const char* kRefused = "headroom_ws_connections_refused_total";
 constexpr const char* kRefusedHelp = "WebSocket connections refused at connect";
+constexpr const char* kRateLimited = "headroom_ws_rate_limited_total";
+constexpr const char* kRateLimitedHelp =
+    "Connections closed (4100) for going over websocket.max_messages_per_second, by the message that went over";
+// Label values, in InboundKind order.
+constexpr std::array<const char*, kInboundKinds> kKindNames = {
+    "ping_frame", "pong_frame",  "binary", "malformed",    "pusher_ping",
+    "subscribe",  "unsubscribe", "signin", "client_event", "other",
+};
+
+std::array<observe::Counter*, kInboundKinds> rate_limited_counters(observe::Registry& r) {
+  std::array<observe::Counter*, kInboundKinds> counters{};
+  for (size_t i = 0; i < kInboundKinds; ++i) {
+    counters[i] = &r.counter(kRateLimited, kRateLimitedHelp, {{"kind", kKindNames[i]}});
+  }
+  return counters;
+}
 
 }  // namespace
 
@@ -42,6 +58,7 @@ Stats::Stats(observe::Registry& r)
       webhook_failures(r.counter("headroom_webhook_failures_total", "Webhook batches given up after retries")),
       webhooks_dropped(r.counter("headroom_webhooks_dropped_total", "Webhook events dropped: queue full")),
       webhook_retries(r.counter("headroom_webhook_retries_total", "Webhook batch attempts that are retried")),
-      webhook_queue_depth(r.gauge("headroom_webhook_queue_depth", "Webhook events waiting to be sent")) {}
+      webhook_queue_depth(r.gauge("headroom_webhook_queue_depth", "Webhook events waiting to be sent")),
+      rate_limited_(rate_limited_counters(r)) {}
 
 }  // namespace headroom::pusher

@@ -89,19 +89,14 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
     read();
   }
 
+  // Every frame the server sends after the handshake comes here (data, pongs, pusher:ping,
+  // errors), so the queue never holds more than websocket.send_buffer_bytes; close frames too,
+  // through close(), which makes room for the one close frame by the same rule.
   bool send_frame(const SharedFrame& frame) override {
     if (closing_) return false;
-    const int64_t limit = hub_->config().websocket.send_buffer_bytes;
-    if (queued_bytes_ + static_cast<int64_t>(frame->size()) > limit) {
+    if (queued_bytes_ + static_cast<int64_t>(frame->size()) > send_limit()) {
       hub_->stats().slow_consumers_closed.inc();
-      // Frames not yet written are dropped (a frame partly written stays, or the stream would
-      // break): the close frame goes out right after what the client already started receiving.
-      const size_t keep = head_ + (head_offset_ > 0 ? 1 : 0);
-      if (queue_.size() > keep) {
-        queue_.resize(keep);
-        queued_bytes_ = 0;
-        for (size_t i = head_; i < queue_.size(); ++i) queued_bytes_ += static_cast<int64_t>(queue_[i]->size());
-      }
+      drop_unstarted();
       close(kErrorOverCapacity, "Send buffer full: slow consumer");
       return false;
     }
@@ -112,7 +107,9 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
   void close(uint16_t code, const std::string& reason) override {
     if (closing_) return;
     closing_ = true;
-    enqueue(std::make_shared<const std::string>(ws::encode_close(code, reason)));
+    auto frame = std::make_shared<const std::string>(ws::encode_close(code, reason));
+    if (queued_bytes_ + static_cast<int64_t>(frame->size()) > send_limit()) drop_unstarted();
+    enqueue(std::move(frame));
     close_queued_ = true;
     auto self = shared_from_this();
     timer_.expires_after(kCloseLinger);
@@ -126,8 +123,21 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
 
  private:
   void refuse(int code, const std::string& message) {
-    enqueue(std::make_shared<const std::string>(ws::encode_frame(ws::Opcode::kText, error_message(code, message))));
+    (void)send_frame(
+        std::make_shared<const std::string>(ws::encode_frame(ws::Opcode::kText, error_message(code, message))));
     close(static_cast<uint16_t>(code), message);
+  }
+
+  int64_t send_limit() const { return hub_->config().websocket.send_buffer_bytes; }
+
+  // Frames not yet written are dropped (a frame partly written stays, or the stream would break):
+  // a close frame queued next goes out right after what the client already started receiving.
+  void drop_unstarted() {
+    const size_t keep = head_ + (head_offset_ > 0 ? 1 : 0);
+    if (queue_.size() <= keep) return;
+    queue_.resize(keep);
+    queued_bytes_ = 0;
+    for (size_t i = head_; i < queue_.size(); ++i) queued_bytes_ += static_cast<int64_t>(queue_[i]->size());
   }
 
   void write_raw(std::string bytes) { enqueue(std::make_shared<const std::string>(std::move(bytes))); }
@@ -290,11 +300,17 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
       if (ev.kind == Kind::kMessage) {
         if (ev.opcode == ws::Opcode::kText) {
           session_->on_text(ev.payload);
-        } else {
+        } else if (session_->admit(InboundKind::kBinary)) {
           hub_->stats().protocol_errors.inc();
         }
       } else if (ev.kind == Kind::kPing) {
-        enqueue(std::make_shared<const std::string>(ws::encode_frame(ws::Opcode::kPong, ev.payload)));
+        // The pong answer is queued like any frame: a client that floods pings and never reads
+        // fills its send buffer and is closed as a slow consumer (4100), if the rate did not first.
+        if (session_->admit(InboundKind::kPingFrame)) {
+          (void)send_frame(std::make_shared<const std::string>(ws::encode_frame(ws::Opcode::kPong, ev.payload)));
+        }
+      } else if (ev.kind == Kind::kPong) {
+        (void)session_->admit(InboundKind::kPongFrame);  // costs a parse like any frame, so it counts
       } else if (ev.kind == Kind::kClose) {
         const uint16_t code = ev.close_code == ws::kCloseNoStatus ? ws::kCloseNormal : ev.close_code;
         return close(code, "");
