@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 namespace headroom::cache {
 namespace {
@@ -94,4 +95,28 @@ TEST_F(DocCacheTest, MetricsAndStatsJson) {
 }
 
 }  // namespace
+}  // namespace headroom::cache
+
+namespace headroom::cache {
+// Regression, found by cache_hot_keys_fuzz: a line whose app held the key separator (0x1f)
+// loaded, then went into the cache under a key that saved back as a different entry.
+TEST(WarmRestart, LinesWhoseNamesHoldTheKeySeparatorAreSkipped) {
+  const std::string path = (std::filesystem::temp_directory_path() / "headroom_hot_keys_sep_test.tsv").string();
+  {
+    std::ofstream out(path, std::ios::trunc);
+    out << "doc\ta\x1f"
+           "b\tc\tid\n"
+        << "doc\tapp\tc\x1f"
+           "d\tid\n"
+        << "doc\tapp\tposts\tid\x1f"
+           "x\n";
+  }
+  auto loaded = DocumentCache::load_hot_keys(path);
+  ASSERT_TRUE(loaded);
+  ASSERT_EQ(loaded->size(), 1u);
+  EXPECT_EQ((*loaded)[0], (HotEntry{HotEntry::Kind::kDoc, "app", "posts",
+                                    "id\x1f"
+                                    "x"}));
+  std::filesystem::remove(path);
+}
 }  // namespace headroom::cache

@@ -77,8 +77,12 @@ Result<std::vector<HotEntry>> DocumentCache::load_hot_keys(const std::string& pa
   while (std::getline(in, line)) {
     auto parts = fields(line, '\t', 4);
     if (parts.size() != 4 || (parts[0] != "doc" && parts[0] != "query")) continue;  // skip damaged lines
-    out.push_back({parts[0] == "doc" ? HotEntry::Kind::kDoc : HotEntry::Kind::kQuery, unescape(parts[1]),
-                   unescape(parts[2]), unescape(parts[3])});
+    HotEntry e{parts[0] == "doc" ? HotEntry::Kind::kDoc : HotEntry::Kind::kQuery, unescape(parts[1]),
+               unescape(parts[2]), unescape(parts[3])};
+    // No app or collection holds the cache key's separator: such a line is damaged too (its key
+    // would be split in the wrong place and saved back as another entry).
+    if (e.app.find('\x1f') != std::string::npos || e.collection.find('\x1f') != std::string::npos) continue;
+    out.push_back(std::move(e));
   }
   return out;
 }

@@ -174,3 +174,19 @@ TEST(Config, NonAsciiBareCharacterIsAParseErrorNotACrash) {
   EXPECT_THROW(load_from_string("\xc4\xb0 = 1"), ConfigError);
 }
 }  // namespace headroom::config
+
+namespace headroom::config {
+// Regression, found by config_overrides_fuzz: NaN compares false with both bounds, so
+// HEADROOM_ALERTS_CPU_RATIO=nan (or cpu_ratio = nan in the file) passed the range check and an
+// alert that can never fire was loaded.
+TEST(Config, NanOverrideIsRefusedNotLoaded) {
+  EXPECT_EQ(error_of("", {{"HEADROOM_ALERTS_CPU_RATIO", "nan"}}), "alerts.cpu_ratio = nan: must be between 0 and 1");
+  EXPECT_NE(error_of("[alerts]\ncpu_ratio = nan\n"), "");
+  EXPECT_NE(error_of("", {{"HEADROOM_ALERTS_CPU_RATIO", "inf"}}), "");
+  // Numbers from strings are read as strictly as integers: no blanks, no '+', no hex.
+  EXPECT_NE(error_of("", {{"HEADROOM_ALERTS_CPU_RATIO", " 0.5"}}), "");
+  EXPECT_NE(error_of("", {{"HEADROOM_ALERTS_CPU_RATIO", "0x1p-1"}}), "");
+  EXPECT_DOUBLE_EQ(load_from_string("", {{"HEADROOM_ALERTS_CPU_RATIO", "0.25"}}).alerts.cpu_ratio, 0.25);
+  EXPECT_DOUBLE_EQ(load_from_string("", {{"HEADROOM_ALERTS_CPU_RATIO", "1e-3"}}).alerts.cpu_ratio, 0.001);
+}
+}  // namespace headroom::config

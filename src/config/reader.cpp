@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <sstream>
 
 #include "config/loader.hpp"
@@ -76,11 +77,10 @@ void Reader::get(const toml::table& t, const std::string& path, const std::strin
   } else if (auto i = n->as_integer()) {
     v = static_cast<double>(i->get());
   } else if (auto s = n->as_string()) {
-    try {
-      size_t used = 0;
-      v = std::stod(s->get(), &used);
-      if (used != s->get().size()) throw std::invalid_argument("trailing");
-    } catch (...) {
+    // The same strict reading as integers: no leading blanks or '+', nothing after the number.
+    const std::string& text = s->get();
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || p != text.data() + text.size()) {
       error(fmt::format("{} = {}: expected a number between {} and {}", full, describe(*n), min, max));
       return;
     }
@@ -88,7 +88,8 @@ void Reader::get(const toml::table& t, const std::string& path, const std::strin
     error(fmt::format("{} = {}: expected a number between {} and {}", full, describe(*n), min, max));
     return;
   }
-  if (v < min || v > max) {
+  // NaN compares false with everything, so it would pass the range check: refuse it (and ±inf).
+  if (!std::isfinite(v) || v < min || v > max) {
     error(fmt::format("{} = {}: must be between {} and {}", full, v, min, max));
     return;
   }

@@ -201,6 +201,35 @@ TEST_F(BackupTest, ParseUntil) {
   EXPECT_FALSE(parse_until("2026-11-27T06:30:00+02:00"));
 }
 
+// Regression, found by ops_until_fuzz: strptime + timegm rolled impossible times over (second 60
+// became the next day's midnight, February 31st became March 3rd), read one-digit fields and
+// stopped at an embedded NUL; "-0" was read as seq 0.
+TEST_F(BackupTest, ParseUntilRefusesTimesThatDoNotExist) {
+  EXPECT_FALSE(parse_until("2026-11-27T23:59:60Z"));
+  EXPECT_FALSE(parse_until("2026-02-29T00:00:00Z"));
+  EXPECT_FALSE(parse_until("2026-02-31T00:00:00Z"));
+  EXPECT_FALSE(parse_until("2026-13-01T00:00:00Z"));
+  EXPECT_FALSE(parse_until("2026-1-5T1:2:3Z"));
+  EXPECT_FALSE(parse_until(" 2026-11-27T06:30:00Z"));
+  EXPECT_FALSE(parse_until(std::string("2026-11-27T06:30:00Z\0junk", 25)));
+  EXPECT_FALSE(parse_until("-0"));
+  EXPECT_FALSE(parse_until("seq:-5"));
+  EXPECT_EQ(parse_until("2028-02-29T00:00:00Z")->value, 1835395200000);
+  EXPECT_EQ(parse_until("1970-01-01T00:00:00Z")->value, 0);
+  EXPECT_EQ(parse_until("2026-11-27T06:30:00.999+00:00")->value, 1795761000999);
+}
+
+// Regression, found by ops_manifest_fuzz (seed format_wraps): the format was narrowed to int
+// before the check, so "format": 4294967297 read as format 1 and a foreign manifest passed.
+TEST(Manifest, FormatIsCheckedBeforeNarrowing) {
+  const std::string rest = R"(,"headroom_version":"x","created_ms":0,"seqs":{},"documents":{},"files":{}})";
+  EXPECT_FALSE(Manifest::parse(R"({"format":4294967297)" + rest));
+  EXPECT_FALSE(Manifest::parse(R"({"format":-4294967295)" + rest));
+  auto ok = Manifest::parse(R"({"format":1)" + rest);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->format, kBackupFormat);
+}
+
 TEST_F(BackupTest, StartupCheckFlagsACorruptFile) {
   for (int i = 0; i < 300; ++i) put("d" + std::to_string(i), R"({"pad":")" + std::string(300, 'y') + "\"}");
   store_->close();

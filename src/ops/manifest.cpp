@@ -34,9 +34,11 @@ Result<Manifest> Manifest::parse(const std::string& text) {
   Manifest m;
   try {
     const auto& o = v.get_object();
-    m.format = static_cast<int>(o.at("format").to_number<int64_t>());
-    if (m.format != kBackupFormat)
-      return invalid_argument("manifest format " + std::to_string(m.format) + " is not supported");
+    // Compared before narrowing: format 4294967297 must not pass as 1.
+    const int64_t format = o.at("format").to_number<int64_t>();
+    if (format != kBackupFormat)
+      return invalid_argument("manifest format " + std::to_string(format) + " is not supported");
+    m.format = kBackupFormat;
     m.headroom_version = std::string(o.at("headroom_version").as_string());
     m.created_ms = o.at("created_ms").to_number<int64_t>();
     if (auto* d = o.if_contains("duration_ms")) m.duration_ms = d->to_number<int64_t>();

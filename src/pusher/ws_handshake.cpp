@@ -1,21 +1,10 @@
 #include "pusher/ws_handshake.hpp"
 
-#include <algorithm>
-#include <cctype>
-
 #include "core/crypto.hpp"
 #include "core/log.hpp"
+#include "http/header_tokens.hpp"
 
 namespace headroom::pusher::ws {
-namespace {
-
-bool contains_token(std::string_view header, std::string_view token) {
-  std::string lower(header);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  return lower.find(token) != std::string::npos;
-}
-
-}  // namespace
 
 std::string accept_key(std::string_view client_key) {
   std::string data(client_key);
@@ -25,14 +14,22 @@ std::string accept_key(std::string_view client_key) {
 
 Result<std::string> handshake_response(const http::Request& req) {
   if (req.method != http::Method::kGet) return invalid_argument("WebSocket upgrade must be a GET");
-  if (!contains_token(req.header("upgrade"), "websocket")) return invalid_argument("missing Upgrade: websocket");
-  if (!contains_token(req.header("connection"), "upgrade")) return invalid_argument("missing Connection: Upgrade");
+  // Tokens of the lists, read as the HTTP server read Upgrade to route here ("upgradex" is not one).
+  if (!http::header_has_token(req.header("upgrade"), "websocket"))
+    return invalid_argument("missing Upgrade: websocket");
+  if (!http::header_has_token(req.header("connection"), "upgrade")) {
+    return invalid_argument("missing Connection: Upgrade");
+  }
   if (req.header("sec-websocket-version") != "13") {
     return Status(Code::kFailedPrecondition, "unsupported Sec-WebSocket-Version (13 required)");
   }
   const std::string_view key = req.header("sec-websocket-key");
-  auto raw = crypto::base64_decode(key);
-  if (!raw || raw->size() != 16) return invalid_argument("invalid Sec-WebSocket-Key");
+  // RFC 6455 4.2.1: the base64 of 16 bytes, i.e. exactly 24 characters in canonical form (the
+  // decoder also takes missing or extra padding and stray low bits).
+  auto raw = key.size() == 24 ? crypto::base64_decode(key) : std::nullopt;
+  if (!raw || raw->size() != 16 || crypto::base64_encode(*raw) != key) {
+    return invalid_argument("invalid Sec-WebSocket-Key");
+  }
   return std::string(
              "HTTP/1.1 101 Switching Protocols\r\n"
              "Upgrade: websocket\r\n"

@@ -29,3 +29,33 @@ TEST(Handshake, ValidatesTheUpgradeRequest) {
 }
 
 }  // namespace headroom::pusher::ws
+
+namespace headroom::pusher::ws {
+
+// Regression, found by ws_handshake_fuzz: a key with stray low bits ("...Zq==" decodes to the same
+// 16 bytes as "...ZQ=="), missing or extra padding was accepted, and Upgrade / Connection were
+// matched as substrings ("Connection: notupgrade") rather than as list tokens.
+TEST(Handshake, NonCanonicalKeysAndSubstringTokensAreRefused) {
+  http::Request req;
+  req.headers = {{"upgrade", "websocket"},
+                 {"connection", "Upgrade"},
+                 {"sec-websocket-version", "13"},
+                 {"sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ=="}};
+  ASSERT_TRUE(handshake_response(req));
+  for (const char* key : {"dGhlIHNhbXBsZSBub25jZq==", "dGhlIHNhbXBsZSBub25jZQ", "dGhlIHNhbXBsZSBub25jZQ===="}) {
+    auto bad = req;
+    bad.headers[3].second = key;
+    EXPECT_FALSE(handshake_response(bad)) << key;
+  }
+  auto substring = req;
+  substring.headers[1].second = "notupgrade";
+  EXPECT_FALSE(handshake_response(substring));
+  substring = req;
+  substring.headers[0].second = "websocketx";
+  EXPECT_FALSE(handshake_response(substring));
+  auto listed = req;
+  listed.headers[1].second = "keep-alive,\tUpgrade";
+  EXPECT_TRUE(handshake_response(listed));
+}
+
+}  // namespace headroom::pusher::ws

@@ -18,6 +18,7 @@
 #include "core/log.hpp"
 #include "server/event_loops.hpp"
 #include "server/http_core.hpp"
+#include "server/request_parser.hpp"
 #include "server/response_head.hpp"
 
 namespace headroom::server {
@@ -32,27 +33,6 @@ namespace {
 
 class HttpSession;
 thread_local std::unordered_set<HttpSession*> t_sessions;
-
-http::Method to_method(bhttp::verb v) {
-  switch (v) {
-    case bhttp::verb::get:
-      return http::Method::kGet;
-    case bhttp::verb::head:
-      return http::Method::kHead;
-    case bhttp::verb::post:
-      return http::Method::kPost;
-    case bhttp::verb::put:
-      return http::Method::kPut;
-    case bhttp::verb::patch:
-      return http::Method::kPatch;
-    case bhttp::verb::delete_:
-      return http::Method::kDelete;
-    case bhttp::verb::options:
-      return http::Method::kOptions;
-    default:
-      return http::Method::kOther;
-  }
-}
 
 // "<8 hex digits of this process>-<counter in hex>", written into `out` (keeps its capacity).
 void next_request_id(std::string& out) {
@@ -73,71 +53,6 @@ bool valid_request_id(std::string_view id) {
   }
   return true;
 }
-
-bool iequals_token(std::string_view header, std::string_view token) {
-  // True if the comma-separated header contains token (case-insensitive).
-  size_t i = 0;
-  while (i <= header.size()) {
-    size_t end = header.find(',', i);
-    if (end == std::string_view::npos) end = header.size();
-    std::string_view part = header.substr(i, end - i);
-    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-    while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
-    if (part.size() == token.size() && std::equal(part.begin(), part.end(), token.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-        })) {
-      return true;
-    }
-    i = end + 1;
-  }
-  return false;
-}
-
-// Beast's HTTP/1 parser writing straight into an http::Request: no intermediate header container,
-// and the request's strings keep their capacity from one request to the next on a connection.
-class RequestParser final : public bhttp::basic_parser<true> {
- public:
-  explicit RequestParser(http::Request& req) : req_(req) {}
-
- private:
-  void on_request_impl(bhttp::verb method, beast::string_view, beast::string_view target, int,
-                       beast::error_code&) override {
-    req_.method = to_method(method);
-    req_.target.assign(target.data(), target.size());
-  }
-  void on_response_impl(int, beast::string_view, int, beast::error_code&) override {}
-  void on_field_impl(bhttp::field, beast::string_view name, beast::string_view value, beast::error_code&) override {
-    if (fields_ == req_.headers.size()) req_.headers.emplace_back();
-    auto& [lower, val] = req_.headers[fields_++];
-    lower.resize(name.size());
-    for (size_t i = 0; i < name.size(); ++i) {
-      lower[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
-    }
-    val.assign(value.data(), value.size());
-  }
-  void on_header_impl(beast::error_code&) override {
-    // Drop the entries left over from a previous request (and a long list altogether).
-    if (req_.headers.size() > fields_ + 16) req_.headers.shrink_to_fit();
-    req_.headers.resize(fields_);
-  }
-  void on_body_init_impl(const boost::optional<uint64_t>& length, beast::error_code&) override {
-    req_.body.clear();
-    if (length) req_.body.reserve(static_cast<size_t>(*length));  // ≤ body_limit, checked by the parser
-  }
-  size_t on_body_impl(beast::string_view body, beast::error_code&) override {
-    req_.body.append(body.data(), body.size());
-    return body.size();
-  }
-  void on_chunk_header_impl(uint64_t, beast::string_view, beast::error_code&) override {}
-  size_t on_chunk_body_impl(uint64_t, beast::string_view body, beast::error_code&) override {
-    req_.body.append(body.data(), body.size());
-    return body.size();
-  }
-  void on_finish_impl(beast::error_code&) override {}
-
-  http::Request& req_;
-  size_t fields_ = 0;
-};
 
 class HttpSession final : public std::enable_shared_from_this<HttpSession> {
  public:
@@ -265,15 +180,8 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
   }
 
   void on_parse_error(beast::error_code ec) {
-    if (phase_ == Phase::kBody) {
-      if (ec == bhttp::error::body_limit) return refuse(413, "body is larger than the limit");
-      return refuse(400, fmt::format("malformed request body: {}", ec.message()));
-    }
-    if (ec == bhttp::error::header_limit) return refuse(431, "request headers are larger than the limit");
-    if (ec == bhttp::error::body_limit) {
-      return refuse(413, fmt::format("body is larger than the limit of {} bytes", core_.limits.max_body_bytes));
-    }
-    return refuse(400, fmt::format("malformed request: {}", ec.message()));
+    auto [status, message] = refusal_for(ec, phase_ == Phase::kBody, core_.limits.max_body_bytes);
+    refuse(status, std::move(message));
   }
 
   void on_message_part() {
@@ -324,18 +232,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
 
   // The parser has filled method, target, headers (and fills the body); the rest is derived here.
   void build_request() {
-    auto q = req_.target.find('?');
-    std::string_view raw_path = std::string_view(req_.target).substr(0, q);
-    if (raw_path.find('%') == std::string_view::npos) {
-      req_.path.assign(raw_path);
-    } else {
-      req_.path = http::percent_decode(raw_path);
-    }
-    if (q != std::string::npos) {
-      req_.query.assign(req_.target, q + 1);
-    } else {
-      req_.query.clear();
-    }
+    split_target(req_);
     req_.body.clear();
     req_.remote_ip = remote_ip_;
     req_.params.clear();

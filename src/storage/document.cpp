@@ -43,8 +43,22 @@ std::string_view change_kind_name(ChangeKind k) {
 }
 
 std::string index_name(const std::string& collection, const std::vector<IndexField>& fields) {
+  // ':' separates the parts, so a ':' in a field path (which may hold any character) is written
+  // %3A, and '%' itself %25: otherwise [a:asc:b asc, c asc] and [a asc, b:asc:c asc] share a name.
   std::string name = collection;
-  for (const auto& f : fields) name += ":" + f.path + (f.desc ? ":desc" : ":asc");
+  for (const auto& f : fields) {
+    name += ':';
+    for (char c : f.path) {
+      if (c == ':') {
+        name += "%3A";
+      } else if (c == '%') {
+        name += "%25";
+      } else {
+        name += c;
+      }
+    }
+    name += f.desc ? ":desc" : ":asc";
+  }
   return name;
 }
 

@@ -61,3 +61,16 @@ TEST(Planner, CursorsAreBoundToTheirQuery) {
 
 }  // namespace
 }  // namespace headroom::storage
+
+namespace headroom::storage {
+// Regression, found by docs_index_body_fuzz: field paths may hold ':', the separator of index
+// names, so two different indexes shared a name and creating the second returned the first.
+TEST(IndexName, ColonsInFieldPathsDoNotMakeTwoIndexesShareAName) {
+  const std::string a = index_name("c", {{"a:asc:b", false}, {"c", false}});
+  const std::string b = index_name("c", {{"a", false}, {"b:asc:c", false}});
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a, "c:a%3Aasc%3Ab:asc:c:asc");
+  EXPECT_NE(index_name("c", {{"a%3A", false}, {"b", true}}), index_name("c", {{"a:", false}, {"b", true}}));
+  EXPECT_EQ(index_name("c", {{"a.b", false}, {"s", true}}), "c:a.b:asc:s:desc");  // plain paths unchanged
+}
+}  // namespace headroom::storage
