@@ -190,3 +190,15 @@ TEST(Config, NanOverrideIsRefusedNotLoaded) {
   EXPECT_DOUBLE_EQ(load_from_string("", {{"HEADROOM_ALERTS_CPU_RATIO", "1e-3"}}).alerts.cpu_ratio, 0.001);
 }
 }  // namespace headroom::config
+
+namespace headroom::config {
+// Regression, found by config_overrides_fuzz: a --set string with invalid UTF-8 loaded, and
+// `config print` then wrote it so that it loaded back as different text.
+TEST(Config, NonUtf8StringOverrideIsRefusedNotLoaded) {
+  EXPECT_EQ(error_of("", {{"HEADROOM_ADMIN_TOKEN", "abc\xbd" "def"}}),
+            "admin.token: not valid UTF-8 (config text must be UTF-8)");
+  EXPECT_NE(error_of("", {{"HEADROOM_RATE_LIMITS_TRUSTED_PROXIES", "10.0.0.1,\xc3"}}), "");
+  EXPECT_EQ(load_from_string("", {{"HEADROOM_ADMIN_TOKEN", "t\xc3\xa9st-token-long-enough"}}).admin.token,
+            "t\xc3\xa9st-token-long-enough");
+}
+}  // namespace headroom::config

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "config/loader.hpp"
+#include "core/utf8.hpp"
 
 namespace headroom::config {
 
@@ -129,6 +130,10 @@ void Reader::get(const toml::table& t, const std::string& path, const std::strin
     error(fmt::format("{} = {}: expected a string", full, describe(*n)));
     return;
   }
+  if (!is_valid_utf8(s->get())) {
+    error(fmt::format("{}: not valid UTF-8 (config text must be UTF-8)", full));
+    return;
+  }
   if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), s->get()) == allowed.end()) {
     error(fmt::format("{} = \"{}\": must be one of {}", full, s->get(), fmt::join(allowed, ", ")));
     return;
@@ -142,6 +147,10 @@ void Reader::get(const toml::table& t, const std::string& path, const std::strin
   const toml::node* n = t.get(key);
   if (!n) return;
   if (auto s = n->as_string()) {  // from the environment: comma-separated
+    if (!is_valid_utf8(s->get())) {
+      error(fmt::format("{}: not valid UTF-8 (config text must be UTF-8)", full));
+      return;
+    }
     out.clear();
     std::string item;
     std::istringstream in(s->get());
@@ -157,7 +166,9 @@ void Reader::get(const toml::table& t, const std::string& path, const std::strin
   }
   out.clear();
   for (const auto& item : *arr) {
-    if (auto s = item.as_string()) {
+    if (auto s = item.as_string(); s && !is_valid_utf8(s->get())) {
+      error(fmt::format("{}: not valid UTF-8 (config text must be UTF-8)", full));
+    } else if (s) {
       out.push_back(s->get());
     } else {
       error(fmt::format("{}: expected an array of strings, found {}", full, describe(item)));
