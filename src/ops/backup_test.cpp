@@ -166,6 +166,29 @@ TEST_F(BackupTest, RestoreRefusesANonEmptyDirectory) {
   EXPECT_NE(r.status().message().find("not empty"), std::string::npos);
 }
 
+// A restore killed mid-way leaves only its hidden staging directory beside the target: the
+// target stays absent, and the next restore clears the leftover and publishes a whole directory.
+TEST_F(BackupTest, RestoreBuildsBesideTheTargetAndAKilledOnesLeftoverIsCleared) {
+  put("a", "{}");
+  auto b = create_backup(request());
+  ASSERT_TRUE(b);
+  const std::string to = dir_ + "/restored";
+  fs::create_directories(dir_ + "/.restored.restoring");
+  std::ofstream(dir_ + "/.restored.restoring/headroom.db") << "half a copy";
+  auto r = restore_backup(RestoreRequest{b->name, backups(), to, std::nullopt, "", {}});
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_FALSE(fs::exists(dir_ + "/.restored.restoring"));
+  EXPECT_EQ(r->documents.at("app"), 1);
+  EXPECT_TRUE(fs::exists(to + "/restored-config.toml"));
+  EXPECT_EQ(startup_database_check(to + "/headroom.db"), "");
+  // A restore that fails (here: no change log to replay from) publishes nothing.
+  auto bad = restore_backup(
+      RestoreRequest{b->name, backups(), dir_ + "/r2", Until{Until::Kind::kSeq, 1}, db() + "-missing", {}});
+  EXPECT_FALSE(bad);
+  EXPECT_FALSE(fs::exists(dir_ + "/r2"));
+  EXPECT_FALSE(fs::exists(dir_ + "/.r2.restoring"));
+}
+
 TEST_F(BackupTest, PointInTimeReplayMatchesTheLiveDatabaseAtThatSeq) {
   put("keep", R"({"tags":["a","b"],"n":1})");
   auto b = create_backup(request());

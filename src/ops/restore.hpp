@@ -1,6 +1,8 @@
 #pragma once
 // Restore: builds a NEW data directory from a backup (never writes into a non-empty directory,
 // so a live one cannot be overwritten), optionally replaying the live change log up to a point.
+// Atomic: built and fsynced in a hidden sibling (.<name>.restoring), then renamed onto the target,
+// so a restore killed at any point leaves the target as it was and a rerun starts over.
 #include <map>
 #include <optional>
 #include <string>

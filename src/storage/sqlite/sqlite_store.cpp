@@ -114,6 +114,7 @@ void SqliteStore::close() {
   for (auto& t : readers_) t.join();
   readers_.clear();
   rdbs_.clear();
+  fail_held_reads("storage is closed");
   if (wdb_ && health().empty()) (void)wdb_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
   wdb_.reset();
 }
@@ -230,6 +231,10 @@ void SqliteStore::commit_group(std::vector<Job>& group) {
     if (!run_job(txn, group[i], statuses[i])) fatal = statuses[i];
   }
   if (fatal) fatal = save_seqs(txn);
+  const bool pipelined = opt_.durability == SqliteOptions::Durability::kPipelined;
+  // From COMMIT on readers may see this group, before its fsync: their answers wait for it.
+  const uint64_t number = pipelined ? ++commit_number_ : 0;
+  if (fatal && pipelined) visible_commits_.store(number);
   if (fatal) fatal = wdb_->stmt("COMMIT").run();
   if (!fatal) {
     (void)wdb_->exec("ROLLBACK");
@@ -237,9 +242,9 @@ void SqliteStore::commit_group(std::vector<Job>& group) {
     return fail(group, "write not committed: " + fatal.message());
   }
   seqs_ = std::move(seqs);
-  Committed c{std::move(group), std::move(statuses), std::move(changes)};
+  Committed c{number, std::move(group), std::move(statuses), std::move(changes)};
   group.clear();
-  if (opt_.durability == SqliteOptions::Durability::kFullSync) return complete(c);
+  if (!pipelined) return complete(c);  // synchronous=FULL: the COMMIT synced, readers saw nothing before
   {
     std::lock_guard lk(smu_);
     squeue_.push_back(std::move(c));
@@ -253,6 +258,51 @@ void SqliteStore::mark_broken(const std::string& why) {
     if (broken_.empty()) broken_ = why;
   }
   std::fprintf(stderr, "storage: refusing writes until restart: %s\n", why.c_str());
+  fail_held_reads(why);
+}
+
+void SqliteStore::deliver_when_durable(std::function<void()> deliver, std::function<void(Status)> fail) {
+  // Every commit this read may have seen raised visible_commits_ before its COMMIT.
+  const uint64_t needs = visible_commits_.load();
+  if (needs > durable_commits_.load()) {
+    std::unique_lock lk(smu_);
+    if (needs > durable_commits_.load()) {
+      std::string why = health();
+      if (why.empty()) {
+        held_.push_back({needs, std::move(deliver), std::move(fail)});
+        held_reads_.fetch_add(1);
+        return;
+      }
+      lk.unlock();
+      return fail(unavailable("storage failed (" + why +
+                              "): this read may have seen writes that are not durable; "
+                              "restart needed"));
+    }
+  }
+  deliver();
+}
+
+void SqliteStore::advance_durable(uint64_t number) {
+  std::vector<HeldRead> ready;
+  {
+    std::lock_guard lk(smu_);
+    durable_commits_.store(number);
+    auto still = std::stable_partition(held_.begin(), held_.end(), [&](const HeldRead& h) { return h.needs > number; });
+    ready.assign(std::make_move_iterator(still), std::make_move_iterator(held_.end()));
+    held_.erase(still, held_.end());
+  }
+  for (auto& h : ready) safe_call(h.deliver);
+}
+
+void SqliteStore::fail_held_reads(const std::string& why) {
+  std::vector<HeldRead> failed;
+  {
+    std::lock_guard lk(smu_);
+    failed.swap(held_);
+  }
+  for (auto& h : failed) {
+    safe_call(h.fail, unavailable("storage failed (" + why + "): this read may have seen writes that are not durable"));
+  }
 }
 
 void SqliteStore::fail(std::vector<Job>& jobs, const std::string& why) {
@@ -273,12 +323,10 @@ void SqliteStore::complete(Committed& c) {
       for (const auto& l : *listeners) safe_call(l, change);
     }
   }
-  uint64_t ok = 0;
-  for (size_t i = 0; i < c.jobs.size(); ++i) {
-    ok += c.statuses[i].is_ok();
-    safe_call(c.jobs[i].done, c.statuses[i]);
-  }
-  committed_writes_.fetch_add(ok);
+  // Counted before the acknowledgements, so a caller whose write returned sees it counted.
+  committed_writes_.fetch_add(static_cast<uint64_t>(
+      std::count_if(c.statuses.begin(), c.statuses.end(), [](const Status& s) { return s.is_ok(); })));
+  for (size_t i = 0; i < c.jobs.size(); ++i) safe_call(c.jobs[i].done, c.statuses[i]);
 }
 
 Status SqliteStore::sync_wal() {
@@ -318,6 +366,8 @@ void SqliteStore::syncer_loop() {
       if (Status s = sync_wal(); !s) {
         mark_broken(s.message());
         why = s.message();
+      } else {
+        wal_syncs_.fetch_add(1);
       }
     }
     for (auto& c : ready) {
@@ -327,6 +377,7 @@ void SqliteStore::syncer_loop() {
         fail(c.jobs, "write not durable: " + why);
       }
     }
+    if (why.empty()) advance_durable(ready.back().number);
   }
 }
 

@@ -10,6 +10,10 @@
 //    next group meanwhile. kFullSync is plain synchronous=FULL (fsync inside COMMIT).
 //    A failed commit/fsync fails its writes and every later write until the store is reopened
 //    (fsync errors cannot be retried safely).
+//  - A read's answer is released only once every commit it may have seen is durable: in
+//    kPipelined mode a reader can see a commit before its fsync, so its answer waits for that
+//    fsync (and fails with UNAVAILABLE if it fails). A write answered UNAVAILABLE is never seen
+//    by a reader before the store is reopened (docs/documents.md, "What a failed write leaves").
 //  - A pool of reader threads, each with its own connection and prepared-statement cache.
 #include <atomic>
 #include <condition_variable>
@@ -69,6 +73,8 @@ class SqliteStore final : public Store {
   uint64_t commits() const { return commits_.load(); }
   uint64_t committed_writes() const { return committed_writes_.load(); }
   uint64_t wal_restarts() const { return wal_restarts_.load(); }  // catch-up checkpoints that emptied the WAL
+  uint64_t wal_syncs() const { return wal_syncs_.load(); }        // successful fdatasyncs of the WAL (kPipelined)
+  uint64_t held_reads() const { return held_reads_.load(); }      // read answers released after a later fsync
 
  private:
   struct Job {
@@ -82,6 +88,7 @@ class SqliteStore final : public Store {
   using ReadJob = std::function<void(Db&)>;
   // A committed group waiting for its fsync.
   struct Committed {
+    uint64_t number = 0;  // the commit's place in visible_commits_
     std::vector<Job> jobs;
     std::vector<Status> statuses;
     std::vector<Change> changes;
@@ -102,6 +109,13 @@ class SqliteStore final : public Store {
   void complete(Committed& c);
   void fail(std::vector<Job>& jobs, const std::string& why);
   void mark_broken(const std::string& why);
+  // Read answers: `deliver` runs once every commit the read may have seen is durable; `fail`
+  // instead if that commit's fsync failed.
+  void deliver_when_durable(std::function<void()> deliver, std::function<void(Status)> fail);
+  template <typename T>
+  Callback<T> once_durable(Callback<T> done);
+  void advance_durable(uint64_t number);
+  void fail_held_reads(const std::string& why);
   void schedule_backfill(std::string app, IndexDef def, std::string after);
   void trim_changes();
   std::vector<IndexDef> composites(const std::string& app, const std::string& col, bool ready_only) const;
@@ -149,7 +163,32 @@ class SqliteStore final : public Store {
   std::atomic<uint64_t> committed_writes_{0};
   std::atomic<uint64_t> wal_restarts_{0};
   int next_restart_frames_ = 0;  // writer thread only: after a checkpoint a reader cut short
+  std::atomic<uint64_t> wal_syncs_{0};
+
+  // kPipelined: a commit is visible to readers before its fsync. visible_commits_ is raised before
+  // each COMMIT, durable_commits_ after the fsync that covers it; a read finishing while
+  // visible > durable waits in held_ (on smu_) for the syncer.
+  struct HeldRead {
+    uint64_t needs;
+    std::function<void()> deliver;
+    std::function<void(Status)> fail;
+  };
+  uint64_t commit_number_ = 0;  // writer thread only
+  std::atomic<uint64_t> visible_commits_{0};
+  std::atomic<uint64_t> durable_commits_{0};
+  std::vector<HeldRead> held_;
+  std::atomic<uint64_t> held_reads_{0};
   std::atomic<bool> closed_{false};
 };
+
+template <typename T>
+Callback<T> SqliteStore::once_durable(Callback<T> done) {
+  auto cb = std::make_shared<Callback<T>>(std::move(done));
+  return [this, cb](Result<T> r) {
+    if (!r) return (*cb)(std::move(r));  // an error reveals no data
+    auto value = std::make_shared<Result<T>>(std::move(r));
+    deliver_when_durable([cb, value] { (*cb)(std::move(*value)); }, [cb](Status s) { (*cb)(std::move(s)); });
+  };
+}
 
 }  // namespace headroom::storage::sqlite

@@ -38,12 +38,12 @@ void SqliteStore::reader_loop(Db& db) {
 }
 
 void SqliteStore::get(std::string app, std::string collection, std::string id, Callback<std::optional<Document>> done) {
-  auto cb = std::make_shared<Callback<std::optional<Document>>>(std::move(done));
+  auto cb = std::make_shared<Callback<std::optional<Document>>>(once_durable(std::move(done)));
   read([=](Db& db) { (*cb)(load_doc(db, app, collection, id)); }, [cb](Status s) { (*cb)(std::move(s)); });
 }
 
 void SqliteStore::query(Query q, Callback<QueryResult> done) {
-  auto cb = std::make_shared<Callback<QueryResult>>(std::move(done));
+  auto cb = std::make_shared<Callback<QueryResult>>(once_durable(std::move(done)));
   auto qp = std::make_shared<Query>(std::move(q));
   read([this, qp, cb](Db& db) { (*cb)(run_query(db, *qp, composites(qp->app, qp->collection, true))); },
        [cb](Status s) { (*cb)(std::move(s)); });
@@ -51,7 +51,7 @@ void SqliteStore::query(Query q, Callback<QueryResult> done) {
 
 void SqliteStore::read_changes(std::string app, std::string collection, int64_t after_seq, int limit,
                                Callback<std::vector<Change>> done) {
-  auto cb = std::make_shared<Callback<std::vector<Change>>>(std::move(done));
+  auto cb = std::make_shared<Callback<std::vector<Change>>>(once_durable(std::move(done)));
   read(
       [=](Db& db) {
         auto st = db.stmt(
@@ -71,7 +71,7 @@ void SqliteStore::read_changes(std::string app, std::string collection, int64_t 
 }
 
 void SqliteStore::get_meta_prefix(std::string prefix, Callback<std::vector<std::pair<std::string, std::string>>> done) {
-  auto cb = std::make_shared<decltype(done)>(std::move(done));
+  auto cb = std::make_shared<decltype(done)>(once_durable(std::move(done)));
   read(
       [=](Db& db) {
         auto st = db.stmt("SELECT key, value FROM meta WHERE substr(key, 1, length(?1)) = ?1 ORDER BY key");
