@@ -10,6 +10,8 @@
 #include <random>
 #include <thread>
 
+#include <boost/json.hpp>
+
 #include "storage/sqlite/db.hpp"
 #include "storage/sqlite/fault_vfs.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
@@ -162,7 +164,7 @@ void read_during_held_fsync(const std::string& dir, bool fsync_fails) {
   ASSERT_TRUE(put_sync(*store, "app", "c", "before", "{}"));
   HeldSync held;
   std::promise<Status> wrote;
-  store->write(WriteBatch{"app", {WriteOp{OpKind::kPut, "c", "w", "{\"x\":1}", "o", {}}}},
+  store->write(WriteBatch{"app", {WriteOp{OpKind::kPut, "c", "w", boost::json::object{{"x", 1}}, "o", {}}}},
                [&](Result<std::vector<WriteResult>> r) { wrote.set_value(r.status()); });
   held.wait_entered();  // "w" is committed; its fsync is held
   std::promise<Result<std::optional<Document>>> read;
@@ -205,15 +207,15 @@ void write_until_cut(Store& store, int t, uint32_t seed, const std::atomic<bool>
     const int kind = static_cast<int>(rng() % 4);
     WriteBatch b{"app", {}};
     if (kind == 0) {
-      b.ops.push_back({OpKind::kPut, "c", id, "{\"i\":" + std::to_string(i) + "}", "o", {}});
+      b.ops.push_back({OpKind::kPut, "c", id, boost::json::object{{"i", i}}, "o", {}});
     } else if (kind == 1) {
-      for (int k = 0; k < 3; ++k) b.ops.push_back({OpKind::kPut, "c", id + "-" + std::to_string(k), "{}", "o", {}});
+      for (int k = 0; k < 3; ++k) b.ops.push_back({OpKind::kPut, "c", id + "-" + std::to_string(k), {}, "o", {}});
     } else if (kind == 2) {
-      b.ops.push_back({OpKind::kPatch, "c", "counter" + me, "{\"n\":" + std::to_string(i) + "}", "o", {}});
+      b.ops.push_back({OpKind::kPatch, "c", "counter" + me, boost::json::object{{"n", i}}, "o", {}});
       if (acked.counter < 0) b.ops[0].kind = OpKind::kPut;
     } else {
       if (acked.created.empty()) continue;
-      b.ops.push_back({OpKind::kDelete, "c", acked.created.back(), "", "o", {}});
+      b.ops.push_back({OpKind::kDelete, "c", acked.created.back(), {}, "o", {}});
     }
     auto r = storage::testing::write_sync(store, b);
     if (!r) {
@@ -313,7 +315,7 @@ TEST_F(DurabilityTest, PowerCutDropsWhatWasNotSynced) {
   auto& store = *opened;
   ASSERT_TRUE(put_sync(*store, "app", "c", "synced", "{}"));
   HeldSync held;  // the next commit's fsync never completes before the cut
-  store->write(WriteBatch{"app", {WriteOp{OpKind::kPut, "c", "unsynced", "{}", "o", {}}}}, [](auto) {});
+  store->write(WriteBatch{"app", {WriteOp{OpKind::kPut, "c", "unsynced", {}, "o", {}}}}, [](auto) {});
   held.wait_entered();
   fs::create_directories(dir_ + "/image");
   ASSERT_GE(fault_vfs_power_cut(dir_ + "/image"), 2);
