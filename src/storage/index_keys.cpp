@@ -4,6 +4,7 @@
 
 #include "storage/filter.hpp"
 #include "storage/json_key.hpp"
+#include "storage/json_parse.hpp"
 
 namespace headroom::storage {
 namespace json = boost::json;
@@ -18,7 +19,7 @@ struct Collector {
     std::string key = encode_key(v);
     bool scalar = !v.is_array() && !v.is_object();
     if (scalar || key.size() <= kMaxWholeValueKeyBytes) out.emplace_back("f:" + path, std::move(key));
-    if (depth > 32) return;
+    if (depth > kStoredJsonDepth) return;  // no stored document is deeper
     if (v.is_object()) {
       for (const auto& kv : v.get_object()) add_value(path + "." + std::string(kv.key()), kv.value(), depth + 1);
     } else if (v.is_array()) {

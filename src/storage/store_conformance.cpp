@@ -299,6 +299,20 @@ TEST_P(QueryConformance, OrderFollowsFirestoreTypeOrder) {
   EXPECT_EQ(ids(*desc), (V{"d", "c", "b", "a", "e", "f"}));
 }
 
+// Every field a document may hold (64 levels) is indexed, so an equality query finds it at any
+// depth, not only the first 32 levels.
+TEST_P(StoreConformance, FieldsAtEveryDepthAreQueryable) {
+  for (int depth : {31, 32, 33, 34, 63, 64}) {
+    const std::string id = "d" + std::to_string(depth);
+    ASSERT_TRUE(put_sync(store(), "app", "deep", id, nested_json(depth, Shape::kObjects, "7"))) << depth;
+    std::string path = "a";
+    for (int i = 1; i < depth; ++i) path += ".a";
+    auto r = query_sync(store(), query("deep", {f(path, FilterOp::kEq, "7")}));
+    ASSERT_TRUE(r) << depth << ": " << r.status().message();
+    EXPECT_EQ(ids(*r), (V{id})) << "a field " << depth << " levels deep";
+  }
+}
+
 TEST_P(QueryConformance, MembershipAndArrayOperators) {
   EXPECT_EQ(ids(query_sync(store(), query("q", {f("s", FilterOp::kIn, R"(["x","z"])")}))), (V{"a", "c"}));
   EXPECT_EQ(ids(query_sync(store(), query("q", {f("tags", FilterOp::kArrayContains, R"("blue")")}))), (V{"a", "b"}));
