@@ -1,5 +1,6 @@
 #include "http/router.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace headroom::http {
@@ -92,6 +93,29 @@ Router::Match Router::match(Request& req) const {
   if (!result.route) result.route = get_fallback;
   if (result.route) fill_params(*result.route, parts, req.params);
   return result;
+}
+
+std::string Router::allowed_methods(std::string_view target) const {
+  std::vector<std::string_view> parts;
+  split_path(target.substr(0, target.find('?')), parts);
+  std::vector<Method> methods;
+  auto add = [&](Method m) {
+    if (std::find(methods.begin(), methods.end(), m) == methods.end()) methods.push_back(m);
+  };
+  if (parts.size() < by_count_.size()) {
+    for (size_t index : by_count_[parts.size()]) {
+      const Route& route = routes_[index];
+      if (!literals_match(route, parts)) continue;
+      add(route.method);
+      if (route.method == Method::kGet) add(Method::kHead);
+    }
+  }
+  std::string out;
+  for (Method m : methods) {
+    if (!out.empty()) out += ", ";
+    out += method_name(m);
+  }
+  return out;
 }
 
 }  // namespace headroom::http

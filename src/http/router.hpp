@@ -34,6 +34,8 @@ class Router {
   void add(Method method, std::string_view pattern, Handler handler, RouteOptions options = {});
   // Finds the route and fills req.params. HEAD falls back to GET routes.
   Match match(Request& req) const;
+  // The methods some route serves at this target's path, for a 405's Allow header ("GET, HEAD").
+  std::string allowed_methods(std::string_view target) const;
 
  private:
   std::vector<Route> routes_;

@@ -88,5 +88,16 @@ TEST(Router, FirstAddedWinsAndReusedRequestsGetFreshParams) {
   EXPECT_EQ(router.match(req).route, nullptr);
 }
 
+TEST(Router, AllowedMethodsListWhatThePathServes) {
+  Router router;
+  router.add(Method::kGet, "/v1/apps/{app}/docs/{id}", nullptr);
+  router.add(Method::kPut, "/v1/apps/{app}/docs/{id}", nullptr);
+  router.add(Method::kDelete, "/v1/apps/{app}/docs/{id}", nullptr);
+  router.add(Method::kPost, "/v1/apps/{app}/docs", nullptr);
+  EXPECT_EQ(router.allowed_methods("/v1/apps/a/docs/x?y=1"), "GET, HEAD, PUT, DELETE");
+  EXPECT_EQ(router.allowed_methods("/v1/apps/a/docs"), "POST");
+  EXPECT_EQ(router.allowed_methods("/v1/nothing/at/all/here/really"), "");
+}
+
 }  // namespace
 }  // namespace headroom::http

@@ -30,12 +30,18 @@ http::Method to_method(bhttp::verb v) {
   }
 }
 
-void RequestParser::on_request_impl(bhttp::verb method, string_view, string_view target, int, error_code&) {
+void RequestParser::on_request_impl(bhttp::verb method, string_view, string_view target, int version, error_code&) {
+  version_ = version;
+  host_fields_ = 0;
   req_.method = to_method(method);
   req_.target.assign(target.data(), target.size());
 }
 
-void RequestParser::on_field_impl(bhttp::field, string_view name, string_view value, error_code&) {
+void RequestParser::on_field_impl(bhttp::field field, string_view name, string_view value, error_code&) {
+  if (field == bhttp::field::host) {
+    ++host_fields_;
+    host_.assign(value.data(), value.size());
+  }
   if (fields_ == req_.headers.size()) req_.headers.emplace_back();
   auto& [lower, val] = req_.headers[fields_++];
   lower.resize(name.size());
@@ -91,6 +97,90 @@ Refusal refusal_for(boost::beast::error_code ec, bool in_body, int64_t max_body_
     return {413, fmt::format("body is larger than the limit of {} bytes", max_body_bytes)};
   }
   return {400, fmt::format("malformed request: {}", ec.message())};
+}
+
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+// reg-name = *( unreserved / pct-encoded / sub-delims ), which also covers IPv4 addresses.
+bool valid_reg_name(std::string_view s) {
+  static constexpr std::string_view kAllowed = "-._~!$&'()*+,;=";
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (std::isalnum(static_cast<unsigned char>(c)) || kAllowed.find(c) != std::string_view::npos) continue;
+    if (c == '%' && i + 2 < s.size() && is_hex(s[i + 1]) && is_hex(s[i + 2])) {
+      i += 2;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+// IP-literal = "[" ( IPv6address / IPvFuture ) "]": hex digits, ':' and '.' (an embedded IPv4),
+// or "v" HEX "." followed by unreserved / sub-delims / ':'. Shape, not a full address grammar.
+bool valid_ip_literal(std::string_view inside) {
+  if (inside.empty()) return false;
+  if (inside[0] == 'v' || inside[0] == 'V') {
+    auto dot = inside.find('.');
+    if (dot == std::string_view::npos || dot < 2 || dot + 1 == inside.size()) return false;
+    for (char c : inside.substr(1, dot - 1)) {
+      if (!is_hex(c)) return false;
+    }
+    for (char c : inside.substr(dot + 1)) {
+      if (c == '%' || (c != ':' && !valid_reg_name(std::string_view(&c, 1)))) return false;
+    }
+    return true;
+  }
+  for (char c : inside) {
+    if (!is_hex(c) && c != ':' && c != '.') return false;
+  }
+  return inside.find(':') != std::string_view::npos;
+}
+
+}  // namespace
+
+bool valid_host(std::string_view value) {
+  std::string_view host = value;
+  std::string_view port;
+  if (host.starts_with('[')) {
+    auto close = host.find(']');
+    if (close == std::string_view::npos || !valid_ip_literal(host.substr(1, close - 1))) return false;
+    std::string_view rest = host.substr(close + 1);
+    if (!rest.empty() && rest[0] != ':') return false;
+    port = rest.empty() ? rest : rest.substr(1);
+  } else {
+    auto colon = host.find(':');
+    if (colon != std::string_view::npos) {
+      port = host.substr(colon + 1);
+      host = host.substr(0, colon);
+    }
+    if (!valid_reg_name(host)) return false;
+  }
+  for (char c : port) {
+    if (!is_digit(c)) return false;
+  }
+  return port.size() <= 5;
+}
+
+std::optional<Refusal> refusal_for_header(const http::Request& req, const RequestParser& parser,
+                                          const config::ServerConfig& limits) {
+  if (req.target.size() > static_cast<size_t>(limits.max_request_line_bytes)) {
+    return Refusal{414, "request target is longer than the limit"};
+  }
+  if (parser.host_fields() > 1) return Refusal{400, "more than one Host header"};
+  if (parser.host_fields() == 1 && !valid_host(parser.host()))
+    return Refusal{400, "the Host header is not a valid host"};
+  if (parser.host_fields() == 0 && parser.version() >= 11)
+    return Refusal{400, "an HTTP/1.1 request must carry a Host header"};
+  auto length = parser.content_length();
+  if (length && *length > static_cast<uint64_t>(limits.max_body_bytes)) {
+    return Refusal{
+        413, fmt::format("body of {} bytes is larger than the limit of {} bytes", *length, limits.max_body_bytes)};
+  }
+  return std::nullopt;
 }
 
 }  // namespace headroom::server

@@ -5,9 +5,11 @@
 // drives the same pieces over a byte string.
 #include <boost/beast/http/basic_parser.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "config/config.hpp"
 #include "http/header_tokens.hpp"
 #include "http/message.hpp"
 
@@ -21,6 +23,11 @@ http::Method to_method(boost::beast::http::verb v);
 class RequestParser final : public boost::beast::http::basic_parser<true> {
  public:
   explicit RequestParser(http::Request& req) : req_(req) {}
+
+  int version() const { return version_; }  // 10 or 11
+  // Host field lines seen, and the value of the last one.
+  int host_fields() const { return host_fields_; }
+  std::string_view host() const { return host_; }
 
  private:
   using string_view = boost::beast::string_view;
@@ -38,6 +45,9 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
 
   http::Request& req_;
   size_t fields_ = 0;
+  int version_ = 11;
+  int host_fields_ = 0;
+  std::string host_;
 };
 
 // The session's name for http::header_has_token (Upgrade, Expect).
@@ -55,5 +65,14 @@ struct Refusal {
 };
 // in_body: the header was accepted and the body was being read.
 Refusal refusal_for(boost::beast::error_code ec, bool in_body, int64_t max_body_bytes);
+
+// A Host field value per RFC 9112 §3.2 / RFC 3986 §3.2.2: uri-host [":" port], or empty.
+bool valid_host(std::string_view value);
+
+// The checks made once a request's header block is in, before it is routed or upgraded: the
+// target's length (414), Host (400: an HTTP/1.1 request without exactly one valid Host field,
+// RFC 9112 §3.2) and the declared body size (413). split_target must have run.
+std::optional<Refusal> refusal_for_header(const http::Request& req, const RequestParser& parser,
+                                          const config::ServerConfig& limits);
 
 }  // namespace headroom::server

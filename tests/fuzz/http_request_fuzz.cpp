@@ -3,6 +3,7 @@
 // through RequestParser, split_target and the session's limit checks, request after request on
 // one keep-alive connection. Every request ends in exactly one of: a complete http::Request, a
 // refusal (400/413/414/431, then close), a WebSocket hand-off, or a quiet close.
+// The header checks are the session's own (refusal_for_header); Host is checked per RFC 9112 §3.2.
 // Invariants: a refusal has one of those statuses and serialises; a complete request has
 // lowercase header names, a body no larger than the limit and exactly Content-Length bytes, a
 // target no longer than the request-line limit, and a path without the query.
@@ -105,17 +106,13 @@ class Connection {
   std::optional<End> on_header(http::Request& req) {
     server::split_target(req);
     req.body.clear();  // build_request: a body-less request must not keep the previous one's
-    if (req.target.size() > static_cast<size_t>(limits_.max_request_line_bytes)) {
-      return refuse_with({414, "request target is longer than the limit"});
-    }
+    if (auto refusal = server::refusal_for_header(req, *parser_, limits_)) return refuse_with(std::move(*refusal));
+    // Past the checks, an HTTP/1.1 request has exactly one Host, and a valid one.
+    if (parser_->version() >= 11) CHECK(parser_->host_fields() == 1 && server::valid_host(parser_->host()));
     // The WebSocket route (/app/{key}) takes the socket over; other upgrade requests go on as HTTP.
     if (req.method == http::Method::kGet && server::iequals_token(req.header("upgrade"), "websocket") &&
         req.path.starts_with("/app/")) {
       return End::kUpgrade;
-    }
-    auto length = parser_->content_length();
-    if (length && *length > static_cast<uint64_t>(limits_.max_body_bytes)) {
-      return refuse_with({413, "body is larger than the limit"});
     }
     return std::nullopt;
   }
