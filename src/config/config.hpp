@@ -23,6 +23,7 @@ struct ServerConfig {
   int64_t max_body_bytes = 2 << 20;       // documents are ≤ 1 MiB; JSON batches need headroom
   int header_timeout_ms = 10000;          // a client must finish its headers within this (slowloris)
   int idle_timeout_ms = 75000;            // keep-alive connection with no request is closed
+  int handler_timeout_ms = 30000;         // a request not answered by then gets 504 (admission wait included)
   int max_connections = 10000;            // open TCP connections (HTTP + WebSocket) per instance
   int shutdown_grace_ms = 10000;          // seed: Cloud Run gives 10 s after SIGTERM
   bool test_routes = false;               // /v1/test/* (slow, fail) for end-to-end tests only

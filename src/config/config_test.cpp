@@ -195,7 +195,9 @@ namespace headroom::config {
 // Regression, found by config_overrides_fuzz: a --set string with invalid UTF-8 loaded, and
 // `config print` then wrote it so that it loaded back as different text.
 TEST(Config, NonUtf8StringOverrideIsRefusedNotLoaded) {
-  EXPECT_EQ(error_of("", {{"HEADROOM_ADMIN_TOKEN", "abc\xbd" "def"}}),
+  EXPECT_EQ(error_of("", {{"HEADROOM_ADMIN_TOKEN",
+                           "abc\xbd"
+                           "def"}}),
             "admin.token: not valid UTF-8 (config text must be UTF-8)");
   EXPECT_NE(error_of("", {{"HEADROOM_RATE_LIMITS_TRUSTED_PROXIES", "10.0.0.1,\xc3"}}), "");
   EXPECT_EQ(load_from_string("", {{"HEADROOM_ADMIN_TOKEN", "t\xc3\xa9st-token-long-enough"}}).admin.token,

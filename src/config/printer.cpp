@@ -68,6 +68,7 @@ std::string to_toml(const Config& c, bool redact) {
                                     {"max_body_bytes", s.max_body_bytes},
                                     {"header_timeout_ms", s.header_timeout_ms},
                                     {"idle_timeout_ms", s.idle_timeout_ms},
+                                    {"handler_timeout_ms", s.handler_timeout_ms},
                                     {"max_connections", s.max_connections},
                                     {"shutdown_grace_ms", s.shutdown_grace_ms},
                                     {"test_routes", s.test_routes},

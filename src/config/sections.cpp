@@ -30,6 +30,7 @@ void read_server(Reader& r, ServerConfig& s) {
   r.get(t, p, "max_body_bytes", s.max_body_bytes, 1024, int64_t{1} << 30);
   r.get(t, p, "header_timeout_ms", s.header_timeout_ms, 100, 600000);
   r.get(t, p, "idle_timeout_ms", s.idle_timeout_ms, 100, 3600000);
+  r.get(t, p, "handler_timeout_ms", s.handler_timeout_ms, 10, 3600000);
   r.get(t, p, "max_connections", s.max_connections, 1, 10000000);
   r.get(t, p, "shutdown_grace_ms", s.shutdown_grace_ms, 0, 3600000);
   r.get(t, p, "test_routes", s.test_routes);

@@ -26,6 +26,8 @@ std::string_view code_name(Code code) {
       return "UNAVAILABLE";
     case Code::kInternal:
       return "INTERNAL";
+    case Code::kDeadlineExceeded:
+      return "DEADLINE_EXCEEDED";
   }
   return "INTERNAL";
 }
@@ -54,6 +56,8 @@ int http_status(Code code) {
       return 503;
     case Code::kInternal:
       return 500;
+    case Code::kDeadlineExceeded:
+      return 504;
   }
   return 500;
 }

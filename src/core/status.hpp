@@ -20,6 +20,7 @@ enum class Code {
   kResourceExhausted,   // 429
   kUnavailable,         // 503
   kInternal,            // 500
+  kDeadlineExceeded,    // 504
 };
 
 std::string_view code_name(Code code);  // "INVALID_ARGUMENT"

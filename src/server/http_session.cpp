@@ -110,6 +110,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
     timer_armed_ = false;
     if (closed_ || deadline_ == Clock::time_point::max()) return;
     if (Clock::now() < deadline_) return arm_timer();
+    if (phase_ == Phase::kHandler) return on_handler_timeout();
     timed_out_ = true;
     boost::system::error_code ignored;
     socket_.shutdown(tcp::socket::shutdown_both, ignored);
@@ -194,15 +195,10 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
     counted_active_ = true;
     started_ = Clock::now();
     build_request();
-    if (req_.target.size() > static_cast<size_t>(core_.limits.max_request_line_bytes)) {
-      return refuse(414, "request target is longer than the limit");
+    if (auto refusal = refusal_for_header(req_, *parser_, core_.limits)) {
+      return refuse(refusal->status, std::move(refusal->message));
     }
     if (try_websocket()) return;
-    auto length = parser_->content_length();
-    if (length && *length > static_cast<uint64_t>(core_.limits.max_body_bytes)) {
-      return refuse(413, fmt::format("body of {} bytes is larger than the limit of {} bytes", *length,
-                                     core_.limits.max_body_bytes));
-    }
     if (parser_->is_done()) return on_body();
     if (iequals_token(req_.header("expect"), "100-continue")) {
       static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -224,9 +220,10 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
     parse_buffered();
   }
 
+  // From here the request has handler_timeout_ms to be answered (admission wait included).
   void on_body() {
     phase_ = Phase::kHandler;
-    clear_deadline();
+    set_deadline(std::chrono::milliseconds(core_.limits.handler_timeout_ms));
     dispatch();
   }
 
@@ -281,6 +278,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
         auto res = http::error_response(Code::kInvalidArgument,
                                         fmt::format("method {} is not allowed here", http::method_name(req_.method)));
         res.status = 405;
+        res.set_header("Allow", core_.router.allowed_methods(req_.target));  // RFC 9110 §15.5.6
         return respond(std::move(res));
       }
       return respond(http::error_response(Code::kNotFound, fmt::format("no route for {}", req_.path)));
@@ -354,6 +352,23 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
       if (log::error_budget_allows()) spdlog::error("handler {} threw: {}", route_label_, e.what());
       on_response(gen, http::error_response(Code::kInternal, "internal error"));
     }
+  }
+
+  // The handler has not answered in time: the client gets a 504 and the admission slot is passed
+  // on. The handler may still answer later; generation_ makes that answer a no-op. The connection
+  // closes after the 504, so the Request the handler may still be reading is never refilled.
+  void on_handler_timeout() {
+    clear_deadline();
+    core_.stats.handler_timeouts.inc();
+    if (log::error_budget_allows()) {
+      spdlog::warn("handler {} did not answer within {} ms (request {})", route_label_, core_.limits.handler_timeout_ms,
+                   req_.request_id);
+    }
+    auto res = http::error_response(Code::kDeadlineExceeded, fmt::format("the request was not answered within {} ms",
+                                                                         core_.limits.handler_timeout_ms));
+    res.close = true;
+    keep_alive_ = false;
+    respond(std::move(res));
   }
 
   void on_response(uint64_t gen, http::Response res) {

@@ -11,6 +11,9 @@ HttpStats::HttpStats(observe::Registry& r)
                                      "Connections closed at accept because server.max_connections was reached.")),
       header_timeouts(r.counter("headroom_http_header_timeouts_total",
                                 "Connections cut because a request's headers did not arrive in time.")),
+      handler_timeouts(r.counter("headroom_http_handler_timeouts_total",
+                                 "Requests answered 504 because their handler did not answer within "
+                                 "server.handler_timeout_ms.")),
       bad_requests(r.counter("headroom_http_bad_requests_total",
                              "Requests refused before routing: malformed, too large, or too slow.")),
       registry_(r),

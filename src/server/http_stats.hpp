@@ -31,6 +31,7 @@ class HttpStats {
   observe::Gauge& connections;
   observe::Counter& connections_rejected;
   observe::Counter& header_timeouts;
+  observe::Counter& handler_timeouts;
   observe::Counter& bad_requests;
 
  private:

@@ -31,7 +31,7 @@ test('health, readiness and metrics answer', async () => {
   }
 });
 
-test('unknown routes and methods get the /v1 error format; request ids are echoed', async () => {
+test('unknown routes and methods get the /v1 error format (405 with Allow); request ids are echoed', async () => {
   const s = await startServer();
   try {
     const res = await fetch(s.url + '/v1/nothing-here', { headers: { 'X-Request-Id': 'my-id-1' } });
@@ -42,6 +42,7 @@ test('unknown routes and methods get the /v1 error format; request ids are echoe
     assert.equal(typeof body.error.message, 'string');
     const wrong = await fetch(s.url + '/healthz', { method: 'DELETE', headers: { 'X-Request-Id': 'my-id-2' } });
     assert.equal(wrong.status, 405);
+    assert.equal(wrong.headers.get('allow'), 'GET, HEAD');  // RFC 9110 §15.5.6: a 405 says what is allowed
     assert.equal(wrong.headers.get('x-request-id'), 'my-id-2');
     const wrongBody = await wrong.json();
     assert.equal(wrongBody.error.code, 'INVALID_ARGUMENT');
@@ -61,6 +62,65 @@ test('malformed request line gets 400 and the connection closes', async () => {
     assert.match(bad2.data, /^HTTP\/1\.1 400 /);
     // The server is still fine.
     assert.equal((await fetch(s.url + '/healthz')).status, 200);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('HTTP/1.1 without exactly one valid Host gets 400 and the connection closes (RFC 9112 §3.2)', async () => {
+  const s = await startServer();
+  try {
+    for (const [what, head] of [
+      ['no Host', 'GET /healthz HTTP/1.1\r\n\r\n'],
+      ['two Hosts', 'GET /healthz HTTP/1.1\r\nHost: a\r\nHost: a\r\n\r\n'],
+      ['an invalid Host', 'GET /healthz HTTP/1.1\r\nHost: a b/c\r\n\r\n'],
+      ['an upgrade without Host', `GET /app/${s.app.key}?protocol=7 HTTP/1.1\r\nUpgrade: websocket\r\n` +
+        'Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n'],
+    ]) {
+      const { data, closed } = await rawExchange(s.port, head);
+      assert.match(data, /^HTTP\/1\.1 400 /, `${what}: ${data.slice(0, 40)}`);
+      assert.match(data, /"code":"INVALID_ARGUMENT"/, what);
+      assert.match(data, /Host/, `${what}: the message names the Host header`);
+      assert.ok(closed, `${what}: the connection closes`);
+    }
+    // HTTP/1.0 needs no Host; a valid one with a port or an IPv6 literal is fine.
+    assert.match((await rawExchange(s.port, 'GET /healthz HTTP/1.0\r\n\r\n')).data, /^HTTP\/1\.1 200 /);
+    for (const host of ['127.0.0.1:' + s.port, '[::1]:8080', 'example.com']) {
+      const { data } = await rawExchange(s.port, `GET /healthz HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+      assert.match(data, /^HTTP\/1\.1 200 /, host);
+    }
+    const metrics = await (await fetch(s.url + '/metrics')).text();
+    assert.match(metrics, /headroom_http_bad_requests_total 4/);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('a handler that does not answer within handler_timeout_ms gets 504 DEADLINE_EXCEEDED and its slot back', async () => {
+  const s = await startServer({ sections: { server: { handler_timeout_ms: 300, max_concurrent_requests: 1,
+    admission_queue: 0, test_routes: true } } });
+  try {
+    const t0 = Date.now();
+    const res = await fetch(s.url + '/v1/test/slow?ms=2000');
+    const ms = Date.now() - t0;
+    assert.equal(res.status, 504);
+    assert.equal(res.headers.get('connection'), 'close');
+    const body = await res.json();
+    assert.equal(body.error.code, 'DEADLINE_EXCEEDED');
+    assert.match(body.error.message, /300 ms/);
+    assert.ok(ms >= 250, `answered after ${ms} ms, before the 300 ms handler_timeout_ms`);
+    // The only admission slot is free again while the slow handler still runs: the next request
+    // is admitted (with no queue, a held slot would be an immediate 503).
+    const next = await fetch(s.url + '/v1/test/slow?ms=1');
+    assert.equal(next.status, 200);
+    assert.deepEqual(await next.json(), { slept_ms: 1 });
+    // The late answer (at 2 s) goes nowhere and harms nothing.
+    await sleep(2000 - (Date.now() - t0) + 200);
+    assert.equal((await fetch(s.url + '/v1/test/slow?ms=1')).status, 200);
+    const metrics = await (await fetch(s.url + '/metrics')).text();
+    assert.match(metrics, /headroom_http_handler_timeouts_total 1/);
+    assert.match(metrics, /headroom_http_requests_total\{route="\/v1\/test\/slow",code="504"\} 1/);
+    assert.match(metrics, /headroom_http_in_flight 0/);
   } finally {
     await s.stop();
   }
