@@ -2,6 +2,7 @@
 // The document API's routes over a Store that only records what reaches it and answers at once,
 // for fuzz targets that drive request bodies through the real handlers (parse, validate, rules)
 // and check what the store was asked to do.
+#include <boost/json/serialize.hpp>
 #include <cstdlib>
 #include <memory>
 #include <optional>
@@ -39,7 +40,8 @@ class RecordingStore final : public storage::Store {
       r.changed = true;
       r.kind = op.kind == storage::OpKind::kDelete ? storage::ChangeKind::kRemoved : storage::ChangeKind::kAdded;
       r.seq = static_cast<int64_t>(results.size()) + 1;
-      r.doc = {op.id, 1, op.owner, 1, 1, op.kind == storage::OpKind::kDelete ? "{}" : op.data};
+      // As the real store answers: the stored text is the validated value serialized once.
+      r.doc = {op.id, 1, op.owner, 1, 1, op.kind == storage::OpKind::kDelete ? "{}" : boost::json::serialize(op.data)};
       results.push_back(std::move(r));
     }
     calls_.write = std::move(batch);
