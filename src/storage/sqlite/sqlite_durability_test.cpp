@@ -3,14 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <boost/json.hpp>
 #include <condition_variable>
 #include <filesystem>
 #include <future>
 #include <mutex>
 #include <random>
 #include <thread>
-
-#include <boost/json.hpp>
 
 #include "storage/sqlite/db.hpp"
 #include "storage/sqlite/fault_vfs.hpp"
