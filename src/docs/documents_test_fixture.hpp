@@ -4,9 +4,13 @@
 // Responder. Shared by documents_test, roundtrip_test and etag_test.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/json/parse.hpp>
+#include <chrono>
 #include <filesystem>
 #include <future>
+#include <memory>
+#include <stdexcept>
 
 #include "docs/documents.hpp"
 #include "docs/jwt.hpp"
@@ -36,8 +40,15 @@ class DocumentsTest : public ::testing::Test {
     storage::sqlite::SqliteOptions o;
     o.path = dir_ + "/headroom.db";
     o.clock = &clock_;
+    o.before_read = [this] {
+      if (reads_throw_) throw std::runtime_error("read injected by the test");
+    };
+    o.after_write = [this] {
+      if (writes_throw_) throw std::runtime_error("write injected by the test");
+    };
     auto store = storage::sqlite::SqliteStore::open(o);
     ASSERT_TRUE(store);
+    sqlite_ = store->get();
     router_ = std::make_unique<http::Router>();
     docs_ = std::make_unique<Documents>(config_, clock_, metrics_, std::move(*store));
     docs_->quotas().load();
@@ -60,9 +71,13 @@ class DocumentsTest : public ::testing::Test {
     req.headers = std::move(headers);
     auto match = router_->match(req);
     if (!match.route) return http::error_response(Code::kNotFound, "no route");
-    std::promise<http::Response> p;
-    auto f = p.get_future();
-    match.route->handler(req, [&p](http::Response r) { p.set_value(std::move(r)); });
+    auto p = std::make_shared<std::promise<http::Response>>();
+    auto f = p->get_future();
+    match.route->handler(req, [p](http::Response r) { p->set_value(std::move(r)); });
+    if (f.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+      ADD_FAILURE() << target << ": no response within 10 s (the request would hang)";
+      return http::error_response(Code::kUnavailable, "test: no response");
+    }
     return f.get();
   }
   std::pair<std::string, std::string> bearer(const std::string& sub, http::Tier tier = http::Tier::kAuthenticated) {
@@ -88,6 +103,10 @@ class DocumentsTest : public ::testing::Test {
   observe::Registry metrics_;
   std::unique_ptr<http::Router> router_;
   std::unique_ptr<Documents> docs_;
+  storage::sqlite::SqliteStore* sqlite_ = nullptr;  // owned by docs_
+  // The store's test hooks throw while these are set.
+  std::atomic<bool> reads_throw_{false};
+  std::atomic<bool> writes_throw_{false};
 };
 
 constexpr auto kGet = http::Method::kGet;

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "docs/documents.hpp"
+#include "docs/storage_metrics.hpp"
 #include "server/module_context.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
@@ -30,12 +31,7 @@ std::shared_ptr<Documents> install_documents(server::ModuleContext& ctx) {
     std::vector<std::string> apps;  // the current apps: a reload may add or remove some
     for (const auto& a : docs->config().apps) apps.push_back(a.id);
     docs->quotas().collect(w, apps);
-    w.family("headroom_db_commits_total", "counter", "Storage transactions committed (group commits)");
-    w.sample("headroom_db_commits_total", {}, static_cast<double>(sqlite->commits()));
-    w.family("headroom_db_committed_writes_total", "counter", "Write requests acknowledged durable");
-    w.sample("headroom_db_committed_writes_total", {}, static_cast<double>(sqlite->committed_writes()));
-    w.family("headroom_db_healthy", "gauge", "1 while storage accepts writes");
-    w.sample("headroom_db_healthy", {}, sqlite->health().empty() ? 1 : 0);
+    write_storage_metrics(*sqlite, w);
   });
   ctx.hooks.on_reload([weak = std::weak_ptr(docs)](const config::Config& next) {
     if (auto d = weak.lock()) d->reload(next);

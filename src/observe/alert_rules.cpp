@@ -13,12 +13,9 @@ using std::chrono::seconds;
 constexpr auto kMinute = minutes(1);
 constexpr auto kFive = minutes(5);
 
-// Names other modules may use for storage errors; the rule sums whichever exist.
-const std::vector<std::string>& db_error_metrics() {
-  static const std::vector<std::string> names = {"headroom_db_errors_total", "headroom_storage_errors_total",
-                                                 "headroom_docs_storage_errors_total"};
-  return names;
-}
+// Exported by the documents module for its store (src/docs/storage_metrics.cpp), one series per
+// store thread; the rule sums them.
+constexpr const char* kStorageErrors = "headroom_storage_errors_total";
 
 std::optional<double> ratio_of(double part, double whole, double min_whole = 1) {
   if (whole < min_whole) return std::nullopt;
@@ -75,17 +72,17 @@ void add_critical(std::vector<AlertRule>& out, const config::AlertsConfig& a) {
   out.push_back(std::move(errors));
 
   auto db = rule("DatabaseErrors", Severity::kCritical, "The database reports errors",
-                 "Storage failed in the last 5 minutes (I/O, corruption, disk full, PostgreSQL down), or "
-                 "headroom_db_healthy is 0 (storage refuses writes).");
+                 "A storage thread caught an exception in the last 5 minutes (the request was answered "
+                 "500; see the log), or headroom_db_healthy is 0 (storage refuses writes: a failed commit or "
+                 "fsync, disk full).");
   db.value = [](const MetricWindow& w) {
-    double total = 0;
-    for (const auto& name : db_error_metrics()) total += w.increase(name, kFive);
+    double total = w.increase(kStorageErrors, kFive);
     auto now = w.latest();
     if (now->has("headroom_db_healthy") && now->max("headroom_db_healthy") < 1) total += 1;
     return std::optional<double>(total);
   };
   db.threshold = 0;
-  db.promql = "sum(increase(headroom_db_errors_total[5m])) > 0 or min(headroom_db_healthy) == 0";
+  db.promql = fmt::format("sum(increase({}[5m])) > 0 or min(headroom_db_healthy) == 0", kStorageErrors);
   out.push_back(std::move(db));
 
   auto security = rule("SecurityIncident", Severity::kCritical, "Burst of failed signatures or tokens",

@@ -70,7 +70,7 @@ TEST(DefaultRules, EvaluateAgainstAWindow) {
   scrape();
   EXPECT_TRUE(find(rules, "DatabaseErrors").holds(*find(rules, "DatabaseErrors").value(w)));
   healthy.set(1);
-  reg.counter("headroom_db_errors_total", "h").inc();
+  reg.counter("headroom_storage_errors_total", "h", {{"thread", "reader"}}).inc();
   clock.advance(std::chrono::seconds(1));
   scrape();
   EXPECT_EQ(*find(rules, "DatabaseErrors").value(w), 1);

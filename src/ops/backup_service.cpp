@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "config/loader.hpp"
+#include "core/log.hpp"
 
 namespace headroom::ops {
 
@@ -157,11 +158,33 @@ void BackupService::worker_loop() {
       task = std::move(queue_.front());
       queue_.pop_front();
     }
-    task();
+    try {
+      task();
+    } catch (const std::exception& e) {  // a caller's `done` (run_once never throws): the worker goes on
+      if (log::error_budget_allows()) spdlog::error("backup worker: a task threw: {}", e.what());
+    } catch (...) {
+      if (log::error_budget_allows()) spdlog::error("backup worker: a task threw");
+    }
   }
 }
 
+// A backup that throws (std::filesystem, bad_alloc) is a failed backup like any other: counted,
+// logged, retried on schedule, and its caller hears INTERNAL. Before, it ended the worker thread
+// and with it the process (std::terminate).
 Result<BackupInfo> BackupService::run_once() {
+  try {
+    return run_once_unguarded();
+  } catch (const std::exception& e) {
+    failures_.inc();
+    if (log::error_budget_allows()) spdlog::error("backup failed: it threw: {}", e.what());
+  } catch (...) {
+    failures_.inc();
+    if (log::error_budget_allows()) spdlog::error("backup failed: it threw");
+  }
+  return internal_error("backup failed (internal error; see the log)");
+}
+
+Result<BackupInfo> BackupService::run_once_unguarded() {
   std::lock_guard one(backup_mu_);
   const config::Config* config;
   {

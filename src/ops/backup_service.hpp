@@ -51,10 +51,11 @@ class BackupService {
   // One scheduled attempt, synchronously (the worker calls this; tests call it directly).
   // attempt 0 is the scheduled run, 1..kMaxRetries its retries.
   void run_scheduled(int attempt);
-  Result<BackupInfo> run_once();
+  Result<BackupInfo> run_once();  // never throws: a backup that throws is a failed backup
 
  private:
   struct Shared;
+  Result<BackupInfo> run_once_unguarded();
   void arm_next();
   void post_to_worker(std::function<void()> task);
   void worker_loop();

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <future>
+#include <stdexcept>
 #include <thread>
 
 #include "core/manual_executor.hpp"
@@ -90,6 +92,31 @@ TEST_F(BackupServiceTest, AReloadedScheduleReplacesTheArmedOne) {
   EXPECT_EQ(metrics_.value("headroom_backups_total"), 0);  // the */10 timer was disarmed
   executor_.advance(std::chrono::hours(20), std::chrono::seconds(10));
   ASSERT_TRUE(wait_for("headroom_backups_total", 1));
+}
+
+// Regression (issue 12): std::filesystem throws on a path it cannot even stat (a name longer
+// than NAME_MAX); the throw ended the worker thread, i.e. the process. Now it is a failed backup
+// and the worker serves the next request.
+TEST_F(BackupServiceTest, ABackupThatThrowsIsAFailedBackupAndTheWorkerGoesOn) {
+  config_.data.dir = dir_ + "/" + std::string(300, 'd');
+  BackupService svc(config_, clock_, executor_, metrics_, "test");
+  svc.start();
+  auto failed = std::make_shared<std::promise<Result<BackupInfo>>>();
+  ASSERT_TRUE(svc.request([failed](Result<BackupInfo> r) { failed->set_value(std::move(r)); }));
+  auto f = failed->get_future();
+  ASSERT_EQ(f.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  auto r = f.get();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.status().code(), Code::kInternal);
+  EXPECT_EQ(metrics_.value("headroom_backup_failures_total"), 1);
+  // A `done` that throws does not end the worker either.
+  ASSERT_TRUE(svc.request([](Result<BackupInfo>) { throw std::runtime_error("caller bug"); }));
+  auto again = std::make_shared<std::promise<Result<BackupInfo>>>();
+  ASSERT_TRUE(svc.request([again](Result<BackupInfo> r) { again->set_value(std::move(r)); }));
+  auto g = again->get_future();
+  ASSERT_EQ(g.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  EXPECT_FALSE(g.get());
+  EXPECT_EQ(metrics_.value("headroom_backup_failures_total"), 3);
 }
 
 TEST_F(BackupServiceTest, RejectsAnInvalidSchedule) {

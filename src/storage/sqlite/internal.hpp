@@ -12,6 +12,8 @@
 
 namespace headroom::storage::sqlite {
 
+inline Status unavailable(std::string msg) { return Status(Code::kUnavailable, std::move(msg)); }
+
 Status create_schema(Db& db);
 
 // What one group-commit transaction accumulates.
@@ -22,6 +24,10 @@ struct Txn {
   std::map<std::string, int64_t>& seqs;  // next seq per app, tentative until commit
   std::vector<Change>& changes;          // published after commit
   std::function<std::vector<IndexDef>(const std::string& app, const std::string& col)> composites;
+  // Puts back an in-memory change a job made (the index catalogue) if the job's rows are rolled
+  // back. Record it before making the change (a throw in between leaves no change unrecorded) and
+  // make it harmless should the change not have happened.
+  std::vector<std::function<void()>> undo = {};
 };
 
 Result<std::vector<WriteResult>> apply_batch(Txn& txn, const WriteBatch& batch);

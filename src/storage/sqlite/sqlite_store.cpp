@@ -1,3 +1,6 @@
+// SqliteStore: opening and closing, the syncer and checkpointer threads, acknowledgements, and
+// what every store thread does with an exception it catches. The writer is in
+// sqlite_store_writer.cpp, the readers in sqlite_store_reads.cpp.
 #include "storage/sqlite/sqlite_store.hpp"
 
 #include <fcntl.h>
@@ -10,27 +13,49 @@
 #include <exception>
 #include <filesystem>
 
+#include "core/log.hpp"
 #include "storage/sqlite/fault_vfs.hpp"
 #include "storage/sqlite/internal.hpp"
 
 namespace headroom::storage::sqlite {
-namespace {
+namespace {}  // namespace
 
-Status unavailable(std::string msg) { return Status(Code::kUnavailable, std::move(msg)); }
-
-// Callbacks are user code on our threads: an exception must not take the thread down.
-template <typename Fn, typename... Args>
-void safe_call(const Fn& fn, Args&&... args) {
-  try {
-    fn(std::forward<Args>(args)...);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "storage callback threw: %s\n", e.what());
-  } catch (...) {
-    std::fprintf(stderr, "storage callback threw\n");
+std::string_view store_thread_name(StoreThread t) {
+  switch (t) {
+    case StoreThread::kReader:
+      return "reader";
+    case StoreThread::kWriter:
+      return "writer";
+    case StoreThread::kSyncer:
+      return "syncer";
+    case StoreThread::kCheckpointer:
+      return "checkpointer";
+    case StoreThread::kCaller:
+      break;
   }
+  return "caller";
 }
 
-}  // namespace
+StoreThread& SqliteStore::this_thread() {
+  thread_local StoreThread t = StoreThread::kCaller;
+  return t;
+}
+
+void SqliteStore::caught(std::string_view during, const std::exception_ptr& e) noexcept {
+  const StoreThread t = this_thread();
+  exceptions_[static_cast<size_t>(t)].fetch_add(1);
+  try {
+    if (!log::error_budget_allows()) return;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+      spdlog::error("storage {} thread: {} threw: {}", store_thread_name(t), during, x.what());
+    } catch (...) {
+      spdlog::error("storage {} thread: {} threw something that is not a std::exception", store_thread_name(t), during);
+    }
+  } catch (...) {  // logging must not throw out of an exception handler
+  }
+}
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(SqliteOptions options) {
   std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(options)));
@@ -124,134 +149,6 @@ std::string SqliteStore::health() const {
   return broken_;
 }
 
-// ---- writer -------------------------------------------------------------------------------
-
-void SqliteStore::enqueue(Job job) {
-  {
-    std::lock_guard lk(wmu_);
-    if (!stopping_ && wqueue_.size() < opt_.max_queue) {
-      wqueue_.push_back(std::move(job));
-      wcv_.notify_one();
-      return;
-    }
-  }
-  safe_call(job.done, unavailable(closed_ ? "storage is closed" : "storage write queue is full"));
-}
-
-void SqliteStore::writer_loop() {
-  std::vector<Job> group;
-  while (true) {
-    {
-      std::unique_lock lk(wmu_);
-      wcv_.wait(lk, [&] { return stopping_ || !wqueue_.empty(); });
-      if (wqueue_.empty()) return;
-      while (!wqueue_.empty() && group.size() < opt_.max_group) {
-        group.push_back(std::move(wqueue_.front()));
-        wqueue_.pop_front();
-      }
-    }
-    commit_group(group);
-    group.clear();
-    restart_wal_if_long();
-    if (clock_->unix_ms() - last_trim_ms_ > 60'000) trim_changes();
-  }
-}
-
-// The background checkpointer copies frames while the writer keeps appending, so it never
-// catches up and the WAL would grow without bound (1 GB in 7 s of the write benchmark): every
-// append then extends the file (block allocation, and fdatasync must also commit the size change)
-// and readers search an ever longer WAL index. Past `wal_restart_frames` the writer, between
-// transactions, copies the few frames the checkpointer has not yet copied; when nothing is left
-// its next transaction writes the WAL from the start again, overwriting blocks already allocated.
-// (Every acknowledged frame was fdatasynced before; the checkpoint syncs the database file.)
-// A reader still using old frames stops the checkpoint short; the writer then waits for another
-// quarter of the bound before trying again instead of paying two syncs after every commit.
-void SqliteStore::restart_wal_if_long() {
-  const int frames = wdb_->wal_frames();
-  if (opt_.wal_restart_frames <= 0 || frames < std::max(opt_.wal_restart_frames, next_restart_frames_)) return;
-  if (!health().empty()) return;
-  if (wdb_->checkpoint_all()) {
-    wal_restarts_.fetch_add(1);
-    next_restart_frames_ = 0;
-  } else {
-    next_restart_frames_ = frames + std::max(1, opt_.wal_restart_frames / 4);
-  }
-}
-
-bool SqliteStore::run_job(Txn& txn, Job& job, Status& status) {
-  auto seqs_before = txn.seqs;
-  size_t changes_before = txn.changes.size();
-  const int64_t rows_before = job.checks_first ? wdb_->total_changes() : 0;
-  if (!job.checks_first) {
-    if (status = wdb_->stmt("SAVEPOINT w").run(); !status) return false;
-  }
-  try {
-    status = job.apply(txn);
-  } catch (const std::exception& e) {
-    status = internal_error(std::string("write failed: ") + e.what());
-  }
-  if (job.checks_first) {
-    if (status.is_ok() || status.code() == Code::kUnavailable) return status.is_ok();
-    if (wdb_->total_changes() != rows_before) {
-      status =
-          internal_error("a write failed after changing rows (" + status.message() + "); its group is rolled back");
-      return false;
-    }
-    txn.seqs = std::move(seqs_before);
-    txn.changes.resize(changes_before);
-    return true;
-  }
-  if (status.is_ok()) {
-    status = wdb_->stmt("RELEASE w").run();
-    return status.is_ok();
-  }
-  if (status.code() == Code::kUnavailable) return false;  // the database itself failed
-  Status undo = wdb_->stmt("ROLLBACK TO w").run();
-  if (undo) undo = wdb_->stmt("RELEASE w").run();
-  txn.seqs = std::move(seqs_before);
-  txn.changes.resize(changes_before);
-  if (!undo) status = undo;
-  return undo.is_ok();
-}
-
-void SqliteStore::commit_group(std::vector<Job>& group) {
-  if (std::string why = health(); !why.empty())
-    return fail(group, "storage failed earlier (" + why + "); restart needed");
-  std::vector<Status> statuses(group.size());
-  auto seqs = seqs_;
-  std::vector<Change> changes;
-  Txn txn{*wdb_,
-          clock_->unix_ms(),
-          opt_.max_doc_bytes,
-          seqs,
-          changes,
-          [this](const std::string& app, const std::string& col) { return composites(app, col, false); }};
-  Status fatal = wdb_->stmt("BEGIN IMMEDIATE").run();
-  for (size_t i = 0; fatal && i < group.size(); ++i) {
-    if (!run_job(txn, group[i], statuses[i])) fatal = statuses[i];
-  }
-  if (fatal) fatal = save_seqs(txn);
-  const bool pipelined = opt_.durability == SqliteOptions::Durability::kPipelined;
-  // From COMMIT on readers may see this group, before its fsync: their answers wait for it.
-  const uint64_t number = pipelined ? ++commit_number_ : 0;
-  if (fatal && pipelined) visible_commits_.store(number);
-  if (fatal) fatal = wdb_->stmt("COMMIT").run();
-  if (!fatal) {
-    (void)wdb_->exec("ROLLBACK");
-    mark_broken(fatal.message());
-    return fail(group, "write not committed: " + fatal.message());
-  }
-  seqs_ = std::move(seqs);
-  Committed c{number, std::move(group), std::move(statuses), std::move(changes)};
-  group.clear();
-  if (!pipelined) return complete(c);  // synchronous=FULL: the COMMIT synced, readers saw nothing before
-  {
-    std::lock_guard lk(smu_);
-    squeue_.push_back(std::move(c));
-  }
-  scv_.notify_one();
-}
-
 void SqliteStore::mark_broken(const std::string& why) {
   {
     std::lock_guard lk(hmu_);
@@ -291,7 +188,7 @@ void SqliteStore::advance_durable(uint64_t number) {
     ready.assign(std::make_move_iterator(still), std::make_move_iterator(held_.end()));
     held_.erase(still, held_.end());
   }
-  for (auto& h : ready) safe_call(h.deliver);
+  for (auto& h : ready) call_safely(h.deliver);
 }
 
 void SqliteStore::fail_held_reads(const std::string& why) {
@@ -301,12 +198,13 @@ void SqliteStore::fail_held_reads(const std::string& why) {
     failed.swap(held_);
   }
   for (auto& h : failed) {
-    safe_call(h.fail, unavailable("storage failed (" + why + "): this read may have seen writes that are not durable"));
+    call_safely(h.fail,
+                unavailable("storage failed (" + why + "): this read may have seen writes that are not durable"));
   }
 }
 
 void SqliteStore::fail(std::vector<Job>& jobs, const std::string& why) {
-  for (auto& j : jobs) safe_call(j.done, unavailable(why));
+  for (auto& j : jobs) answer(j, unavailable(why));
 }
 
 // Listeners hear a group's changes before its writers are acknowledged, so whatever they do (cache
@@ -320,13 +218,13 @@ void SqliteStore::complete(Committed& c) {
       listeners = listeners_;
     }
     for (const auto& change : c.changes) {
-      for (const auto& l : *listeners) safe_call(l, change);
+      for (const auto& l : *listeners) call_safely(l, change);
     }
   }
   // Counted before the acknowledgements, so a caller whose write returned sees it counted.
   committed_writes_.fetch_add(static_cast<uint64_t>(
       std::count_if(c.statuses.begin(), c.statuses.end(), [](const Status& s) { return s.is_ok(); })));
-  for (size_t i = 0; i < c.jobs.size(); ++i) safe_call(c.jobs[i].done, c.statuses[i]);
+  for (size_t i = 0; i < c.jobs.size(); ++i) answer(c.jobs[i], c.statuses[i]);
 }
 
 Status SqliteStore::sync_wal() {
@@ -340,19 +238,29 @@ Status SqliteStore::sync_wal() {
 // Copies WAL frames into the database file in the background (PASSIVE: never blocks the writer
 // or readers), so the writer never stalls on a checkpoint's fsyncs.
 void SqliteStore::checkpointer_loop() {
+  this_thread() = StoreThread::kCheckpointer;
   std::unique_lock lk(smu_);
   while (!sstopping_) {
     ccv_.wait_for(lk, std::chrono::milliseconds(opt_.checkpoint_interval_ms), [&] { return sstopping_; });
     if (sstopping_) break;
     lk.unlock();
-    if (health().empty()) (void)cdb_->exec("PRAGMA wal_checkpoint(PASSIVE)");
+    checkpoint();
     lk.lock();
+  }
+}
+
+void SqliteStore::checkpoint() {
+  try {
+    if (health().empty()) (void)cdb_->exec("PRAGMA wal_checkpoint(PASSIVE)");
+  } catch (...) {  // the next round tries again
+    caught("a checkpoint", std::current_exception());
   }
 }
 
 // Acknowledges committed groups once an fdatasync of the WAL that started after their commit
 // succeeds: one fsync covers every group committed before it.
 void SqliteStore::syncer_loop() {
+  this_thread() = StoreThread::kSyncer;
   while (true) {
     std::deque<Committed> ready;
     {
@@ -361,39 +269,36 @@ void SqliteStore::syncer_loop() {
       if (squeue_.empty()) return;
       ready.swap(squeue_);
     }
-    std::string why = health();
-    if (why.empty()) {
-      if (Status s = sync_wal(); !s) {
-        mark_broken(s.message());
-        why = s.message();
-      } else {
-        wal_syncs_.fetch_add(1);
-      }
+    try {
+      sync_and_acknowledge(ready);
+    } catch (...) {
+      // Whether these commits are durable is not known now: as after a failed fsync, their
+      // writes (those not yet answered) fail and the store refuses writes until reopened.
+      caught("acknowledging commits", std::current_exception());
+      mark_broken("the WAL syncer failed");
+      for (auto& c : ready) fail(c.jobs, "write not durable: the WAL syncer failed");
     }
-    for (auto& c : ready) {
-      if (why.empty()) {
-        complete(c);
-      } else {
-        fail(c.jobs, "write not durable: " + why);
-      }
-    }
-    if (why.empty()) advance_durable(ready.back().number);
   }
 }
 
-void SqliteStore::trim_changes() {
-  last_trim_ms_ = clock_->unix_ms();
-  int64_t cutoff = last_trim_ms_ - opt_.change_retention_ms;
-  enqueue({[cutoff](Txn& t) -> Status {
-             for (const auto& [app, seq] : t.seqs) {
-               auto st = t.db.stmt(
-                   "DELETE FROM changes WHERE app=?1 AND seq < (SELECT seq FROM changes WHERE app=?1 AND ts >= ?2 "
-                   "ORDER BY seq LIMIT 1)");
-               if (Status s = st.bind(1, app).bind(2, cutoff).run(); !s) return s;
-             }
-             return Status::ok();
-           },
-           [](Status) {}});
+void SqliteStore::sync_and_acknowledge(std::deque<Committed>& ready) {
+  std::string why = health();
+  if (why.empty()) {
+    if (Status s = sync_wal(); !s) {
+      mark_broken(s.message());
+      why = s.message();
+    } else {
+      wal_syncs_.fetch_add(1);
+    }
+  }
+  for (auto& c : ready) {
+    if (why.empty()) {
+      complete(c);
+    } else {
+      fail(c.jobs, "write not durable: " + why);
+    }
+  }
+  if (why.empty()) advance_durable(ready.back().number);
 }
 
 void SqliteStore::add_change_listener(ChangeListener fn) {
@@ -401,31 +306,6 @@ void SqliteStore::add_change_listener(ChangeListener fn) {
   auto next = std::make_shared<std::vector<ChangeListener>>(*listeners_);
   next->push_back(std::move(fn));
   listeners_ = std::move(next);
-}
-
-void SqliteStore::write(WriteBatch batch, Callback<std::vector<WriteResult>> done) {
-  auto result = std::make_shared<std::vector<WriteResult>>();
-  auto b = std::make_shared<WriteBatch>(std::move(batch));
-  const bool one_op = b->ops.size() == 1;  // apply_op checks before it writes
-  enqueue({[b, result](Txn& t) -> Status {
-             auto r = apply_batch(t, *b);
-             if (!r) return r.status();
-             *result = std::move(*r);
-             return Status::ok();
-           },
-           [result, done = std::move(done)](Status s) {
-             if (!s) return done(std::move(s));
-             done(std::move(*result));
-           },
-           one_op});
-}
-
-void SqliteStore::put_meta(std::string key, std::string value, StatusCallback done) {
-  enqueue({[key = std::move(key), value = std::move(value)](Txn& t) {
-             auto st = t.db.stmt("INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)");
-             return st.bind(1, key).bind(2, value).run();
-           },
-           std::move(done)});
 }
 
 }  // namespace headroom::storage::sqlite

@@ -15,13 +15,21 @@
 //    fsync (and fails with UNAVAILABLE if it fails). A write answered UNAVAILABLE is never seen
 //    by a reader before the store is reopened (docs/documents.md, "What a failed write leaves").
 //  - A pool of reader threads, each with its own connection and prepared-statement cache.
+//  - An exception on a store thread never ends it and never leaves a caller waiting: a read or
+//    write that throws is answered INTERNAL (a write leaves nothing behind), a callback that
+//    throws is not called again; each is counted (exceptions()) and logged, rate-limited.
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <exception>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -48,7 +56,18 @@ struct SqliteOptions {
   Clock* clock = nullptr;                                // nullptr: SystemClock
   enum class Durability { kPipelined, kFullSync };
   Durability durability = Durability::kPipelined;
+  // Test hooks, empty in production; a test makes them throw. `before_read` runs on a reader
+  // thread before each read; `after_write` on the writer thread after each write job that
+  // succeeded, inside its transaction (its rows are written but not committed).
+  std::function<void()> before_read;
+  std::function<void()> after_write;
 };
+
+// The threads an exception can be caught on. kCaller: a thread of the store's caller (the store
+// answered there, e.g. "queue full").
+enum class StoreThread { kReader, kWriter, kSyncer, kCheckpointer, kCaller };
+inline constexpr size_t kStoreThreads = 5;
+std::string_view store_thread_name(StoreThread t);  // "reader", "writer", ... (a metric label)
 
 class SqliteStore final : public Store {
  public:
@@ -75,17 +94,33 @@ class SqliteStore final : public Store {
   uint64_t wal_restarts() const { return wal_restarts_.load(); }  // catch-up checkpoints that emptied the WAL
   uint64_t wal_syncs() const { return wal_syncs_.load(); }        // successful fdatasyncs of the WAL (kPipelined)
   uint64_t held_reads() const { return held_reads_.load(); }      // read answers released after a later fsync
+  // Exceptions caught on one kind of thread: reads and writes that threw, callbacks that threw.
+  uint64_t exceptions(StoreThread t) const { return exceptions_[static_cast<size_t>(t)].load(); }
 
  private:
   struct Job {
     std::function<Status(Txn&)> apply;  // inside the group's transaction (and its own savepoint)
     std::function<void(Status)> done;   // after commit, on the writer thread
     // The job checks everything before its first change (one-operation writes): it runs without a
-    // savepoint of its own (no statement journal); should it fail after changing a row anyway,
-    // the whole group is rolled back instead.
+    // savepoint of its own (no statement journal); should it fail after changing a row anyway
+    // (it threw), the whole group is rolled back and committed again without it.
     bool checks_first = false;
+    bool answered = false;  // `done` has been called (it may have thrown): never call it again
   };
-  using ReadJob = std::function<void(Db&)>;
+  struct ReadJob {
+    std::function<void(Db&)> run;      // reads and answers
+    std::function<void(Status)> fail;  // answers instead; a no-op once `run` has answered
+  };
+  // How a job left the group's transaction.
+  enum class JobEnd {
+    kGoOn,      // its changes are in the transaction, or it failed and they were undone
+    kPoisoned,  // it failed after changing rows it cannot undo alone: roll the transaction back
+    kDbFailed,  // the database failed (its status says how)
+  };
+  struct Poisoned {
+    size_t index;  // in the group
+    Status status;
+  };
   // A committed group waiting for its fsync.
   struct Committed {
     uint64_t number = 0;  // the commit's place in visible_commits_
@@ -97,14 +132,23 @@ class SqliteStore final : public Store {
   explicit SqliteStore(SqliteOptions options) : opt_(std::move(options)) {}
   Status start();
   void enqueue(Job job);
-  void read(ReadJob job, std::function<void(Status)> fail);
+  void answer(Job& job, Status s);
+  template <typename T>
+  void read(std::function<Result<T>(Db&)> compute, Callback<T> done);
+  void submit_read(ReadJob job);
   void writer_loop();
   void commit_group(std::vector<Job>& group);
-  bool run_job(Txn& txn, Job& job, Status& status);
+  // One transaction for the group; the job that poisoned it, if one did (all was rolled back).
+  std::optional<Poisoned> try_commit(std::vector<Job>& group);
+  void hand_over(Committed c);
+  JobEnd run_job(Txn& txn, Job& job, Status& status);
+  Status apply_guarded(Txn& txn, Job& job);
   void restart_wal_if_long();
   void reader_loop(Db& db);
   void syncer_loop();
   void checkpointer_loop();
+  void checkpoint();
+  void sync_and_acknowledge(std::deque<Committed>& ready);
   Status sync_wal();
   void complete(Committed& c);
   void fail(std::vector<Job>& jobs, const std::string& why);
@@ -117,8 +161,22 @@ class SqliteStore final : public Store {
   void advance_durable(uint64_t number);
   void fail_held_reads(const std::string& why);
   void schedule_backfill(std::string app, IndexDef def, std::string after);
+  void forget_index(const std::string& app, const std::string& name);
   void trim_changes();
   std::vector<IndexDef> composites(const std::string& app, const std::string& col, bool ready_only) const;
+  static StoreThread& this_thread();  // what the running thread is to this store (kCaller by default)
+  // Counts an exception caught on this thread and logs its what() (never data), rate-limited.
+  // `during` says what threw: "a read", "a write", "a callback", ...
+  void caught(std::string_view during, const std::exception_ptr& e) noexcept;
+  // Callbacks are the caller's code on our threads: one that throws must not end the thread.
+  template <typename Fn, typename... Args>
+  void call_safely(const Fn& fn, Args&&... args) noexcept {
+    try {
+      fn(std::forward<Args>(args)...);
+    } catch (...) {
+      caught("a callback", std::current_exception());
+    }
+  }
 
   SqliteOptions opt_;
   Clock* clock_ = nullptr;
@@ -164,6 +222,7 @@ class SqliteStore final : public Store {
   std::atomic<uint64_t> wal_restarts_{0};
   int next_restart_frames_ = 0;  // writer thread only: after a checkpoint a reader cut short
   std::atomic<uint64_t> wal_syncs_{0};
+  std::array<std::atomic<uint64_t>, kStoreThreads> exceptions_{};
 
   // kPipelined: a commit is visible to readers before its fsync. visible_commits_ is raised before
   // each COMMIT, durable_commits_ after the fsync that covers it; a read finishing while

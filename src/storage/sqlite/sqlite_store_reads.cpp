@@ -1,13 +1,42 @@
 // SqliteStore: the reader pool and the index catalogue.
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
+#include <memory>
 
 #include "storage/sqlite/internal.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
 namespace headroom::storage::sqlite {
+namespace {
 
-void SqliteStore::read(ReadJob job, std::function<void(Status)> fail) {
+// A read's callback, called once at most: a read that throws is answered INTERNAL by its reader
+// unless the callback was already called (and is what threw) — it must not hear twice.
+template <typename T>
+class AnswerOnce {
+ public:
+  explicit AnswerOnce(Callback<T> done) : done_(std::move(done)) {}
+  void operator()(Result<T> r) const {
+    if (!answered_.exchange(true)) done_(std::move(r));
+  }
+
+ private:
+  Callback<T> done_;
+  mutable std::atomic<bool> answered_{false};
+};
+
+}  // namespace
+
+template <typename T>
+void SqliteStore::read(std::function<Result<T>(Db&)> compute, Callback<T> done) {
+  auto once = std::make_shared<AnswerOnce<T>>(std::move(done));
+  // A callback that throws is caught here, so what reaches reader_loop's catch is the read's own.
+  Callback<T> answer = once_durable<T>([this, once](Result<T> r) { call_safely(*once, std::move(r)); });
+  submit_read({[compute = std::move(compute), answer = std::move(answer)](Db& db) { answer(compute(db)); },
+               [once](Status s) { (*once)(std::move(s)); }});
+}
+
+void SqliteStore::submit_read(ReadJob job) {
   {
     std::lock_guard lk(rmu_);
     if (!rstopping_ && !closed_ && rqueue_.size() < opt_.max_read_queue) {
@@ -16,10 +45,11 @@ void SqliteStore::read(ReadJob job, std::function<void(Status)> fail) {
       return;
     }
   }
-  fail(Status(Code::kUnavailable, closed_ ? "storage is closed" : "storage read queue is full"));
+  job.fail(Status(Code::kUnavailable, closed_ ? "storage is closed" : "storage read queue is full"));
 }
 
 void SqliteStore::reader_loop(Db& db) {
+  this_thread() = StoreThread::kReader;
   while (true) {
     ReadJob job;
     {
@@ -30,30 +60,31 @@ void SqliteStore::reader_loop(Db& db) {
       rqueue_.pop_front();
     }
     try {
-      job(db);
+      if (opt_.before_read) opt_.before_read();
+      job.run(db);
     } catch (...) {
-      // Callbacks own their errors; a throwing one must not end the reader.
+      // Counted before the answer, so a caller that heard INTERNAL sees it counted. The
+      // statement it was stepping was reset as the exception left it (Stmt's destructor).
+      caught("a read", std::current_exception());
+      call_safely(job.fail, internal_error("storage read failed (internal error)"));
     }
   }
 }
 
 void SqliteStore::get(std::string app, std::string collection, std::string id, Callback<std::optional<Document>> done) {
-  auto cb = std::make_shared<Callback<std::optional<Document>>>(once_durable(std::move(done)));
-  read([=](Db& db) { (*cb)(load_doc(db, app, collection, id)); }, [cb](Status s) { (*cb)(std::move(s)); });
+  read<std::optional<Document>>([=](Db& db) { return load_doc(db, app, collection, id); }, std::move(done));
 }
 
 void SqliteStore::query(Query q, Callback<QueryResult> done) {
-  auto cb = std::make_shared<Callback<QueryResult>>(once_durable(std::move(done)));
   auto qp = std::make_shared<Query>(std::move(q));
-  read([this, qp, cb](Db& db) { (*cb)(run_query(db, *qp, composites(qp->app, qp->collection, true))); },
-       [cb](Status s) { (*cb)(std::move(s)); });
+  read<QueryResult>([this, qp](Db& db) { return run_query(db, *qp, composites(qp->app, qp->collection, true)); },
+                    std::move(done));
 }
 
 void SqliteStore::read_changes(std::string app, std::string collection, int64_t after_seq, int limit,
                                Callback<std::vector<Change>> done) {
-  auto cb = std::make_shared<Callback<std::vector<Change>>>(once_durable(std::move(done)));
-  read(
-      [=](Db& db) {
+  read<std::vector<Change>>(
+      [=](Db& db) -> Result<std::vector<Change>> {
         auto st = db.stmt(
             "SELECT seq, col, id, kind, doc FROM changes WHERE app=?1 AND seq>?2 AND (?3 = '' OR col = ?3) "
             "ORDER BY seq LIMIT ?4");
@@ -64,25 +95,25 @@ void SqliteStore::read_changes(std::string app, std::string collection, int64_t 
           out.push_back(Change{app, std::string(st.text(1)), st.int64(0), static_cast<ChangeKind>(st.int64(3)),
                                std::string(st.text(2)), std::string(st.text(4))});
         }
-        if (!s) return (*cb)(std::move(s));
-        (*cb)(std::move(out));
+        if (!s) return s;
+        return out;
       },
-      [cb](Status s) { (*cb)(std::move(s)); });
+      std::move(done));
 }
 
 void SqliteStore::get_meta_prefix(std::string prefix, Callback<std::vector<std::pair<std::string, std::string>>> done) {
-  auto cb = std::make_shared<decltype(done)>(once_durable(std::move(done)));
-  read(
-      [=](Db& db) {
+  using Rows = std::vector<std::pair<std::string, std::string>>;
+  read<Rows>(
+      [=](Db& db) -> Result<Rows> {
         auto st = db.stmt("SELECT key, value FROM meta WHERE substr(key, 1, length(?1)) = ?1 ORDER BY key");
         st.bind(1, prefix);
-        std::vector<std::pair<std::string, std::string>> out;
+        Rows out;
         Status s;
         while (st.step(s)) out.emplace_back(std::string(st.text(0)), std::string(st.text(1)));
-        if (!s) return (*cb)(std::move(s));
-        (*cb)(std::move(out));
+        if (!s) return s;
+        return out;
       },
-      [cb](Status s) { (*cb)(std::move(s)); });
+      std::move(done));
 }
 
 std::vector<IndexDef> SqliteStore::composites(const std::string& app, const std::string& col, bool ready_only) const {
@@ -120,6 +151,7 @@ void SqliteStore::create_index(std::string app, IndexDef def, Callback<IndexDef>
              std::lock_guard lk(imu_);
              auto& defs = indexes_[app];
              if (std::none_of(defs.begin(), defs.end(), [&](const IndexDef& x) { return x.name == d->name; })) {
+               t.undo.push_back([this, app, name = d->name] { forget_index(app, name); });
                defs.push_back(*d);
              }
              return Status::ok();
@@ -160,6 +192,12 @@ void SqliteStore::schedule_backfill(std::string app, IndexDef def, std::string a
            }});
 }
 
+void SqliteStore::forget_index(const std::string& app, const std::string& name) {
+  std::lock_guard lk(imu_);
+  auto& defs = indexes_[app];
+  defs.erase(std::remove_if(defs.begin(), defs.end(), [&](const IndexDef& x) { return x.name == name; }), defs.end());
+}
+
 void SqliteStore::drop_index(std::string app, std::string name, StatusCallback done) {
   enqueue({[this, app, name](Txn& t) -> Status {
              {
@@ -167,6 +205,10 @@ void SqliteStore::drop_index(std::string app, std::string name, StatusCallback d
                auto& defs = indexes_[app];
                auto it = std::find_if(defs.begin(), defs.end(), [&](const IndexDef& x) { return x.name == name; });
                if (it == defs.end()) return not_found("no index named " + name);
+               t.undo.push_back([this, app, def = *it] {
+                 std::lock_guard l(imu_);
+                 indexes_[app].push_back(def);
+               });
                defs.erase(it);
              }
              return delete_index(t.db, app, name);
