@@ -40,6 +40,16 @@ class BackupServiceTest : public ::testing::Test {
     return false;
   }
 
+  // Waits (bounded) until the worker has armed its next timer: advancing the clock before that
+  // would pass the next scheduled time with nothing to fire.
+  bool wait_armed() {
+    for (int i = 0; i < 500; ++i) {
+      if (executor_.pending() > 0) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  }
+
   std::string dir_;
   config::Config config_;
   FakeClock clock_{1795761000000};  // 06:30:00Z
@@ -51,6 +61,7 @@ TEST_F(BackupServiceTest, RunsOnScheduleKeepsTheNewestAndSetsMetrics) {
   BackupService svc(config_, clock_, executor_, metrics_, "test");
   svc.start();
   for (int i = 1; i <= 3; ++i) {
+    ASSERT_TRUE(wait_armed()) << i;
     executor_.advance(std::chrono::minutes(10), std::chrono::seconds(1));
     ASSERT_TRUE(wait_for("headroom_backups_total", i)) << i;
   }
