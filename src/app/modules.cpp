@@ -1,6 +1,7 @@
 // The composition root for feature modules: one line per module, in dependency order.
 #include "app/modules.hpp"
 
+#include "app/backends.hpp"
 #include "cache/module.hpp"
 #include "docs/documents.hpp"
 #include "observe/active_users.hpp"
@@ -13,6 +14,8 @@
 namespace headroom::app {
 
 struct Modules {
+  // Declared first, destroyed last: every module holds references into it.
+  std::unique_ptr<Backends> backends;
   // Feature modules add their owning members here.
   std::shared_ptr<cache::DocumentCache> cache;
   std::shared_ptr<docs::Documents> documents;
@@ -26,31 +29,19 @@ void ModulesDeleter::operator()(Modules* m) const { delete m; }
 
 ModulesHandle install_modules(server::ModuleContext& ctx) {
   ModulesHandle modules(new Modules);
-  modules->cache = cache::install_cache(ctx);         // before documents, which read through it
-  modules->documents = docs::install_documents(ctx);  // sets req.tier/subject from bearer tokens
+  modules->backends = open_backends(ctx.config, ctx.clock);
+  storage::ChangeBus& changes = modules->backends->changes;
+  // The change bus's subscribers in the order they see a change: cache first (it drops the entry),
+  // then the db-* feeds. The documents module publishes on it and serves its replays.
+  modules->cache = cache::install_cache(ctx, changes, modules->backends->cache_peers);  // before documents
+  modules->documents = docs::install_documents(ctx, changes);  // sets req.tier/subject from bearer tokens
   modules->documents->set_cache(modules->cache);
   modules->documents->warm_cache(cache::hot_keys_path(ctx.config));
-  modules->pusher = pusher::install_pusher(ctx);
-  modules->documents->on_change([sink = pusher::document_change_sink(*modules->pusher)](const storage::Change& c) {
-    sink(c.app, c.collection, c.seq, storage::change_kind_name(c.kind), c.id, c.doc_json);
-  });
-  // Cross-module callbacks hold weak references: the documents module already reaches the pusher
-  // through its change listener, so a strong one back would keep both alive forever.
-  pusher::set_change_log(
-      *modules->pusher, [weak = std::weak_ptr(modules->documents)](const std::string& app, const std::string& col,
-                                                                   int64_t after, int limit, auto done) {
-        auto docs = weak.lock();
-        if (!docs) return done(Status(Code::kUnavailable, "shutting down"));
-        docs->read_changes(app, col, after, limit, [done = std::move(done)](Result<std::vector<storage::Change>> r) {
-          if (!r) return done(r.status());
-          std::vector<pusher::LoggedChange> out;
-          for (auto& c : *r) out.push_back({c.seq, std::string(storage::change_kind_name(c.kind)), c.id, c.doc_json});
-          done(std::move(out));
-        });
-      });
+  modules->pusher = pusher::install_pusher(ctx, modules->backends->channels->refs());
   // Rate limits run after the filters that identify the caller (tier, subject): keep this line
   // below the documents/auth module's.
   modules->limits = ratelimit::install_ratelimit(ctx);
+  // Cross-module callbacks hold weak references, so no two modules keep each other alive.
   // Failed Pusher signatures count towards the caller's security-incident state and ban.
   pusher::set_security_sink(*modules->pusher,
                             [weak = std::weak_ptr(modules->limits)](const http::Request& req, std::string_view) {

@@ -16,9 +16,13 @@ bool may_read_stats(const http::Request& req, const config::Config& config) {
 
 std::string hot_keys_path(const config::Config& config) { return config.data.dir + "/cache-hot-keys.tsv"; }
 
-std::shared_ptr<DocumentCache> install_cache(server::ModuleContext& ctx) {
-  auto cache = std::make_shared<DocumentCache>(ctx.config.cache, ctx.clock);
+std::shared_ptr<DocumentCache> install_cache(server::ModuleContext& ctx, storage::ChangeBus& changes,
+                                             std::shared_ptr<Invalidation> peers) {
+  auto cache = std::make_shared<DocumentCache>(ctx.config.cache, ctx.clock, std::move(peers));
   cache->register_metrics(ctx.metrics);
+  changes.subscribe([weak = std::weak_ptr(cache)](const storage::Change& c) {
+    if (auto cache = weak.lock()) cache->invalidate_doc(c.app, c.collection, c.id);
+  });
   const config::Config& config = ctx.config;
   ctx.router.add(
       http::Method::kGet, "/v1/apps/{app_id}/cache/stats",

@@ -5,6 +5,8 @@
 #include <string>
 
 #include "cache/document_cache.hpp"
+#include "cache/invalidation.hpp"
+#include "storage/change_bus.hpp"
 
 namespace headroom::server {
 struct ModuleContext;
@@ -16,8 +18,12 @@ namespace headroom::cache {
 std::string hot_keys_path(const config::Config& config);
 constexpr size_t kHotKeysSaved = 1000;
 
-// Creates the cache, registers metrics, the stats route and the on-stop save. The documents module
-// gets the returned cache from the composition root.
-std::shared_ptr<DocumentCache> install_cache(server::ModuleContext& ctx);
+// Creates the cache, registers metrics, the stats route and the on-stop save, and follows the
+// change bus: every committed change (single write, batch, or — in a cluster — another node's)
+// drops its document and its collection's cached queries, on the committing thread before the
+// write is acknowledged. `peers` carries invalidations to other instances (the composition root
+// chooses it). The documents module gets the returned cache from the composition root.
+std::shared_ptr<DocumentCache> install_cache(server::ModuleContext& ctx, storage::ChangeBus& changes,
+                                             std::shared_ptr<Invalidation> peers);
 
 }  // namespace headroom::cache

@@ -19,19 +19,26 @@ struct Envelope {
 };
 using EnvelopePtr = std::shared_ptr<const Envelope>;
 
+// What a publish did. The in-process broker always publishes; a network broker refuses while its
+// server is unreachable (the caller answers 503 and counts it) or drops when its queue is full.
+enum class PublishResult { kPublished, kUnavailable, kDropped };
+
 class Broker {
  public:
   using Sink = std::function<void(const EnvelopePtr&)>;
   virtual ~Broker() = default;
-  virtual void publish(EnvelopePtr envelope) = 0;
+  // Any thread. Hands the envelope to every subscribed node (this one through the local sink), in
+  // the order of the calls for one channel.
+  virtual PublishResult publish(EnvelopePtr envelope) = 0;
   // The local delivery; set once before the first publish.
   virtual void set_local_sink(Sink sink) = 0;
 };
 
 class InProcessBroker final : public Broker {
  public:
-  void publish(EnvelopePtr envelope) override {
+  PublishResult publish(EnvelopePtr envelope) override {
     if (sink_) sink_(envelope);
+    return PublishResult::kPublished;
   }
   void set_local_sink(Sink sink) override { sink_ = std::move(sink); }
 

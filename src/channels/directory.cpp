@@ -24,7 +24,10 @@ Result<JoinResult> ChannelDirectory::join(const std::string& app, const std::str
   out.occupied = state.subscriptions == 0;
   ++state.subscriptions;
   ++total_subscriptions_;
-  if (member) out.presence_json = presence_json_locked(state);
+  if (member) {
+    out.presence_json = presence_json_locked(state);
+    out.member_info = state.members.at(member->user_id).info_json;
+  }
   return out;
 }
 
@@ -94,7 +97,7 @@ std::vector<std::string> ChannelDirectory::users(const std::string& app, const s
 
 std::string ChannelDirectory::presence(const std::string& app, const std::string& channel) const {
   std::lock_guard lock(mu_);
-  static const ChannelState kEmpty;
+  static const Occupancy kEmpty;
   auto app_it = apps_.find(app);
   if (app_it == apps_.end()) return presence_json_locked(kEmpty);
   auto it = app_it->second.find(channel);
@@ -113,7 +116,7 @@ std::optional<std::string> ChannelDirectory::member_info(const std::string& app,
   return m->second.info_json;
 }
 
-std::string ChannelDirectory::presence_json_locked(const ChannelState& state) const {
+std::string ChannelDirectory::presence_json_locked(const Occupancy& state) const {
   std::string ids, hash;
   for (const auto& [id, m] : state.members) {
     const std::string quoted = "\"" + log::json_escape(id) + "\"";
@@ -159,6 +162,45 @@ size_t ChannelDirectory::channel_count() const {
 int64_t ChannelDirectory::subscription_count() const {
   std::lock_guard lock(mu_);
   return total_subscriptions_;
+}
+
+void ChannelDirectory::join(const std::string& app, const std::string& channel, const Member* member, int max_members,
+                            Done<JoinResult> done) {
+  auto answer = join(app, channel, member, max_members);
+  if (done) done(std::move(answer));
+}
+
+void ChannelDirectory::leave(const std::string& app, const std::string& channel, const std::string* user_id,
+                             Done<LeaveResult> done) {
+  auto answer = leave(app, channel, user_id);
+  if (done) done(std::move(answer));
+}
+
+void ChannelDirectory::info(const std::string& app, const std::string& channel, Done<ChannelInfo> done) {
+  auto answer = info(app, channel);
+  if (done) done(std::move(answer));
+}
+
+void ChannelDirectory::list(const std::string& app, std::string_view prefix, Done<ChannelList> done) {
+  auto answer = list(app, prefix);
+  if (done) done(std::move(answer));
+}
+
+void ChannelDirectory::users(const std::string& app, const std::string& channel,
+                             Done<std::vector<std::string>> done) {
+  auto answer = users(app, channel);
+  if (done) done(std::move(answer));
+}
+
+void ChannelDirectory::presence(const std::string& app, const std::string& channel, Done<std::string> done) {
+  auto answer = presence(app, channel);
+  if (done) done(std::move(answer));
+}
+
+void ChannelDirectory::cached(const std::string& app, const std::string& channel,
+                              Done<std::optional<std::string>> done) {
+  auto answer = cached(app, channel);
+  if (done) done(std::move(answer));
 }
 
 }  // namespace headroom::channels

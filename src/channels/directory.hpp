@@ -1,8 +1,9 @@
 #pragma once
-// Who is in which channel, instance-wide: subscription counts, presence members (one member per
-// user id, however many connections it has) and cache channels' last event. Connections live on
-// different event loops, so this table is shared and guarded by one mutex; it is touched on
-// subscribe/unsubscribe and by the HTTP API, never per delivered message (see docs/channels.md).
+// The in-memory ChannelState (channel_state.hpp) of a single node: subscription counts, presence
+// members and cache channels' last event. Connections live on different event loops, so this table
+// is shared and guarded by one mutex; it is touched on subscribe/unsubscribe and by the HTTP API,
+// never per delivered message (see docs/channels.md). The asynchronous interface answers at once,
+// on the caller's thread; the synchronous calls below serve its own tests and the metrics scrape.
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -12,33 +13,12 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "channels/channel_state.hpp"
 #include "core/status.hpp"
 
 namespace headroom::channels {
 
-struct Member {
-  std::string user_id;
-  std::string user_info_json = "null";  // JSON text
-};
-
-struct JoinResult {
-  bool occupied = false;      // first subscription of the channel: channel_occupied
-  bool member_added = false;  // first connection of this user in a presence channel
-  std::string presence_json;  // presence channels: {"presence":{"ids":..,"hash":..,"count":..}}
-};
-
-struct LeaveResult {
-  bool vacated = false;         // last subscription gone: channel_vacated
-  bool member_removed = false;  // last connection of this user left the presence channel
-};
-
-struct ChannelInfo {
-  bool occupied = false;
-  int64_t subscription_count = 0;
-  int64_t user_count = 0;
-};
-
-class ChannelDirectory {
+class ChannelDirectory final : public ChannelState {
  public:
   explicit ChannelDirectory(Clock& clock, int64_t cache_ttl_ms = 30 * 60 * 1000, size_t max_cached = 100000)
       : clock_(clock), cache_ttl_ms_(cache_ttl_ms), max_cached_(max_cached) {}
@@ -60,18 +40,29 @@ class ChannelDirectory {
                                          const std::string& user_id) const;
 
   // Cache channels: last event (the full Pusher message), kept cache_ttl_ms.
-  void set_cached(const std::string& app, const std::string& channel, std::string message);
+  void set_cached(const std::string& app, const std::string& channel, std::string message) override;
   std::optional<std::string> cached(const std::string& app, const std::string& channel) const;
 
-  size_t channel_count() const;
-  int64_t subscription_count() const;
+  size_t channel_count() const override;
+  int64_t subscription_count() const override;
+
+  // ChannelState, answered at once.
+  void join(const std::string& app, const std::string& channel, const Member* member, int max_members,
+            Done<JoinResult> done) override;
+  void leave(const std::string& app, const std::string& channel, const std::string* user_id,
+             Done<LeaveResult> done) override;
+  void info(const std::string& app, const std::string& channel, Done<ChannelInfo> done) override;
+  void list(const std::string& app, std::string_view prefix, Done<ChannelList> done) override;
+  void users(const std::string& app, const std::string& channel, Done<std::vector<std::string>> done) override;
+  void presence(const std::string& app, const std::string& channel, Done<std::string> done) override;
+  void cached(const std::string& app, const std::string& channel, Done<std::optional<std::string>> done) override;
 
  private:
   struct PresenceMember {
     std::string info_json;
     int connections = 0;
   };
-  struct ChannelState {
+  struct Occupancy {
     int64_t subscriptions = 0;
     std::map<std::string, PresenceMember> members;
   };
@@ -80,14 +71,14 @@ class ChannelDirectory {
     int64_t expires_ms = 0;
   };
   using Key = std::pair<std::string, std::string>;  // app, channel
-  std::string presence_json_locked(const ChannelState& state) const;
+  std::string presence_json_locked(const Occupancy& state) const;
   void trim_cache_locked(int64_t now_ms);
 
   Clock& clock_;
   const int64_t cache_ttl_ms_;
   const size_t max_cached_;
   mutable std::mutex mu_;
-  std::map<std::string, std::map<std::string, ChannelState>> apps_;
+  std::map<std::string, std::map<std::string, Occupancy>> apps_;
   std::map<Key, Cached> cache_;
   int64_t total_subscriptions_ = 0;
 };

@@ -2,7 +2,7 @@
 
 namespace headroom::channels {
 
-const config::HistoryRule* History::rule_for(std::string_view channel) const {
+const config::HistoryRule* MemoryHistory::rule_for(std::string_view channel) const {
   const config::HistoryRule* best = nullptr;
   for (const auto& rule : rules_) {
     if (channel.substr(0, rule.prefix.size()) == rule.prefix && (!best || rule.prefix.size() > best->prefix.size())) {
@@ -12,14 +12,14 @@ const config::HistoryRule* History::rule_for(std::string_view channel) const {
   return best;
 }
 
-void History::expire_locked(Log& log, int64_t now_ms) const {
+void MemoryHistory::expire_locked(Log& log, int64_t now_ms) const {
   while (!log.events.empty() && (static_cast<int>(log.events.size()) > log.size ||
                                  log.events.front().first + int64_t{log.ttl_s} * 1000 <= now_ms)) {
     log.events.pop_front();
   }
 }
 
-void History::append(const std::string& app, const std::string& channel, const config::HistoryRule& rule,
+void MemoryHistory::append(const std::string& app, const std::string& channel, const config::HistoryRule& rule,
                      const Build& build, const Publish& publish) {
   std::lock_guard lock(mu_);
   auto& log = logs_[{app, channel}];
@@ -33,7 +33,7 @@ void History::append(const std::string& app, const std::string& channel, const c
   publish(offset, message);
 }
 
-std::optional<std::vector<StoredEvent>> History::since(const std::string& app, const std::string& channel,
+std::optional<std::vector<StoredEvent>> MemoryHistory::since(const std::string& app, const std::string& channel,
                                                        uint64_t since_offset, const std::function<void()>& run_locked) {
   std::lock_guard lock(mu_);
   std::vector<StoredEvent> out;
@@ -53,9 +53,14 @@ std::optional<std::vector<StoredEvent>> History::since(const std::string& app, c
   return out;
 }
 
-size_t History::channel_count() const {
+size_t MemoryHistory::channel_count() const {
   std::lock_guard lock(mu_);
   return logs_.size();
+}
+
+void MemoryHistory::since(const std::string& app, const std::string& channel, uint64_t since_offset,
+                          SinceDone done) {
+  done(since(app, channel, since_offset));
 }
 
 }  // namespace headroom::channels

@@ -14,6 +14,7 @@
 
 #include "config/config.hpp"
 #include "core/clock.hpp"
+#include "core/status.hpp"
 
 namespace headroom::channels {
 
@@ -22,28 +23,46 @@ struct StoredEvent {
   std::string message;  // the full Pusher message, "offset" included
 };
 
+// Where offsets and recent events live: in memory on one node (MemoryHistory), in Redis in a
+// cluster, where the offset bump, the store and the publish are one atomic script.
 class History {
  public:
-  History(std::vector<config::HistoryRule> rules, Clock& clock) : rules_(std::move(rules)), clock_(clock) {}
-  History(const History&) = delete;
-  History& operator=(const History&) = delete;
-
-  // The rule for a channel, if its namespace keeps history.
-  const config::HistoryRule* rule_for(std::string_view channel) const;
-
-  // Assigns the next offset, builds the message with build(offset), stores it, then calls
-  // publish(offset, message) while still holding the lock, so that offsets reach every event
-  // loop in order.
   using Build = std::function<std::string(uint64_t offset)>;
   using Publish = std::function<void(uint64_t offset, const std::string& message)>;
-  void append(const std::string& app, const std::string& channel, const config::HistoryRule& rule, const Build& build,
-              const Publish& publish);
-
   // Events after `since`, oldest first; nullopt when some of them are gone (or `since` is unknown).
-  // run_locked is called with the result under the lock (to join the live stream without a gap).
-  std::optional<std::vector<StoredEvent>> since(const std::string& app, const std::string& channel,
-                                                uint64_t since_offset, const std::function<void()>& run_locked = {});
-  size_t channel_count() const;
+  using Missed = std::optional<std::vector<StoredEvent>>;
+  using SinceDone = std::function<void(Result<Missed>)>;
+  virtual ~History() = default;
+
+  // The rule for a channel, if its namespace keeps history (from the config: no round trip).
+  virtual const config::HistoryRule* rule_for(std::string_view channel) const = 0;
+  // Assigns the next offset, builds the message with build(offset), stores it and calls
+  // publish(offset, message), as one step: offsets reach the broker in order.
+  virtual void append(const std::string& app, const std::string& channel, const config::HistoryRule& rule,
+                      const Build& build, const Publish& publish) = 0;
+  // Asynchronous (a round trip in a cluster): called on an event loop, `done` runs on that loop,
+  // possibly before since() returns. UNAVAILABLE when the history cannot be reached.
+  virtual void since(const std::string& app, const std::string& channel, uint64_t since_offset,
+                     SinceDone done) = 0;
+  virtual size_t channel_count() const = 0;  // this node's view, for metrics
+};
+
+// One node's history: a bounded deque per channel, guarded by one mutex. append publishes while
+// holding it, so that offsets reach every event loop in order.
+class MemoryHistory final : public History {
+ public:
+  MemoryHistory(std::vector<config::HistoryRule> rules, Clock& clock) : rules_(std::move(rules)), clock_(clock) {}
+  MemoryHistory(const MemoryHistory&) = delete;
+  MemoryHistory& operator=(const MemoryHistory&) = delete;
+
+  const config::HistoryRule* rule_for(std::string_view channel) const override;
+  void append(const std::string& app, const std::string& channel, const config::HistoryRule& rule, const Build& build,
+              const Publish& publish) override;
+  void since(const std::string& app, const std::string& channel, uint64_t since_offset, SinceDone done) override;
+  // The same, answered in place. run_locked is called with the result under the lock.
+  Missed since(const std::string& app, const std::string& channel, uint64_t since_offset,
+               const std::function<void()>& run_locked = {});
+  size_t channel_count() const override;
 
  private:
   struct Log {

@@ -11,7 +11,7 @@ std::vector<uint64_t> offsets(const std::vector<StoredEvent>& events) {
   return out;
 }
 
-void append_n(History& h, const config::HistoryRule& rule, int n, std::vector<uint64_t>* published = nullptr) {
+void append_n(MemoryHistory& h, const config::HistoryRule& rule, int n, std::vector<uint64_t>* published = nullptr) {
   for (int i = 0; i < n; ++i) {
     h.append(
         "app", "chat-1", rule, [](uint64_t o) { return "m" + std::to_string(o); },
@@ -26,7 +26,7 @@ void append_n(History& h, const config::HistoryRule& rule, int n, std::vector<ui
 
 TEST(History, MatchesLongestPrefix) {
   FakeClock clock;
-  History h({{"chat-", 10, 60}, {"chat-vip-", 5, 60}}, clock);
+  MemoryHistory h({{"chat-", 10, 60}, {"chat-vip-", 5, 60}}, clock);
   EXPECT_EQ(h.rule_for("chat-vip-1")->size, 5);
   EXPECT_EQ(h.rule_for("chat-1")->size, 10);
   EXPECT_EQ(h.rule_for("news"), nullptr);
@@ -35,7 +35,7 @@ TEST(History, MatchesLongestPrefix) {
 TEST(History, OffsetsIncreaseAndReplayReturnsWhatWasMissed) {
   FakeClock clock;
   config::HistoryRule rule{"chat-", 10, 60};
-  History h({rule}, clock);
+  MemoryHistory h({rule}, clock);
   std::vector<uint64_t> published;
   append_n(h, rule, 5, &published);
   EXPECT_EQ(published, (std::vector<uint64_t>{1, 2, 3, 4, 5}));
@@ -50,7 +50,7 @@ TEST(History, OffsetsIncreaseAndReplayReturnsWhatWasMissed) {
 TEST(History, FailsWhenEventsWereDroppedBySizeOrTtl) {
   FakeClock clock;
   config::HistoryRule rule{"chat-", 3, 60};
-  History h({rule}, clock);
+  MemoryHistory h({rule}, clock);
   append_n(h, rule, 5);
   EXPECT_FALSE(h.since("app", "chat-1", 1));  // 2 is gone
   EXPECT_EQ(offsets(*h.since("app", "chat-1", 2)), (std::vector<uint64_t>{3, 4, 5}));

@@ -104,13 +104,9 @@ void Documents::batch(http::Request& req, http::Responder respond) {
   quotas_.add(t->app->id, Quotas::kDelete, deletes);
   auto cols = std::make_shared<std::vector<std::string>>();
   for (const auto& op : batch.ops) cols->push_back(op.collection);
-  store_->write(std::move(batch), [this, cols, app = t->app->id,
-                                   respond = std::move(respond)](Result<std::vector<storage::WriteResult>> r) {
+  store_->write(std::move(batch), [this, cols, respond = std::move(respond)](Result<std::vector<storage::WriteResult>> r) {
     count(kOpBatch, r.is_ok());
     if (!r) return respond(http::error_response(r.status()));
-    if (cache_) {  // before the write is acknowledged
-      for (size_t i = 0; i < r->size(); ++i) cache_->invalidate_doc(app, (*cols)[i], (*r)[i].doc.id);
-    }
     json::array results;
     for (size_t i = 0; i < r->size(); ++i) {
       const auto& w = (*r)[i];

@@ -115,12 +115,12 @@ void Documents::write_one(const Target& t, storage::WriteOp op, Quotas::Kind kin
   op.owner = t.caller.subject;
   storage::WriteBatch b{t.app->id, {}};
   b.ops.push_back(std::move(op));
-  store_->write(std::move(b), [this, metric, app = t.app->id, col = t.col,
-                               respond = std::move(respond)](Result<std::vector<storage::WriteResult>> r) {
+  // The cache follows the change bus (cache/module.hpp): it drops this document before the store
+  // calls back, so there is nothing to invalidate here.
+  store_->write(std::move(b), [this, metric, respond = std::move(respond)](Result<std::vector<storage::WriteResult>> r) {
     count(metric, r.is_ok());
     if (!r) return respond(http::error_response(r.status()));
     const storage::WriteResult& w = r->front();
-    if (cache_) cache_->invalidate_doc(app, col, w.doc.id);  // before the write is acknowledged
     if (metric == kOpDelete) {
       if (!w.changed) return respond(http::error_response(Code::kNotFound, "document " + w.doc.id + " not found"));
       http::Response gone;

@@ -15,6 +15,7 @@
 #include "http/message.hpp"
 #include "http/router.hpp"
 #include "observe/metrics.hpp"
+#include "storage/change_bus.hpp"
 #include "storage/store.hpp"
 
 namespace headroom::server {
@@ -94,7 +95,8 @@ class Documents {
 };
 
 // Opens <data.dir>/headroom.db, registers routes, the identity filter, readiness, metrics and
-// shutdown hooks. The returned object is the change feed for the channels module.
-std::shared_ptr<Documents> install_documents(server::ModuleContext& ctx);
+// shutdown hooks, publishes every committed change on `changes` and serves its replays from the
+// store's change log. `changes` must outlive the module.
+std::shared_ptr<Documents> install_documents(server::ModuleContext& ctx, storage::ChangeBus& changes);
 
 }  // namespace headroom::docs

@@ -9,7 +9,7 @@
 
 namespace headroom::docs {
 
-std::shared_ptr<Documents> install_documents(server::ModuleContext& ctx) {
+std::shared_ptr<Documents> install_documents(server::ModuleContext& ctx, storage::ChangeBus& changes) {
   std::filesystem::create_directories(ctx.config.data.dir);
   storage::sqlite::SqliteOptions opt;
   opt.path = (std::filesystem::path(ctx.config.data.dir) / "headroom.db").string();
@@ -21,6 +21,15 @@ std::shared_ptr<Documents> install_documents(server::ModuleContext& ctx) {
   auto docs = std::make_shared<Documents>(ctx.config, ctx.clock, ctx.metrics, std::move(*opened));
   docs->quotas().load();
   docs->add_routes(ctx.router);
+  // The store calls this once per change, after it is durable and before the write is
+  // acknowledged: the bus's subscribers (cache, db-* feeds) see it first.
+  docs->on_change([&changes](const storage::Change& c) { changes.publish(c); });
+  changes.set_log([weak = std::weak_ptr(docs)](const std::string& app, const std::string& col, int64_t after,
+                                               int limit, storage::ChangeBus::ReadDone done) {
+    auto d = weak.lock();
+    if (!d) return done(Status(Code::kUnavailable, "shutting down"));
+    d->read_changes(app, col, after, limit, std::move(done));
+  });
   docs->start_flushing(ctx.executor);
   ctx.hooks.add_request_filter([docs](http::Request& req) -> std::optional<http::Response> {
     docs->identify(req);

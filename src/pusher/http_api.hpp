@@ -12,7 +12,11 @@ namespace headroom::pusher {
 class Hub;
 
 void register_http_api(http::Router& router, std::shared_ptr<Hub> hub);
-// The response to one request (tests call this directly).
-http::Response handle_api_request(Hub& hub, http::Request& req, std::string_view route);
+// Answers one request through `respond`, once; the channel queries wait for the channel state
+// (at once in memory, a round trip in a cluster). Tests call this directly.
+void handle_api_request(Hub& hub, http::Request& req, std::string_view route, http::Responder respond);
+// The same, for tests and fuzzing over backends that answer at once (the in-memory ones): the
+// response, or 500 INTERNAL when none came before returning.
+http::Response handle_api_request_now(Hub& hub, http::Request& req, std::string_view route);
 
 }  // namespace headroom::pusher

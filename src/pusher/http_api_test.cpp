@@ -17,7 +17,8 @@ struct ApiFixture : ::testing::Test {
     app.secret = "secret";
     app.max_event_payload_kb = 1;
     config.apps.push_back(app);
-    hub = std::make_unique<Hub>(config, clock, stats, broker, nullptr);
+    backends = std::make_unique<InMemoryChannelBackends>(config, clock, changes);
+    hub = std::make_unique<Hub>(config, clock, stats, backends->refs(), nullptr);
   }
   http::Response call(http::Method m, const std::string& path, const std::string& route, const std::string& body = "",
                       const std::string& extra = "", std::vector<std::pair<std::string, std::string>> params = {}) {
@@ -28,12 +29,13 @@ struct ApiFixture : ::testing::Test {
     req.query = sign_api_query(config.apps[0], http::method_name(m), path, body, clock.unix_ms() / 1000, extra);
     req.params = {{"app_id", "1"}};
     for (auto& p : params) req.params.push_back(p);
-    return handle_api_request(*hub, req, route);
+    return handle_api_request_now(*hub, req, route);
   }
   FakeClock clock;
   observe::Registry registry;
   Stats stats{registry};
-  channels::InProcessBroker broker;
+  storage::ChangeBus changes;
+  std::unique_ptr<InMemoryChannelBackends> backends;
   config::Config config;
   std::unique_ptr<Hub> hub;
 };
@@ -63,9 +65,9 @@ TEST_F(ApiFixture, ErrorsAreRealStatuses) {
   unsigned_req.path = "/apps/1/events";
   unsigned_req.body = "{}";
   unsigned_req.params = {{"app_id", "1"}};
-  EXPECT_EQ(handle_api_request(*hub, unsigned_req, "events").status, 401);
+  EXPECT_EQ(handle_api_request_now(*hub, unsigned_req, "events").status, 401);
   unsigned_req.params = {{"app_id", "2"}};
-  EXPECT_EQ(handle_api_request(*hub, unsigned_req, "events").status, 404);
+  EXPECT_EQ(handle_api_request_now(*hub, unsigned_req, "events").status, 404);
   EXPECT_EQ(stats.api_unauthorized.value(), 1u);
   EXPECT_EQ(stats.api_too_large.value(), 1u);
 }
@@ -82,7 +84,7 @@ TEST_F(ApiFixture, FailedSignaturesGoToTheSecuritySink) {
   forged.body = R"({"name":"e","channel":"a","data":"x"})";
   forged.query = sign_api_query(config.apps[0], "POST", forged.path, forged.body, clock.unix_ms() / 1000) + "0";
   forged.params = {{"app_id", "1"}};
-  EXPECT_EQ(handle_api_request(*hub, forged, "events").status, 401);
+  EXPECT_EQ(handle_api_request_now(*hub, forged, "events").status, 401);
   ASSERT_EQ(seen.size(), 1u);
   EXPECT_EQ(seen[0], "198.51.100.7 bad_signature");
   // A good signature reports nothing.
@@ -106,7 +108,7 @@ TEST_F(ApiFixture, BatchIsAllOrNothingAndAtMostTen) {
 }
 
 TEST_F(ApiFixture, ChannelQueries) {
-  ASSERT_TRUE(hub->directory().join("1", "presence-r", nullptr, 0));
+  ASSERT_TRUE(backends->state.join("1", "presence-r", nullptr, 0));
   auto list = call(http::Method::kGet, "/apps/1/channels", "channels");
   EXPECT_EQ(list.body, R"({"channels":{"presence-r":{}}})");
   EXPECT_EQ(

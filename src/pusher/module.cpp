@@ -4,7 +4,6 @@
 #include <chrono>
 #include <thread>
 
-#include "channels/broker.hpp"
 #include "pusher/http_api.hpp"
 #include "pusher/hub.hpp"
 #include "pusher/session.hpp"
@@ -15,24 +14,16 @@
 namespace headroom::pusher {
 
 struct PusherModule {
-  explicit PusherModule(server::ModuleContext& ctx)
+  PusherModule(server::ModuleContext& ctx, ChannelBackends backends)
       : stats(ctx.metrics),
         webhooks(std::make_shared<Webhooks>(ctx.config, ctx.clock, ctx.executor, ctx.http_client, stats)),
-        hub(std::make_shared<Hub>(ctx.config, ctx.clock, stats, broker, webhooks)) {}
+        hub(std::make_shared<Hub>(ctx.config, ctx.clock, stats, backends, webhooks)) {}
   Stats stats;
-  channels::InProcessBroker broker;
   std::shared_ptr<Webhooks> webhooks;
   std::shared_ptr<Hub> hub;
 };
 
 void PusherModuleDeleter::operator()(PusherModule* m) const { delete m; }
-
-DocumentChangeSink document_change_sink(PusherModule& module) {
-  return [hub = module.hub](const std::string& app_id, const std::string& collection, int64_t seq,
-                            std::string_view kind, const std::string& id, const std::string& doc_json) {
-    hub->publish_document_change(app_id, collection, seq, kind, id, doc_json);
-  };
-}
 
 void set_security_sink(PusherModule& module, std::function<void(const http::Request&, std::string_view)> sink) {
   module.hub->set_security_sink(std::move(sink));
@@ -42,21 +33,24 @@ void set_user_seen_sink(PusherModule& module, std::function<void(std::string_vie
   module.hub->set_user_seen_sink(std::move(sink));
 }
 
-void set_change_log(PusherModule& module, ChangeLogReader reader) { module.hub->set_change_log(std::move(reader)); }
-
-PusherModuleHandle install_pusher(server::ModuleContext& ctx) {
-  PusherModuleHandle module(new PusherModule(ctx));
+PusherModuleHandle install_pusher(server::ModuleContext& ctx, ChannelBackends backends) {
+  PusherModuleHandle module(new PusherModule(ctx, backends));
   auto hub = module->hub;
   register_websocket_endpoint(ctx.websockets, hub);
   register_http_api(ctx.router, hub);
   std::weak_ptr<Hub> weak = hub;
+  // Every committed change, on the committing (store) thread: frames are built there and posted
+  // to the loops, so the acknowledgement waits only for that.
+  backends.changes.subscribe([weak](const storage::Change& c) {
+    if (auto h = weak.lock()) h->fanout().publish_document_change(c);
+  });
   ctx.metrics.add_collector([weak](observe::Writer& w) {
     auto h = weak.lock();
     if (!h) return;
     w.family("headroom_channels", "gauge", "Occupied channels");
-    w.sample("headroom_channels", {}, static_cast<double>(h->directory().channel_count()));
+    w.sample("headroom_channels", {}, static_cast<double>(h->state().channel_count()));
     w.family("headroom_channel_subscriptions", "gauge", "Channel subscriptions over all connections");
-    w.sample("headroom_channel_subscriptions", {}, static_cast<double>(h->directory().subscription_count()));
+    w.sample("headroom_channel_subscriptions", {}, static_cast<double>(h->state().subscription_count()));
   });
   ctx.hooks.on_reload([weak](const config::Config& next) {
     if (auto h = weak.lock()) h->reload(next);
@@ -67,10 +61,10 @@ PusherModuleHandle install_pusher(server::ModuleContext& ctx) {
   ctx.hooks.on_drain([weak, wait_ms] {
     auto h = weak.lock();
     if (!h) return;
-    h->set_draining();
+    h->admission().set_draining();
     h->close_all(kErrorReconnect, "Server shutting down: reconnect");
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
-    while (h->connections() > 0 && std::chrono::steady_clock::now() < deadline) {
+    while (h->admission().connections() > 0 && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   });

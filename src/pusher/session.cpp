@@ -10,6 +10,9 @@ using channels::ChannelKind;
 
 namespace {
 
+// For answers nobody waits for (a join taken back).
+void ignore(const Result<channels::LeaveResult>&) {}
+
 InboundKind kind_of(const Result<ClientMessage>& msg) {
   if (!msg) return InboundKind::kMalformed;
   const std::string& ev = msg->event;
@@ -184,10 +187,19 @@ void Session::handle_subscribe(const ClientMessage& msg) {
     refuse_subscription(channel, "InvalidChannel", valid.message(), 400);
     return;
   }
-  if (subs_.count(channel)) {  // already subscribed: confirm again
-    const bool presence = subs_[channel].traits.kind == ChannelKind::kPresence;
-    send_text(server_message_str("pusher_internal:subscription_succeeded", channel,
-                                 presence ? hub_.directory().presence(app_->id, channel) : "{}"));
+  if (auto it = subs_.find(channel); it != subs_.end()) {  // already subscribed: confirm again
+    if (it->second.join_id != 0) return;                     // the pending join will answer
+    if (it->second.traits.kind != ChannelKind::kPresence) {
+      send_text(server_message_str("pusher_internal:subscription_succeeded", channel, "{}"));
+      return;
+    }
+    hub_.state().presence(app_->id, channel,
+                          [this, alive = std::weak_ptr<int>(alive_), channel](Result<std::string> members) {
+                            if (alive.expired() || closed_) return;
+                            if (!members) return send_error(std::nullopt, members.status().message());
+                            send_text(
+                                server_message_str("pusher_internal:subscription_succeeded", channel, *members));
+                          });
     return;
   }
   const int limit = hub_.config().websocket.max_channels_per_connection;
@@ -199,16 +211,41 @@ void Session::handle_subscribe(const ClientMessage& msg) {
   channels::Member member;
   if (!authorize(traits, *req, &member)) return;
   const bool presence = traits.kind == ChannelKind::kPresence;
-  auto joined = hub_.directory().join(app_->id, channel, presence ? &member : nullptr, app_->max_presence_members);
+  const uint64_t join_id = ++joins_;
+  Subscription sub{traits, channels::SubscriberShard::key(app_->id, channel), presence ? member.user_id : "", 0, false,
+                   0,      {},
+                   join_id};
+  subs_.emplace(channel, std::move(sub));
+  // The answer may come now (in memory) or later (a round trip); the session may be gone by then
+  // (its join is undone without it) or have unsubscribed (likewise).
+  hub_.state().join(app_->id, channel, presence ? &member : nullptr, app_->max_presence_members,
+                    [this, alive = std::weak_ptr<int>(alive_), &hub = hub_, app = app_, channel, join_id, req = *req,
+                     member_id = presence ? member.user_id : std::string()](Result<channels::JoinResult> joined) {
+                      if (!alive.expired() && on_joined(channel, join_id, req, std::move(joined))) return;
+                      // Unsubscribed or closed while the join was on its way: take it back, quietly.
+                      if (joined) hub.state().leave(app->id, channel, member_id.empty() ? nullptr : &member_id, ignore);
+                    });
+}
+
+bool Session::on_joined(const std::string& channel, uint64_t join_id, const SubscribeRequest& req,
+                        Result<channels::JoinResult> joined) {
+  auto it = subs_.find(channel);
+  if (closed_ || it == subs_.end() || it->second.join_id != join_id) return false;
   if (!joined) {
-    refuse_subscription(channel, "LimitReached", joined.status().message(), 429);
-    return;
+    subs_.erase(it);
+    if (joined.status().code() == Code::kResourceExhausted) {
+      refuse_subscription(channel, "LimitReached", joined.status().message(), 429);
+    } else {
+      refuse_subscription(channel, "ServerError", joined.status().message(), 503);
+    }
+    return true;
   }
-  Subscription sub{
-      traits, channels::SubscriberShard::key(app_->id, channel), presence ? member.user_id : "", 0, false, 0, {}};
-  auto& stored = subs_.emplace(channel, std::move(sub)).first->second;
-  loop_.subscribers.add(stored.key, this);
-  after_subscribe(channel, stored, *req, *joined);
+  Subscription& sub = it->second;
+  sub.join_id = 0;
+  loop_.subscribers.add(sub.key, this);
+  if (!channels::db_collection(channel).empty()) hub_.fanout().count_feed_subscription(1);
+  after_subscribe(channel, sub, req, *joined);
+  return true;
 }
 
 void Session::after_subscribe(const std::string& channel, Subscription& sub, const SubscribeRequest& req,
@@ -219,37 +256,56 @@ void Session::after_subscribe(const std::string& channel, Subscription& sub, con
   const bool listed = sub.traits.kind != ChannelKind::kServerToUser;
   if (joined.occupied && listed) hub_.emit_webhook(*app_, WebhookEvent::of("channel_occupied", channel));
   if (joined.member_added) {
-    auto info = hub_.directory().member_info(app_->id, channel, sub.member_id).value_or("null");
-    hub_.publish(*app_, channel,
-                 server_message_str("pusher_internal:member_added", channel,
-                                    "{\"user_id\":" + quoted(sub.member_id) + ",\"user_info\":" + info + "}"),
-                 socket_id_);
+    const std::string& info = joined.member_info.empty() ? std::string("null") : joined.member_info;
+    hub_.fanout().publish(*app_, channel,
+                          server_message_str("pusher_internal:member_added", channel,
+                                             "{\"user_id\":" + quoted(sub.member_id) + ",\"user_info\":" + info + "}"),
+                          socket_id_);
     hub_.emit_webhook(*app_, WebhookEvent::of("member_added", channel, sub.member_id));
   }
   if (req.since && !channels::db_collection(channel).empty()) {
     start_feed_replay(channel, sub, *req.since);
   } else if (req.since) {
-    auto missed = hub_.history().since(app_->id, channel, *req.since);
-    if (!missed) {
-      hub_.stats().recoveries_failed.inc();
-      send_text(server_message("headroom:recovery_failed", channel, "{\"since\":" + std::to_string(*req.since) + "}"));
-    } else {
-      hub_.stats().recoveries_ok.inc();
-      sub.last_offset = *req.since;
-      for (const auto& ev : *missed) {
-        send_text(ev.message);
-        sub.last_offset = ev.offset;
-      }
-    }
+    start_history_replay(channel, sub, *req.since);
   }
-  if (sub.traits.cache) {
-    if (auto cached = hub_.directory().cached(app_->id, channel)) {
-      send_text(*cached);
-    } else {
-      send_text("{\"event\":\"pusher:cache_miss\",\"channel\":" + quoted(channel) + "}");
-      hub_.emit_webhook(*app_, WebhookEvent::of("cache_miss", channel));
-    }
-  }
+  if (sub.traits.cache) send_cached(channel);
+}
+
+void Session::start_history_replay(const std::string& channel, Subscription& sub, uint64_t since) {
+  sub.last_offset = since;
+  sub.replaying = true;
+  sub.replay_id = ++replays_;
+  hub_.history().since(
+      app_->id, channel, since,
+      [this, alive = std::weak_ptr<int>(alive_), channel, id = sub.replay_id, since](
+          Result<channels::History::Missed> missed) {
+        if (alive.expired()) return;
+        auto it = subs_.find(channel);
+        if (closed_ || it == subs_.end() || !it->second.replaying || it->second.replay_id != id) return;
+        Subscription& sub = it->second;
+        if (!missed || !*missed) {
+          hub_.stats().recoveries_failed.inc();
+          send_text(server_message("headroom:recovery_failed", channel, "{\"since\":" + std::to_string(since) + "}"));
+        } else {
+          hub_.stats().recoveries_ok.inc();
+          for (const auto& ev : **missed) {
+            if (ev.offset <= sub.last_offset) continue;
+            send_text(ev.message);
+            sub.last_offset = ev.offset;
+          }
+        }
+        release_held(sub);
+      });
+}
+
+void Session::send_cached(const std::string& channel) {
+  hub_.state().cached(app_->id, channel,
+                      [this, alive = std::weak_ptr<int>(alive_), channel](Result<std::optional<std::string>> last) {
+                        if (alive.expired() || closed_ || subs_.count(channel) == 0) return;
+                        if (last && *last) return send_text(**last);
+                        send_text("{\"event\":\"pusher:cache_miss\",\"channel\":" + quoted(channel) + "}");
+                        if (last) hub_.emit_webhook(*app_, WebhookEvent::of("cache_miss", channel));
+                      });
 }
 
 void Session::handle_unsubscribe(const ClientMessage& msg) {
@@ -267,18 +323,23 @@ void Session::handle_unsubscribe(const ClientMessage& msg) {
 }
 
 void Session::leave(const std::string& channel, const Subscription& sub) {
+  if (sub.join_id != 0) return;  // not joined yet: the join's answer takes it back (on_joined)
   loop_.subscribers.remove(sub.key, this);
+  if (!channels::db_collection(channel).empty()) hub_.fanout().count_feed_subscription(-1);
   const std::string* member = sub.member_id.empty() ? nullptr : &sub.member_id;
-  auto left = hub_.directory().leave(app_->id, channel, member);
-  if (left.member_removed) {
-    hub_.publish(
-        *app_, channel,
-        server_message_str("pusher_internal:member_removed", channel, "{\"user_id\":" + quoted(sub.member_id) + "}"));
-    hub_.emit_webhook(*app_, WebhookEvent::of("member_removed", channel, sub.member_id));
-  }
-  if (left.vacated && sub.traits.kind != ChannelKind::kServerToUser) {
-    hub_.emit_webhook(*app_, WebhookEvent::of("channel_vacated", channel));
-  }
+  // The answer needs nothing of the session, which may be gone by then.
+  hub_.state().leave(app_->id, channel, member,
+                     [&hub = hub_, app = app_, channel, member_id = sub.member_id,
+                      listed = sub.traits.kind != ChannelKind::kServerToUser](Result<channels::LeaveResult> left) {
+                       if (!left) return;  // the state's own failure counters and readiness say so
+                       if (left->member_removed) {
+                         hub.fanout().publish(*app, channel,
+                                              server_message_str("pusher_internal:member_removed", channel,
+                                                                 "{\"user_id\":" + quoted(member_id) + "}"));
+                         hub.emit_webhook(*app, WebhookEvent::of("member_removed", channel, member_id));
+                       }
+                       if (left->vacated && listed) hub.emit_webhook(*app, WebhookEvent::of("channel_vacated", channel));
+                     });
 }
 
 void Session::report_bad_signature() const {
@@ -328,7 +389,7 @@ void Session::handle_client_event(const ClientMessage& msg) {
     return;
   }
   const std::string& user = it->second.member_id;
-  hub_.publish(*app_, msg.channel, server_message(msg.event, msg.channel, msg.data_text, user), socket_id_);
+  hub_.fanout().publish(*app_, msg.channel, server_message(msg.event, msg.channel, msg.data_text, user), socket_id_);
   auto hook = WebhookEvent::of("client_event", msg.channel, user);
   hook.event = msg.event;
   hook.data = msg.data_text;

@@ -82,10 +82,14 @@ class Session final : public channels::Subscriber {
     std::string key;        // shard key
     std::string member_id;  // presence: the user id this connection joined as
     uint64_t last_offset = 0;
-    // db-* with `since`: live changes wait here (seq, frame) until the change-log replay is out.
+    // `since` (db-* feeds and history channels): live events wait here (offset, frame) until the
+    // replay from the change log or the history is out.
     bool replaying = false;
     uint64_t replay_id = 0;
     std::vector<std::pair<uint64_t, channels::SharedFrame>> held;
+    // Non-zero while the channel state has not answered the join: the subscription counts
+    // towards the limit but is not in the loop's shard yet, and leaving it is the answer's job.
+    uint64_t join_id = 0;
   };
   void handle_subscribe(const ClientMessage& msg);
   void handle_unsubscribe(const ClientMessage& msg);
@@ -94,15 +98,20 @@ class Session final : public channels::Subscriber {
   bool authorize(const channels::ChannelTraits& traits, const SubscribeRequest& req, channels::Member* member);
   bool authorize_change_feed(const channels::ChannelTraits& traits, const std::string& channel,
                              std::string_view collection);
+  // false: this join is no longer wanted (unsubscribed or closed meanwhile); the caller undoes it.
+  bool on_joined(const std::string& channel, uint64_t join_id, const SubscribeRequest& req,
+                 Result<channels::JoinResult> joined);
   void after_subscribe(const std::string& channel, Subscription& sub, const SubscribeRequest& req,
                        const channels::JoinResult& joined);
+  void start_history_replay(const std::string& channel, Subscription& sub, uint64_t since);
+  void send_cached(const std::string& channel);
   void leave(const std::string& channel, const Subscription& sub);
   // Change-feed resume (session_feed.cpp).
   void start_feed_replay(const std::string& channel, Subscription& sub, uint64_t since);
   void on_feed_read(const std::string& channel, uint64_t replay_id, uint64_t since,
-                    Result<std::vector<LoggedChange>> changes);
+                    Result<std::vector<storage::Change>> changes);
   void finish_feed_replay(const std::string& channel, Subscription& sub, uint64_t since,
-                          const std::vector<LoggedChange>& changes);
+                          const std::vector<storage::Change>& changes);
   void fail_feed_replay(const std::string& channel, Subscription& sub, uint64_t since, const std::string& reason);
   void release_held(Subscription& sub);
   using LoopPoster = std::function<void(std::function<void()>)>;
@@ -130,6 +139,8 @@ class Session final : public channels::Subscriber {
   std::string remote_ip_, forwarded_for_;
   void report_bad_signature() const;  // made at the first client event
   uint64_t replays_ = 0;
+  uint64_t joins_ = 0;
+  // Channel-state and history answers run on this loop; they check this before touching the session.
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // callbacks from other threads check it
 };
 

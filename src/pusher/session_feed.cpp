@@ -30,8 +30,7 @@ Session::LoopPoster Session::loop_poster() {
 
 void Session::start_feed_replay(const std::string& channel, Subscription& sub, uint64_t since) {
   sub.last_offset = since;
-  const ChangeLogReader& reader = hub_.change_log();
-  if (!reader) return fail_feed_replay(channel, sub, since, "the change log is not available");
+  if (!hub_.changes().has_log()) return fail_feed_replay(channel, sub, since, "the change log is not available");
   if (since > static_cast<uint64_t>(std::numeric_limits<int64_t>::max() - 1)) {
     return fail_feed_replay(channel, sub, since,
                             "seq " + std::to_string(since) + " is beyond the change log's last seq");
@@ -40,15 +39,16 @@ void Session::start_feed_replay(const std::string& channel, Subscription& sub, u
   sub.replay_id = ++replays_;
   const uint64_t id = sub.replay_id;
   const std::string collection(channels::db_collection(channel));
-  reader(app_->id, collection, static_cast<int64_t>(since), kMaxFeedReplay + 1,
-         [this, post = loop_poster(), channel, id, since](Result<std::vector<LoggedChange>> changes) {
-           auto shared = std::make_shared<Result<std::vector<LoggedChange>>>(std::move(changes));
-           post([this, channel, id, since, shared] { on_feed_read(channel, id, since, std::move(*shared)); });
-         });
+  hub_.changes().read(
+      app_->id, collection, static_cast<int64_t>(since), kMaxFeedReplay + 1,
+      [this, post = loop_poster(), channel, id, since](Result<std::vector<storage::Change>> changes) {
+        auto shared = std::make_shared<Result<std::vector<storage::Change>>>(std::move(changes));
+        post([this, channel, id, since, shared] { on_feed_read(channel, id, since, std::move(*shared)); });
+      });
 }
 
 void Session::on_feed_read(const std::string& channel, uint64_t replay_id, uint64_t since,
-                           Result<std::vector<LoggedChange>> changes) {
+                           Result<std::vector<storage::Change>> changes) {
   auto it = subs_.find(channel);
   if (closed_ || it == subs_.end() || !it->second.replaying || it->second.replay_id != replay_id) return;
   Subscription& sub = it->second;
@@ -74,11 +74,11 @@ void Session::on_feed_read(const std::string& channel, uint64_t replay_id, uint6
   // and never of its newest entry, so the first entry at or after `since` tells: above since+1 —
   // trimmed; none while since > 0 — since is beyond the log (a restored database). Read after the
   // collection's entries, so a trim in between fails safe.
-  auto shared = std::make_shared<std::vector<LoggedChange>>(std::move(*changes));
-  hub_.change_log()(
+  auto shared = std::make_shared<std::vector<storage::Change>>(std::move(*changes));
+  hub_.changes().read(
       app_->id, "", static_cast<int64_t>(since) - 1, 1,
-      [this, post = loop_poster(), channel, replay_id, since, shared](Result<std::vector<LoggedChange>> head) {
-        auto first = std::make_shared<Result<std::vector<LoggedChange>>>(std::move(head));
+      [this, post = loop_poster(), channel, replay_id, since, shared](Result<std::vector<storage::Change>> head) {
+        auto first = std::make_shared<Result<std::vector<storage::Change>>>(std::move(head));
         post([this, channel, replay_id, since, shared, first] {
           auto it = subs_.find(channel);
           if (closed_ || it == subs_.end() || !it->second.replaying || it->second.replay_id != replay_id) return;
@@ -101,12 +101,12 @@ void Session::on_feed_read(const std::string& channel, uint64_t replay_id, uint6
 }
 
 void Session::finish_feed_replay(const std::string& channel, Subscription& sub, uint64_t since,
-                                 const std::vector<LoggedChange>& changes) {
+                                 const std::vector<storage::Change>& changes) {
   hub_.stats().recoveries_ok.inc();
   sub.last_offset = since;
   for (const auto& c : changes) {
     if (c.seq <= static_cast<int64_t>(sub.last_offset)) continue;
-    send_text(Hub::document_change_message(channel, c.seq, c.kind, c.id, c.doc_json));
+    send_text(Fanout::document_change_message(channel, c));
     sub.last_offset = static_cast<uint64_t>(c.seq);
   }
   release_held(sub);

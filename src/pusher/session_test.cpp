@@ -50,10 +50,11 @@ struct Fixture : ::testing::Test {
     config.apps[0].collections["news"].read = "public";
     config.apps[0].collections["notes"].read = "authenticated";
     config.apps[0].collections["diary"].read = "owner";
-    hub = std::make_unique<Hub>(config, clock, stats, broker, nullptr);
+    backends = std::make_unique<InMemoryChannelBackends>(config, clock, changes);
+    hub = std::make_unique<Hub>(config, clock, stats, backends->refs(), nullptr);
     auto ex = std::make_unique<ManualExecutor>(clock);
     executor = ex.get();
-    loop = &hub->loop_for(this, [&] { return std::move(ex); });
+    loop = &hub->fanout().loop_for(this, [&] { return std::move(ex); });
   }
   std::unique_ptr<Session> connect(FakeTransport& t, const std::string& socket_id) {
     auto s = std::make_unique<Session>(*hub, *loop, config.apps[0], t, socket_id);
@@ -69,7 +70,8 @@ struct Fixture : ::testing::Test {
   FakeClock clock;
   observe::Registry registry;
   Stats stats{registry};
-  channels::InProcessBroker broker;
+  storage::ChangeBus changes;
+  std::unique_ptr<InMemoryChannelBackends> backends;
   config::Config config;
   config::AppConfig app;
   std::unique_ptr<Hub> hub;
@@ -98,13 +100,13 @@ TEST_F(Fixture, PublicSubscribeAndPublishSharesOneFrame) {
   sa->on_text(R"({"event":"pusher:subscribe","data":{"channel":"news"}})");
   sb->on_text(R"({"event":"pusher:subscribe","data":{"channel":"news"}})");
   EXPECT_TRUE(a.saw("subscription_succeeded"));
-  hub->publish(config.apps[0], "news", server_message_str("ev", "news", "x"), "1.2");
+  hub->fanout().publish(config.apps[0], "news", server_message_str("ev", "news", "x"), "1.2");
   executor->run_due();
   EXPECT_TRUE(a.saw(R"("event":"ev")"));
   EXPECT_FALSE(b.saw(R"("event":"ev")"));
-  EXPECT_EQ(hub->directory().info("app", "news").subscription_count, 2);
+  EXPECT_EQ(backends->state.info("app", "news").subscription_count, 2);
   sa.reset();  // closing leaves the channel
-  EXPECT_EQ(hub->directory().info("app", "news").subscription_count, 1);
+  EXPECT_EQ(backends->state.info("app", "news").subscription_count, 1);
 }
 
 TEST_F(Fixture, PrivateChannelsNeedTheRightSignature) {
@@ -207,7 +209,7 @@ TEST_F(Fixture, SigninCountsVipSessionsAndBadSigninCloses4009) {
 
 TEST_F(Fixture, RecoveryReplaysMissedEventsOrFails) {
   for (int i = 0; i < 3; ++i)
-    hub->publish(config.apps[0], "chat-1", server_message_str("m", "chat-1", std::to_string(i)));
+    hub->fanout().publish(config.apps[0], "chat-1", server_message_str("m", "chat-1", std::to_string(i)));
   FakeTransport t;
   auto s = connect(t, "1.1");
   s->on_text(R"({"event":"pusher:subscribe","data":{"channel":"chat-1","since":1}})");
@@ -216,7 +218,7 @@ TEST_F(Fixture, RecoveryReplaysMissedEventsOrFails) {
   EXPECT_NE(t.sent[3].find(R"("offset":3)"), std::string::npos);
   executor->run_due();  // the live deliveries of 1..3 were queued: not delivered twice
   EXPECT_EQ(t.sent.size(), 4u);
-  hub->publish(config.apps[0], "chat-1", server_message_str("m", "chat-1", "x"));
+  hub->fanout().publish(config.apps[0], "chat-1", server_message_str("m", "chat-1", "x"));
   executor->run_due();
   EXPECT_NE(t.sent.back().find(R"("offset":4)"), std::string::npos);
   FakeTransport u;
@@ -230,7 +232,7 @@ TEST_F(Fixture, CacheChannelsSendLastEventOrCacheMiss) {
   auto sa = connect(a, "1.1");
   sa->on_text(R"({"event":"pusher:subscribe","data":{"channel":"cache-x"}})");
   EXPECT_TRUE(a.saw(R"({"event":"pusher:cache_miss","channel":"cache-x"})"));
-  hub->publish(config.apps[0], "cache-x", server_message_str("e", "cache-x", "last"));
+  hub->fanout().publish(config.apps[0], "cache-x", server_message_str("e", "cache-x", "last"));
   auto sb = connect(b, "1.2");
   sb->on_text(R"({"event":"pusher:subscribe","data":{"channel":"cache-x"}})");
   EXPECT_TRUE(b.saw(R"("data":"last")"));
@@ -246,8 +248,8 @@ TEST_F(Fixture, DocumentChangeFeedsFollowTheReadRule) {
   s->on_text(R"({"event":"pusher:subscribe","data":{"channel":"db-diary"}})");
   EXPECT_EQ(s->subscription_count(), 1u);
   EXPECT_TRUE(t.saw(R"(pusher:subscription_error","channel":"db-diary")"));
-  hub->publish_document_change("app", "news", 7, "added", "d1", R"({"_id":"d1"})");
-  hub->publish_document_change("app", "news", 7, "added", "d1", R"({"_id":"d1"})");  // duplicate seq
+  hub->fanout().publish_document_change({"app", "news", 7, storage::ChangeKind::kAdded, "d1", R"({"_id":"d1"})"});
+  hub->fanout().publish_document_change({"app", "news", 7, storage::ChangeKind::kAdded, "d1", R"({"_id":"d1"})"});  // duplicate seq
   executor->run_due();
   int added = 0;
   for (const auto& m : t.sent) added += m.find("headroom:added") != std::string::npos;
@@ -261,9 +263,9 @@ struct FakeChangeLog {
     std::string app, collection;
     int64_t after = 0;
     int limit = 0;
-    std::function<void(Result<std::vector<LoggedChange>>)> done;
+    storage::ChangeBus::ReadDone done;
   };
-  ChangeLogReader reader() {
+  storage::ChangeBus::LogReader reader() {
     return [this](const std::string& app, const std::string& col, int64_t after, int limit, auto done) {
       calls.push_back({app, col, after, limit, std::move(done)});
     };
@@ -271,10 +273,12 @@ struct FakeChangeLog {
   std::vector<Call> calls;
 };
 
-std::vector<LoggedChange> changes(std::initializer_list<int64_t> seqs) {
-  std::vector<LoggedChange> out;
-  for (int64_t s : seqs)
-    out.push_back({s, "added", "d" + std::to_string(s), R"({"_id":"d)" + std::to_string(s) + "\"}"});
+std::vector<storage::Change> logged(std::initializer_list<int64_t> seqs) {
+  std::vector<storage::Change> out;
+  for (int64_t s : seqs) {
+    out.push_back({"app", "news", s, storage::ChangeKind::kAdded, "d" + std::to_string(s),
+                   R"({"_id":"d)" + std::to_string(s) + "\"}"});
+  }
   return out;
 }
 
@@ -289,7 +293,7 @@ std::vector<int64_t> seqs_sent(const FakeTransport& t) {
 
 TEST_F(Fixture, ChangeFeedResumeReplaysTheLogBeforeLiveChanges) {
   FakeChangeLog log;
-  hub->set_change_log(log.reader());
+  changes.set_log(log.reader());
   FakeTransport t;
   auto s = connect(t, "1.1");
   s->on_text(R"({"event":"pusher:subscribe","data":{"channel":"db-news","since":3}})");
@@ -298,16 +302,16 @@ TEST_F(Fixture, ChangeFeedResumeReplaysTheLogBeforeLiveChanges) {
   EXPECT_EQ(log.calls[0].collection, "news");
   EXPECT_EQ(log.calls[0].after, 3);
   EXPECT_EQ(log.calls[0].limit, kMaxFeedReplay + 1);
-  hub->publish_document_change("app", "news", 5, "modified", "d5", R"({"_id":"d5"})");  // live during the read
-  hub->publish_document_change("app", "news", 6, "removed", "d6", R"({"_id":"d6"})");
+  hub->fanout().publish_document_change({"app", "news", 5, storage::ChangeKind::kModified, "d5", R"({"_id":"d5"})"});  // live during the read
+  hub->fanout().publish_document_change({"app", "news", 6, storage::ChangeKind::kRemoved, "d6", R"({"_id":"d6"})"});
   executor->run_due();
   EXPECT_TRUE(seqs_sent(t).empty());  // held back until the replay is out
-  log.calls[0].done(changes({4, 5}));
+  log.calls[0].done(logged({4, 5}));
   EXPECT_TRUE(seqs_sent(t).empty());  // the result is posted to the loop
   executor->run_due();
   EXPECT_EQ(seqs_sent(t), (std::vector<int64_t>{4, 5, 6}));  // 5 once, not twice
   EXPECT_TRUE(t.saw("headroom:removed"));
-  hub->publish_document_change("app", "news", 7, "added", "d7", R"({"_id":"d7"})");
+  hub->fanout().publish_document_change({"app", "news", 7, storage::ChangeKind::kAdded, "d7", R"({"_id":"d7"})"});
   executor->run_due();
   EXPECT_EQ(seqs_sent(t), (std::vector<int64_t>{4, 5, 6, 7}));
   EXPECT_FALSE(t.saw("recovery_failed"));
@@ -316,29 +320,29 @@ TEST_F(Fixture, ChangeFeedResumeReplaysTheLogBeforeLiveChanges) {
 
 TEST_F(Fixture, ChangeFeedResumeChecksTheLogStillHoldsTheNextSeq) {
   FakeChangeLog log;
-  hub->set_change_log(log.reader());
+  changes.set_log(log.reader());
   FakeTransport t, u;
   auto s = connect(t, "1.1");
   s->on_text(R"({"event":"pusher:subscribe","data":{"channel":"db-news","since":2}})");
-  log.calls[0].done(changes({9}));  // the collection's next change is 9: were 3..8 trimmed?
+  log.calls[0].done(logged({9}));  // the collection's next change is 9: were 3..8 trimmed?
   executor->run_due();
   ASSERT_EQ(log.calls.size(), 2u);
   EXPECT_EQ(log.calls[1].collection, "");
   EXPECT_EQ(log.calls[1].after, 1);
-  log.calls[1].done(changes({5}));  // the app-wide log starts at 5: 3 is gone
+  log.calls[1].done(logged({5}));  // the app-wide log starts at 5: 3 is gone
   executor->run_due();
   EXPECT_TRUE(t.saw(
       R"(headroom:recovery_failed","channel":"db-news","data":{"since":2,"reason":"the change log no longer holds seq 3)"));
   EXPECT_TRUE(seqs_sent(t).empty());
-  hub->publish_document_change("app", "news", 10, "added", "d10", "{}");  // live again after the failure
+  hub->fanout().publish_document_change({"app", "news", 10, storage::ChangeKind::kAdded, "d10", "{}"});  // live again after the failure
   executor->run_due();
   EXPECT_EQ(seqs_sent(t), (std::vector<int64_t>{10}));
 
   auto s2 = connect(u, "1.2");  // 3 is there, in another collection: the replay goes ahead
   s2->on_text(R"({"event":"pusher:subscribe","data":{"channel":"db-news","since":2}})");
-  log.calls[2].done(changes({9}));
+  log.calls[2].done(logged({9}));
   executor->run_due();
-  log.calls[3].done(changes({3}));
+  log.calls[3].done(logged({3}));
   executor->run_due();
   EXPECT_EQ(seqs_sent(u), (std::vector<int64_t>{9}));
   EXPECT_FALSE(u.saw("recovery_failed"));
@@ -346,16 +350,16 @@ TEST_F(Fixture, ChangeFeedResumeChecksTheLogStillHoldsTheNextSeq) {
   FakeTransport v, w;  // nothing after since: caught up, or since is beyond the log
   auto s3 = connect(v, "1.3");
   s3->on_text(R"({"event":"pusher:subscribe","data":{"channel":"db-news","since":10}})");
-  log.calls[4].done(changes({}));
+  log.calls[4].done(logged({}));
   executor->run_due();
-  log.calls[5].done(changes({10}));
+  log.calls[5].done(logged({10}));
   executor->run_due();
   EXPECT_FALSE(v.saw("recovery_failed"));
   auto s4 = connect(w, "1.4");
   s4->on_text(R"({"event":"pusher:subscribe","data":{"channel":"db-news","since":99}})");
-  log.calls[6].done(changes({}));
+  log.calls[6].done(logged({}));
   executor->run_due();
-  log.calls[7].done(changes({}));
+  log.calls[7].done(logged({}));
   executor->run_due();
   EXPECT_TRUE(w.saw("seq 99 is beyond the change log's last seq"));
 }
@@ -366,11 +370,11 @@ TEST_F(Fixture, ChangeFeedResumeFailsWhenTooFarBehindOrWithoutALog) {
   none->on_text(R"({"event":"pusher:subscribe","data":{"channel":"db-news","since":0}})");
   EXPECT_TRUE(a.saw("the change log is not available"));
   FakeChangeLog log;
-  hub->set_change_log(log.reader());
+  changes.set_log(log.reader());
   auto s = connect(b, "1.2");
   s->on_text(R"({"event":"pusher:subscribe","data":{"channel":"db-news","since":0}})");
-  std::vector<LoggedChange> many;
-  for (int64_t i = 1; i <= kMaxFeedReplay + 1; ++i) many.push_back({i, "added", "d", "{}"});
+  std::vector<storage::Change> many;
+  for (int64_t i = 1; i <= kMaxFeedReplay + 1; ++i) many.push_back({"app", "news", i, storage::ChangeKind::kAdded, "d", "{}"});
   log.calls[0].done(std::move(many));
   executor->run_due();
   EXPECT_TRUE(b.saw(R"("reason":"too far behind: more than 10000 changes since 0")"));
@@ -384,19 +388,19 @@ TEST_F(Fixture, ChangeFeedResumeFailsWhenTooFarBehindOrWithoutALog) {
 
 TEST_F(Fixture, ChangeFeedResumeAfterUnsubscribeOrCloseIsDropped) {
   FakeChangeLog log;
-  hub->set_change_log(log.reader());
+  changes.set_log(log.reader());
   FakeTransport t, u;
   auto s = connect(t, "1.1");
   s->on_text(R"({"event":"pusher:subscribe","data":{"channel":"db-news","since":1}})");
   s->on_text(R"({"event":"pusher:unsubscribe","data":{"channel":"db-news"}})");
-  log.calls[0].done(changes({2}));
+  log.calls[0].done(logged({2}));
   executor->run_due();
   EXPECT_TRUE(seqs_sent(t).empty());
   auto s2 = std::make_unique<Session>(*hub, *loop, config.apps[0], u, "1.2");
   s2->start();
   s2->on_text(R"({"event":"pusher:subscribe","data":{"channel":"db-news","since":1}})");
   s2.reset();  // the connection went away while the log was read
-  log.calls[1].done(changes({2}));
+  log.calls[1].done(logged({2}));
   executor->run_due();  // nothing to deliver to, no crash
   EXPECT_TRUE(seqs_sent(u).empty());
 }
@@ -414,19 +418,19 @@ TEST_F(Fixture, VipOnlySlotsNeedAVipSignin) {
 TEST_F(Fixture, AdmissionKeepsTheLastSlotsForVips) {
   config.websocket.max_connections = 40;
   config.websocket.vip_reserved_connections = 2;
-  for (int i = 0; i < 38; ++i) EXPECT_EQ(hub->admit(config.apps[0]), Hub::Admission::kOk);
-  EXPECT_EQ(hub->admit(config.apps[0]), Hub::Admission::kVipOnly);
-  EXPECT_EQ(hub->admit(config.apps[0]), Hub::Admission::kVipOnly);
-  EXPECT_EQ(hub->admit(config.apps[0]), Hub::Admission::kInstanceFull);
-  hub->release(config.apps[0]);
-  EXPECT_EQ(hub->connections(), 39);
+  for (int i = 0; i < 38; ++i) EXPECT_EQ(hub->admission().admit(config.apps[0]), ConnectionAdmission::Result::kOk);
+  EXPECT_EQ(hub->admission().admit(config.apps[0]), ConnectionAdmission::Result::kVipOnly);
+  EXPECT_EQ(hub->admission().admit(config.apps[0]), ConnectionAdmission::Result::kVipOnly);
+  EXPECT_EQ(hub->admission().admit(config.apps[0]), ConnectionAdmission::Result::kInstanceFull);
+  hub->admission().release(config.apps[0]);
+  EXPECT_EQ(hub->admission().connections(), 39);
 }
 
 TEST_F(Fixture, OnePublishReachesEveryLoopWithTheSameFrameAndDrainClosesAll) {
   int other_identity = 0;
   auto ex2 = std::make_unique<ManualExecutor>(clock);
   ManualExecutor* executor2 = ex2.get();
-  Loop& loop2 = hub->loop_for(&other_identity, [&] { return std::move(ex2); });
+  Loop& loop2 = hub->fanout().loop_for(&other_identity, [&] { return std::move(ex2); });
   ASSERT_NE(&loop2, loop);
   FakeTransport a, b;
   auto sa = connect(a, "1.1");
@@ -434,7 +438,7 @@ TEST_F(Fixture, OnePublishReachesEveryLoopWithTheSameFrameAndDrainClosesAll) {
   sb->start();
   sa->on_text(R"({"event":"pusher:subscribe","data":{"channel":"news"}})");
   sb->on_text(R"({"event":"pusher:subscribe","data":{"channel":"news"}})");
-  hub->publish(config.apps[0], "news", server_message_str("ev", "news", "x"));
+  hub->fanout().publish(config.apps[0], "news", server_message_str("ev", "news", "x"));
   EXPECT_FALSE(b.saw(R"("event":"ev")"));  // delivered by loop 2's own thread, not the publisher's
   executor->run_due();
   executor2->run_due();

@@ -45,6 +45,8 @@ Stats::Stats(observe::Registry& r)
       subscription_errors(r.counter("headroom_ws_subscription_errors_total", "Subscriptions refused")),
       protocol_errors(r.counter("headroom_ws_protocol_errors_total", "Malformed frames or messages")),
       events_published(r.counter("headroom_channel_events_published_total", "Events published to channels")),
+      events_publish_failed(r.counter("headroom_channel_events_publish_failed_total",
+                                      "Publishes the broker refused or dropped (the caller was told)")),
       recoveries_ok(r.counter("headroom_channel_recoveries_total", "Recovery requests", {{"outcome", "ok"}})),
       recoveries_failed(r.counter("headroom_channel_recoveries_total", "Recovery requests", {{"outcome", "failed"}})),
       api_ok(r.counter(kApi, kApiHelp, {{"outcome", "ok"}})),

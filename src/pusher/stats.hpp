@@ -42,6 +42,7 @@ struct Stats {
   observe::Counter& subscription_errors;
   observe::Counter& protocol_errors;
   observe::Counter& events_published;
+  observe::Counter& events_publish_failed;
   observe::Counter& recoveries_ok;
   observe::Counter& recoveries_failed;
   observe::Counter& api_ok;

@@ -38,7 +38,7 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
                 static_cast<size_t>(hub_->config().websocket.max_frame_bytes)) {}
 
   ~WsConnection() override {
-    if (app_) hub_->release(*app_);
+    if (app_) hub_->admission().release(*app_);
   }
 
   void start(const http::Request& req, std::string already_read) {
@@ -57,24 +57,24 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
       return refuse(kErrorAppUnknown, "App key " + std::string(req.param("key")) + " does not exist");
     }
     if (!app->enabled) return refuse(kErrorAppDisabled, "App is disabled");
-    if (hub_->draining()) return refuse(kErrorReconnect, "Server is shutting down: reconnect");
-    const auto admission = hub_->admit(*app);
+    if (hub_->admission().draining()) return refuse(kErrorReconnect, "Server is shutting down: reconnect");
+    const auto admission = hub_->admission().admit(*app);
     switch (admission) {
-      case Hub::Admission::kOk:
-      case Hub::Admission::kVipOnly:
+      case ConnectionAdmission::Result::kOk:
+      case ConnectionAdmission::Result::kVipOnly:
         break;
-      case Hub::Admission::kInstanceFull:
-      case Hub::Admission::kAppFull:
+      case ConnectionAdmission::Result::kInstanceFull:
+      case ConnectionAdmission::Result::kAppFull:
         hub_->stats().rejected_connection_limit.inc();
         return refuse(kErrorOverCapacity, "Over connection limit: back off and retry");
     }
     app_ = app;
     auto& ctx = static_cast<asio::io_context&>(asio::query(socket_.get_executor(), asio::execution::context));
-    Loop& loop = hub_->loop_for(&ctx, [&ctx] { return std::make_unique<server::AsioExecutor>(ctx); });
+    Loop& loop = hub_->fanout().loop_for(&ctx, [&ctx] { return std::make_unique<server::AsioExecutor>(ctx); });
     session_ = std::make_unique<Session>(*hub_, loop, *app, *this, make_socket_id());
     session_->set_client(req.remote_ip, std::string(req.header("x-forwarded-for")));
     session_->start();
-    if (admission == Hub::Admission::kVipOnly) {
+    if (admission == ConnectionAdmission::Result::kVipOnly) {
       session_->set_vip_only();
       vip_timer_ = std::make_unique<asio::steady_timer>(socket_.get_executor(), kVipSigninGrace);
       vip_timer_->async_wait([self = shared_from_this()](boost::system::error_code ec) {

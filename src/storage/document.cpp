@@ -30,18 +30,6 @@ bool VersionSet::matches(int64_t version) const {
   return any || std::find(versions.begin(), versions.end(), version) != versions.end();
 }
 
-std::string_view change_kind_name(ChangeKind k) {
-  switch (k) {
-    case ChangeKind::kAdded:
-      return "added";
-    case ChangeKind::kModified:
-      return "modified";
-    case ChangeKind::kRemoved:
-      return "removed";
-  }
-  return "modified";
-}
-
 std::string index_name(const std::string& collection, const std::vector<IndexField>& fields) {
   // ':' separates the parts, so a ':' in a field path (which may hold any character) is written
   // %3A, and '%' itself %25: otherwise [a:asc:b asc, c asc] and [a asc, b:asc:c asc] share a name.

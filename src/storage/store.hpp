@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/status.hpp"
+#include "storage/change.hpp"
 #include "storage/query.hpp"
 
 namespace headroom::storage {
@@ -58,24 +59,11 @@ struct WriteBatch {
   std::vector<WriteOp> ops;
 };
 
-enum class ChangeKind { kAdded = 1, kModified = 2, kRemoved = 3 };
-std::string_view change_kind_name(ChangeKind k);  // "added" | "modified" | "removed"
-
 struct WriteResult {
   bool changed = false;  // false: a delete of a document that did not exist (no log entry)
   ChangeKind kind = ChangeKind::kAdded;
   int64_t seq = 0;
   Document doc;  // after the write; for removals, the document as it was
-};
-
-// One committed change as the change log keeps it.
-struct Change {
-  std::string app;
-  std::string collection;
-  int64_t seq = 0;
-  ChangeKind kind = ChangeKind::kAdded;
-  std::string id;
-  std::string doc_json;  // full document after the change; for removals {"_id":...} only
 };
 
 struct IndexField {

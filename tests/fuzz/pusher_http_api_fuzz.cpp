@@ -15,7 +15,7 @@
 #include <memory>
 #include <string>
 
-#include "channels/broker.hpp"
+#include "pusher/backends.hpp"
 #include "core/clock.hpp"
 #include "observe/metrics.hpp"
 #include "pusher/auth.hpp"
@@ -53,12 +53,14 @@ struct World {
     app.secret = "secret";
     app.max_event_payload_kb = 1;
     config.apps.push_back(app);
-    hub = std::make_unique<pusher::Hub>(config, clock, stats, broker, nullptr);
+    backends = std::make_unique<pusher::InMemoryChannelBackends>(config, clock, changes);
+    hub = std::make_unique<pusher::Hub>(config, clock, stats, backends->refs(), nullptr);
   }
   FakeClock clock;
   observe::Registry registry;
   pusher::Stats stats{registry};
-  channels::InProcessBroker broker;
+  storage::ChangeBus changes;
+  std::unique_ptr<pusher::InMemoryChannelBackends> backends;
   config::Config config;
   std::unique_ptr<pusher::Hub> hub;
 };
@@ -107,7 +109,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CHECK(to_sign.find("\nauth_signature=") == std::string::npos);
   CHECK(to_sign.find("&auth_signature=") == std::string::npos);
 
-  http::Response res = pusher::handle_api_request(*world.hub, req, route.name);
+  http::Response res = pusher::handle_api_request_now(*world.hub, req, route.name);
   const int s = res.status;
   CHECK(s == 200 || s == 400 || s == 401 || s == 403 || s == 404 || s == 413 || s == 429);
   if (!sign && query.find("auth_signature") == std::string_view::npos) CHECK(s != 200);
