@@ -107,10 +107,11 @@ std::string expected_table(const std::vector<Key<S>>& keys) {
   return fmt::format("expected a table with {}", fmt::join(names, ", "));
 }
 
-// Each element of [[path]] read into a new E, handed to `add` with its path.
-template <class Owner, class E, class Add>
+// Each element of [[path]] read into a new E, which `read_nested` completes (its own tables),
+// then appended to out.*array.member.
+template <class Owner, class E, class ReadNested>
 void read_array(Reader& r, const toml::table& owner, const std::string& owner_path, const TableArray<Owner, E>& array,
-                Add&& add) {
+                Owner& out, ReadNested&& read_nested) {
   const std::string path = join(owner_path, array.name);
   const toml::node* node = owner.get(array.name);
   if (!node) return;
@@ -129,9 +130,12 @@ void read_array(Reader& r, const toml::table& owner, const std::string& owner_pa
     reject_unknown(r, *t, item_path, array.keys, array.nested);
     E item;
     read_keys(r, *t, item_path, array.keys, item);
-    add(*t, item_path, std::move(item));
+    read_nested(*t, item_path, item);
+    (out.*array.member).push_back(std::move(item));
   }
 }
+
+constexpr auto no_nested_tables = [](const toml::table&, const std::string&, auto&) {};
 
 template <class Owner, class E>
 void read_map(Reader& r, const toml::table& owner, const std::string& owner_path, const TableMap<Owner, E>& map,
@@ -160,13 +164,11 @@ void read_map(Reader& r, const toml::table& owner, const std::string& owner_path
 
 void read_apps(Reader& r, const toml::table& root, Config& c) {
   std::set<std::string> ids, keys;
-  read_array(r, root, "", schema::apps(), [&](const toml::table& t, const std::string& path, AppConfig a) {
-    read_array(r, t, path, schema::webhooks(),
-               [&](const toml::table&, const std::string&, Webhook hook) { a.webhooks.push_back(std::move(hook)); });
+  read_array(r, root, "", schema::apps(), c, [&](const toml::table& t, const std::string& path, AppConfig& a) {
+    read_array(r, t, path, schema::webhooks(), a, no_nested_tables);
     read_map(r, t, path, schema::collections(), a);
     if (!ids.insert(a.id).second) r.error(fmt::format("{}.id = \"{}\": duplicate app id", path, a.id));
     if (!keys.insert(a.key).second) r.error(fmt::format("{}.key = \"{}\": duplicate app key", path, a.key));
-    c.apps.push_back(std::move(a));
   });
 }
 
@@ -194,10 +196,7 @@ void reject_unknown_sections(Reader& r, const toml::table& root) {
 void read_config(Reader& r, const toml::table& root, Config& c) {
   schema::for_each_section([&](const auto& s) { read_keys(r, r.section(s.name), s.name, s.keys, c.*s.member); });
   if (const auto* channels = root.get_as<toml::table>(schema::channels().name)) {
-    read_array(r, *channels, schema::channels().name, schema::history(),
-               [&](const toml::table&, const std::string&, HistoryRule rule) {
-                 c.channels.history.push_back(std::move(rule));
-               });
+    read_array(r, *channels, schema::channels().name, schema::history(), c.channels, no_nested_tables);
   }
   read_apps(r, root, c);
   reject_unknown_sections(r, root);
