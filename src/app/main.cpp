@@ -10,6 +10,7 @@
 #include "app/commands.hpp"
 #include "app/plan_command.hpp"
 #include "config/loader.hpp"
+#include "config/reference.hpp"
 
 int main(int argc, char** argv) {
   using namespace headroom;
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
   bool check_strict = false;
   check_cmd->add_flag("--strict", check_strict, "exit 1 when the config has warnings (e.g. short app secrets)");
   auto* print_cmd = config_cmd->add_subcommand("print", "print the effective config as TOML, secrets redacted");
+  auto* docs_cmd = config_cmd->add_subcommand("docs", "print the reference of every key (docs/configuration.md)");
 
   auto* version_cmd = cli.add_subcommand("version", "print the version");
 
@@ -98,6 +100,7 @@ int main(int argc, char** argv) {
     if (*serve_cmd) return app::run_serve(common, serve);
     if (*check_cmd) return app::run_config_check(common, check_file, check_strict);
     if (*print_cmd) return app::run_config_print(common);
+    if (*docs_cmd) return std::fputs(config::reference_markdown().c_str(), stdout) < 0 ? 1 : 0;
     if (*version_cmd) return app::run_version();
     if (*token_cmd) return app::run_token(common, token);
     if (*rules_cmd) return app::run_alert_rules(common);

@@ -5,10 +5,10 @@
 
 #include <filesystem>
 #include <fstream>
-#include <set>
 #include <sstream>
 
 #include "config/reader.hpp"
+#include "config/schema.hpp"
 #include "core/crypto.hpp"
 
 extern char** environ;
@@ -16,12 +16,6 @@ extern char** environ;
 namespace headroom::config {
 
 namespace {
-
-const std::vector<std::string>& section_names() {
-  static const std::vector<std::string> names = {"server",      "data",   "log",   "admin",  "websocket", "channels",
-                                                 "rate_limits", "quotas", "cache", "alerts", "backup"};
-  return names;
-}
 
 toml::table& section(toml::table& root, const std::string& name) {
   if (!root.contains(name) || !root[name].is_table()) root.insert_or_assign(name, toml::table{});
@@ -42,8 +36,8 @@ void overlay_env(toml::table& root, const std::map<std::string, std::string>& en
     std::string rest = name.substr(9);
     for (char& c : rest) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     std::string best;
-    for (const auto& s : section_names()) {
-      if (rest.rfind(s + "_", 0) == 0 && s.size() > best.size()) best = s;
+    for (std::string_view s : schema::section_names()) {
+      if (rest.rfind(fmt::format("{}_", s), 0) == 0 && s.size() > best.size()) best = s;
     }
     if (best.empty()) continue;  // HEADROOM_CONFIG and friends are not keys
     section(root, best).insert_or_assign(rest.substr(best.size() + 1), value);
@@ -64,11 +58,7 @@ void overlay_sets(toml::table& root, const std::vector<std::string>& sets) {
 Config build(toml::table& root, std::string source_hash) {
   Reader r(root);
   Config c;
-  read_server(r, c.server);
-  read_misc(r, c);
-  read_limits(r, c);
-  read_apps(r, c);
-  r.reject_unknown(section_names(), {"apps"});
+  read_config(r, root, c);
   r.throw_if_errors();
   c.source_hash = std::move(source_hash);
   return c;

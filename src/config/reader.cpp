@@ -35,7 +35,6 @@ const toml::table& Reader::section(const std::string& name) {
 void Reader::get(const toml::table& t, const std::string& path, const std::string& key, int64_t& out, int64_t min,
                  int64_t max) {
   std::string full = join(path, key);
-  mark(full);
   const toml::node* n = t.get(key);
   if (!n) return;
   int64_t v = 0;
@@ -69,7 +68,6 @@ void Reader::get(const toml::table& t, const std::string& path, const std::strin
 void Reader::get(const toml::table& t, const std::string& path, const std::string& key, double& out, double min,
                  double max) {
   std::string full = join(path, key);
-  mark(full);
   const toml::node* n = t.get(key);
   if (!n) return;
   double v = 0;
@@ -99,7 +97,6 @@ void Reader::get(const toml::table& t, const std::string& path, const std::strin
 
 void Reader::get(const toml::table& t, const std::string& path, const std::string& key, bool& out) {
   std::string full = join(path, key);
-  mark(full);
   const toml::node* n = t.get(key);
   if (!n) return;
   if (auto b = n->as_boolean()) {
@@ -122,7 +119,6 @@ void Reader::get(const toml::table& t, const std::string& path, const std::strin
 void Reader::get(const toml::table& t, const std::string& path, const std::string& key, std::string& out,
                  const std::vector<std::string>& allowed) {
   std::string full = join(path, key);
-  mark(full);
   const toml::node* n = t.get(key);
   if (!n) return;
   auto s = n->as_string();
@@ -143,7 +139,6 @@ void Reader::get(const toml::table& t, const std::string& path, const std::strin
 
 void Reader::get(const toml::table& t, const std::string& path, const std::string& key, std::vector<std::string>& out) {
   std::string full = join(path, key);
-  mark(full);
   const toml::node* n = t.get(key);
   if (!n) return;
   if (auto s = n->as_string()) {  // from the environment: comma-separated
@@ -172,24 +167,6 @@ void Reader::get(const toml::table& t, const std::string& path, const std::strin
       out.push_back(s->get());
     } else {
       error(fmt::format("{}: expected an array of strings, found {}", full, describe(item)));
-    }
-  }
-}
-
-void Reader::reject_unknown(const std::vector<std::string>& sections, const std::set<std::string>& arrays) {
-  for (const auto& [k, v] : root_) {
-    std::string key(k.str());
-    bool is_section = std::find(sections.begin(), sections.end(), key) != sections.end();
-    if (arrays.count(key)) continue;
-    if (!is_section) {
-      error(fmt::format("{}: unknown section (allowed: {}, apps)", key, fmt::join(sections, ", ")));
-      continue;
-    }
-    if (auto* t = v.as_table()) {
-      for (const auto& [k2, v2] : *t) {
-        std::string full = key + "." + std::string(k2.str());
-        if (!known_.count(full)) error(fmt::format("{}: unknown key", full));
-      }
     }
   }
 }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "config/schema.hpp"
+
 namespace headroom::config {
 
 namespace {
@@ -19,8 +21,10 @@ std::vector<std::string> config_warnings(const Config& config) {
   std::vector<std::string> out;
   for (size_t i = 0; i < config.apps.size(); ++i) {
     const AppConfig& app = config.apps[i];
-    check_secret(out, i, app, "secret", app.secret);
-    check_secret(out, i, app, "jwt_secret", app.jwt_secret);
+    for (const auto& key : schema::apps().keys) {  // every app secret is an HMAC key: secret, jwt_secret
+      if (key.shown != Shown::kSecret) continue;
+      check_secret(out, i, app, key.name, app.*std::get<std::string AppConfig::*>(key.field));
+    }
   }
   return out;
 }
