@@ -27,7 +27,7 @@ void ModulesDeleter::operator()(Modules* m) const { delete m; }
 ModulesHandle install_modules(server::ModuleContext& ctx) {
   ModulesHandle modules(new Modules);
   modules->cache = cache::install_cache(ctx);         // before documents, which read through it
-  modules->documents = docs::install_documents(ctx);  // sets req.tier/subject from bearer tokens
+  modules->documents = docs::install_documents(ctx, open_document_store(ctx.config, ctx.clock));  // sets tier/subject
   modules->documents->set_cache(modules->cache);
   modules->documents->warm_cache(cache::hot_keys_path(ctx.config));
   modules->pusher = pusher::install_pusher(ctx);

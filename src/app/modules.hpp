@@ -1,4 +1,5 @@
 #pragma once
+#include "app/backends.hpp"  // the storage implementations the modules are given
 #include "server/module_context.hpp"
 
 namespace headroom::app {

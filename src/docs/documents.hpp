@@ -93,8 +93,9 @@ class Documents {
   std::shared_ptr<cache::DocumentCache> cache_;  // may be null
 };
 
-// Opens <data.dir>/headroom.db, registers routes, the identity filter, readiness, metrics and
-// shutdown hooks. The returned object is the change feed for the channels module.
-std::shared_ptr<Documents> install_documents(server::ModuleContext& ctx);
+// Serves the document API from `store` (opened by the composition root: app/backends.hpp):
+// registers routes, the identity filter, readiness, metrics and shutdown hooks. The returned
+// object is the change feed for the channels module.
+std::shared_ptr<Documents> install_documents(server::ModuleContext& ctx, std::unique_ptr<storage::Store> store);
 
 }  // namespace headroom::docs

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "app/backends.hpp"
 #include "http/bearer.hpp"
 
 #ifndef HEADROOM_VERSION
@@ -28,7 +29,8 @@ std::string backup_json(const BackupInfo& b) {
 }
 
 OpsModule::OpsModule(server::ModuleContext& ctx)
-    : backups_(std::make_shared<BackupService>(ctx.config, ctx.clock, ctx.executor, ctx.metrics, HEADROOM_VERSION)) {
+    : backups_(std::make_shared<BackupService>(app::open_maintenance(ctx.config), ctx.config, ctx.clock, ctx.executor,
+                                               ctx.metrics, HEADROOM_VERSION)) {
   const config::Config& config = ctx.config;
   std::weak_ptr<BackupService> weak = backups_;
   http::RouteOptions open;
