@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "app/backends.hpp"
 #include "app/data_dir.hpp"
 #include "config/loader.hpp"
 #include "ops/backup.hpp"
@@ -55,7 +56,7 @@ int run_backup_create(const CommonOptions& common, const OpsOptions& o) {
                        1024,
                        bar.callback(),
                        nullptr};
-  auto b = ops::create_backup(r);
+  auto b = ops::create_backup(*open_maintenance(config), r);
   bar.finish();
   if (!b) return fail("backup create", b.status());
   auto removed = ops::prune_backups(r.backups_dir, config.backup.keep, SystemClock::instance().unix_ms());
@@ -89,7 +90,7 @@ int run_backup_verify(const CommonOptions& common, const OpsOptions& o) {
   auto info = ops::find_backup(ops::backups_dir(config), o.backup);
   if (!info) return fail("backup verify", info.status());
   ops::ProgressBar bar("verify");
-  auto report = ops::verify_backup(info->path, bar.callback());
+  auto report = ops::verify_backup(*open_maintenance(config), info->path, bar.callback());
   bar.finish();
   if (!report) return fail("backup verify", report.status());
   if (!report->ok()) {
@@ -116,7 +117,7 @@ int run_backup_restore(const CommonOptions& common, const OpsOptions& o) {
   }
   ops::ProgressBar bar("replay");
   r.progress = bar.callback();
-  auto res = ops::restore_backup(r);
+  auto res = ops::restore_backup(*open_maintenance(config), r);
   bar.finish();
   if (!res) return fail("backup restore", res.status());
   std::printf("restored %s into %s; %lld changes replayed; documents: %s; seq: %s\n", res->backup.name.c_str(),
@@ -134,7 +135,7 @@ int run_export(const CommonOptions& common, const OpsOptions& o) {
     if (!file) return fail("export", Status(Code::kInvalidArgument, "cannot write " + o.out));
   }
   std::ostream& out = file.is_open() ? static_cast<std::ostream&>(file) : std::cout;
-  auto n = ops::export_ndjson(ops::database_path(config), {o.app, o.collection}, out);
+  auto n = ops::export_ndjson(*open_maintenance(config), ops::database_path(config), {o.app, o.collection}, out);
   if (!n) return fail("export", n.status());
   std::fprintf(stderr, "exported %lld documents\n", static_cast<long long>(*n));
   return 0;
@@ -149,7 +150,7 @@ int run_import(const CommonOptions& common, const OpsOptions& o) {
   }
   std::istream& in = file.is_open() ? static_cast<std::istream&>(file) : std::cin;
   std::filesystem::create_directories(config.data.dir);
-  auto r = ops::import_ndjson(ops::database_path(config), in, SystemClock::instance());
+  auto r = ops::import_ndjson(*open_maintenance(config), ops::database_path(config), in, SystemClock::instance());
   if (!r) return fail("import", r.status());
   if (!r->bad.empty()) {
     for (const auto& b : r->bad)

@@ -155,7 +155,7 @@ int run_serve(const CommonOptions& common, const ServeOptions& serve) {
   FirstStart first = prepare_data_dir(config);
   const config::Config& cfg = config;  // from here on, read-only
   // A corrupt database is refused before anything serves from it (docs/recovery.md).
-  if (std::string bad = ops::startup_database_check(ops::database_path(cfg)); !bad.empty()) {
+  if (std::string bad = ops::startup_database_check(*open_maintenance(cfg), ops::database_path(cfg)); !bad.empty()) {
     spdlog::critical("{}", bad);
     std::fprintf(stderr, "headroom: %s\n", bad.c_str());
     return 3;

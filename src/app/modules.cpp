@@ -32,9 +32,10 @@ ModulesHandle install_modules(server::ModuleContext& ctx) {
   modules->backends = open_backends(ctx.config, ctx.clock);
   storage::ChangeBus& changes = modules->backends->changes;
   // The change bus's subscribers in the order they see a change: cache first (it drops the entry),
-  // then the db-* feeds. The documents module publishes on it and serves its replays.
+  // then the db-* feeds.
   modules->cache = cache::install_cache(ctx, changes, modules->backends->cache_peers);  // before documents
-  modules->documents = docs::install_documents(ctx, changes);  // sets req.tier/subject from bearer tokens
+  // Sets req.tier/subject from bearer tokens; publishes on the bus and serves its replays.
+  modules->documents = docs::install_documents(ctx, std::move(modules->backends->store), changes);
   modules->documents->set_cache(modules->cache);
   modules->documents->warm_cache(cache::hot_keys_path(ctx.config));
   modules->pusher = pusher::install_pusher(ctx, modules->backends->channels->refs());
@@ -57,7 +58,7 @@ ModulesHandle install_modules(server::ModuleContext& ctx) {
   // observe module's state, as does the counter it reads.
   modules->observe->add_overview_section(
       "cost", [&users = modules->observe->active_users()] { return plan::dashboard_rows_json(users.estimate()); });
-  modules->ops = ops::install_ops(ctx);
+  modules->ops = ops::install_ops(ctx, modules->backends->maintenance);
   return modules;
 }
 

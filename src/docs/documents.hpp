@@ -94,9 +94,11 @@ class Documents {
   std::shared_ptr<cache::DocumentCache> cache_;  // may be null
 };
 
-// Opens <data.dir>/headroom.db, registers routes, the identity filter, readiness, metrics and
-// shutdown hooks, publishes every committed change on `changes` and serves its replays from the
-// store's change log. `changes` must outlive the module.
-std::shared_ptr<Documents> install_documents(server::ModuleContext& ctx, storage::ChangeBus& changes);
+// Serves the document API from `store` (opened by the composition root: app/backends.hpp):
+// registers routes, the identity filter, readiness, metrics and shutdown hooks, publishes every
+// committed change on `changes` and serves its replays from the store's change log. `changes` must
+// outlive the module.
+std::shared_ptr<Documents> install_documents(server::ModuleContext& ctx, std::unique_ptr<storage::Store> store,
+                                             storage::ChangeBus& changes);
 
 }  // namespace headroom::docs

@@ -1,24 +1,13 @@
 // install_documents: the document API's one entry point for the composition root.
-#include <filesystem>
-#include <stdexcept>
-
 #include "docs/documents.hpp"
 #include "docs/storage_metrics.hpp"
 #include "server/module_context.hpp"
-#include "storage/sqlite/sqlite_store.hpp"
 
 namespace headroom::docs {
 
-std::shared_ptr<Documents> install_documents(server::ModuleContext& ctx, storage::ChangeBus& changes) {
-  std::filesystem::create_directories(ctx.config.data.dir);
-  storage::sqlite::SqliteOptions opt;
-  opt.path = (std::filesystem::path(ctx.config.data.dir) / "headroom.db").string();
-  opt.clock = &ctx.clock;
-  opt.change_retention_ms = int64_t{ctx.config.data.change_log_retention_hours} * 3600 * 1000;
-  auto opened = storage::sqlite::SqliteStore::open(opt);
-  if (!opened) throw std::runtime_error("documents: " + opened.status().message());
-  storage::sqlite::SqliteStore* sqlite = opened->get();
-  auto docs = std::make_shared<Documents>(ctx.config, ctx.clock, ctx.metrics, std::move(*opened));
+std::shared_ptr<Documents> install_documents(server::ModuleContext& ctx, std::unique_ptr<storage::Store> store,
+                                             storage::ChangeBus& changes) {
+  auto docs = std::make_shared<Documents>(ctx.config, ctx.clock, ctx.metrics, std::move(store));
   docs->quotas().load();
   docs->add_routes(ctx.router);
   // The store calls this once per change, after it is durable and before the write is
@@ -36,11 +25,11 @@ std::shared_ptr<Documents> install_documents(server::ModuleContext& ctx, storage
     return std::nullopt;
   });
   ctx.hooks.add_readiness_check("storage", [docs] { return docs->store().health(); });
-  ctx.metrics.add_collector([docs, sqlite](observe::Writer& w) {
+  ctx.metrics.add_collector([docs](observe::Writer& w) {
     std::vector<std::string> apps;  // the current apps: a reload may add or remove some
     for (const auto& a : docs->config().apps) apps.push_back(a.id);
     docs->quotas().collect(w, apps);
-    write_storage_metrics(*sqlite, w);
+    write_storage_metrics(docs->store(), w);
   });
   ctx.hooks.on_reload([weak = std::weak_ptr(docs)](const config::Config& next) {
     if (auto d = weak.lock()) d->reload(next);

@@ -7,7 +7,7 @@
 namespace headroom::docs {
 namespace {
 
-std::string scrape(const storage::sqlite::SqliteStore& store) {
+std::string scrape(const storage::Store& store) {
   observe::Registry reg;
   reg.add_collector([&store](observe::Writer& w) { write_storage_metrics(store, w); });
   return reg.render();

@@ -1,15 +1,12 @@
 #include "ops/backup.hpp"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <ctime>
 #include <filesystem>
 
 #include "ops/files.hpp"
-#include "ops/sql.hpp"
 
 namespace headroom::ops {
 namespace fs = std::filesystem;
@@ -26,54 +23,14 @@ std::string backup_name(int64_t unix_ms) {
   return std::string(buf) + ms;
 }
 
-// Copies the database inside one read transaction of `src` (see backup.hpp).
-Status copy_snapshot(Conn& src, Conn& dest, const BackupRequest& r, std::map<std::string, int64_t>& seqs) {
-  if (Status s = src.exec("BEGIN"); !s) return s;
-  auto seq = query_map(src, "SELECT app, seq FROM app_seq");  // starts the read transaction
-  if (!seq) {
-    (void)src.exec("ROLLBACK");
-    return seq.status();
-  }
-  seqs = std::move(*seq);
-  sqlite3_backup* b = sqlite3_backup_init(dest.raw(), "main", src.raw(), "main");
-  if (!b) {
-    (void)src.exec("ROLLBACK");
-    return dest.error("backup init");
-  }
-  // Flushing the copy every few steps keeps the dirty page cache small, so the one big writeback
-  // at the end cannot stall the live database's WAL fsyncs behind it (measured: bench/).
-  int sync_fd = ::open(sqlite3_db_filename(dest.raw(), "main"), O_RDONLY | O_CLOEXEC);
-  int rc = SQLITE_OK;
-  for (int step = 1; rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED; ++step) {
-    rc = sqlite3_backup_step(b, r.pages_per_step);
-    if (sync_fd >= 0 && step % 4 == 0) ::fdatasync(sync_fd);
-    if (r.progress) {
-      int total = sqlite3_backup_pagecount(b);
-      r.progress(static_cast<uint64_t>(total - sqlite3_backup_remaining(b)), static_cast<uint64_t>(total));
-    }
-    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(5);
-  }
-  sqlite3_backup_finish(b);
-  if (sync_fd >= 0) ::close(sync_fd);
-  (void)src.exec("COMMIT");
-  if (rc != SQLITE_DONE) return Status(Code::kUnavailable, std::string("backup step: ") + sqlite3_errstr(rc));
-  return Status::ok();
-}
-
-Status write_snapshot(const BackupRequest& r, const std::string& tmp, Manifest& m) {
-  auto src = Conn::open(r.db_path, Conn::Mode::kReadWrite);
+Status write_snapshot(storage::Maintenance& storage, const BackupRequest& r, const std::string& tmp, Manifest& m) {
+  auto src = storage.open(r.db_path, storage::Maintenance::Access::kWrite);
   if (!src) return src.status();
   std::string db = tmp + "/" + kDbFile;
-  {
-    auto dest = Conn::open(db, Conn::Mode::kCreate);
-    if (!dest) return dest.status();
-    if (Status s = copy_snapshot(**src, **dest, r, m.seqs); !s) return s;
-    // A backup is one self-contained file: no WAL beside it.
-    if (Status s = (*dest)->exec("PRAGMA journal_mode=DELETE"); !s) return s;
-    auto counts = query_map(**dest, "SELECT app, count(*) FROM docs GROUP BY app");
-    if (!counts) return counts.status();
-    m.documents = std::move(*counts);
-  }
+  auto snap = (*src)->snapshot_to(db, storage::SnapshotOptions{r.pages_per_step, r.progress});
+  if (!snap) return snap.status();
+  m.seqs = std::move(snap->seqs);
+  m.documents = std::move(snap->documents);
   if (Status s = fsync_path(db); !s) return s;
   if (Status s = write_file_durable(tmp + "/" + kConfigFile, r.config_toml, 0600); !s) return s;
   std::vector<std::string> names{kDbFile, kConfigFile};
@@ -109,7 +66,7 @@ std::string backups_dir(const config::Config& config) {
   return config.backup.dir.empty() ? (fs::path(config.data.dir) / "backups").string() : config.backup.dir;
 }
 
-Result<BackupInfo> create_backup(const BackupRequest& r) {
+Result<BackupInfo> create_backup(storage::Maintenance& storage, const BackupRequest& r) {
   Clock& clock = r.clock ? *r.clock : SystemClock::instance();
   if (!fs::exists(r.db_path)) return not_found("no database at " + r.db_path);
   std::error_code ec;
@@ -127,7 +84,7 @@ Result<BackupInfo> create_backup(const BackupRequest& r) {
   fs::remove_all(tmp, ec);
   fs::create_directory(tmp, ec);
   if (ec) return internal_error("cannot create " + tmp + ": " + ec.message());
-  Status s = write_snapshot(r, tmp, m);
+  Status s = write_snapshot(storage, r, tmp, m);
   if (s) {
     m.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock.now() - started).count();
     s = write_file_durable(tmp + "/" + kManifestFile, m.to_json());
@@ -194,7 +151,7 @@ Result<BackupInfo> find_backup(const std::string& dir, const std::string& name_o
   return BackupInfo{p.filename().string(), p.string(), std::move(*m)};
 }
 
-Result<VerifyReport> verify_backup(const std::string& path, const Progress& progress) {
+Result<VerifyReport> verify_backup(storage::Maintenance& storage, const std::string& path, const Progress& progress) {
   auto info = find_backup("", path);
   if (!info) return info.status();
   VerifyReport report{info->manifest, {}};
@@ -213,15 +170,15 @@ Result<VerifyReport> verify_backup(const std::string& path, const Progress& prog
     }
     if (progress) progress(++step, steps);
   }
-  auto conn = Conn::open(info->path + "/" + kDbFile, Conn::Mode::kReadOnly);
-  if (!conn) {
-    report.problems.push_back(conn.status().message());
+  auto db = storage.open(info->path + "/" + kDbFile, storage::Maintenance::Access::kRead);
+  if (!db) {
+    report.problems.push_back(db.status().message());
     return report;
   }
-  if (std::string bad = check_database(**conn, true); !bad.empty())
+  if (std::string bad = (*db)->check_integrity(true); !bad.empty())
     report.problems.push_back("integrity_check: " + bad);
   if (progress) progress(++step, steps);
-  auto counts = query_map(**conn, "SELECT app, count(*) FROM docs GROUP BY app");
+  auto counts = (*db)->document_counts();
   if (!counts) {
     report.problems.push_back("counting documents: " + counts.status().message());
   } else if (*counts != m.documents) {

@@ -1,15 +1,12 @@
 #pragma once
-// Online backups of the SQLite database. A backup is a directory <backups dir>/<UTC timestamp>/
+// Online backups of the document database. A backup is a directory <backups dir>/<UTC timestamp>/
 // holding headroom.db (a consistent snapshot), config.toml (the effective config, mode 0600: it
 // holds secrets) and manifest.json (manifest.hpp). It is built under <name>.tmp, fsynced, and
 // renamed only when complete, so a listed backup is always whole.
 //
-// Consistency without blocking writers: the snapshot is copied with SQLite's online backup API
-// from a separate connection that holds one read transaction for the whole copy. In WAL mode a
-// reader never blocks the writer, so writes continue at full speed; the copy sees exactly the
-// state at its start (and the change-log seq recorded in the manifest is read in the same
-// transaction). The cost is that checkpoints cannot recycle the WAL past that snapshot while the
-// copy runs, so the WAL grows by the writes made meanwhile.
+// Consistency without blocking writers: the storage driver copies a consistent online snapshot
+// (storage::Database::snapshot_to; SQLite: storage/sqlite/snapshot.cpp says how) and reports the
+// change-log seqs of exactly the state it copied, which the manifest records.
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -19,10 +16,11 @@
 #include "core/clock.hpp"
 #include "core/status.hpp"
 #include "ops/manifest.hpp"
+#include "storage/maintenance.hpp"
 
 namespace headroom::ops {
 
-using Progress = std::function<void(uint64_t done, uint64_t total)>;
+using Progress = storage::Progress;
 
 std::string database_path(const config::Config& config);  // <data.dir>/headroom.db
 std::string backups_dir(const config::Config& config);    // backup.dir, or <data.dir>/backups
@@ -47,7 +45,7 @@ struct BackupInfo {
   Manifest manifest;
 };
 
-Result<BackupInfo> create_backup(const BackupRequest& request);
+Result<BackupInfo> create_backup(storage::Maintenance& storage, const BackupRequest& request);
 // Complete backups in `dir`, oldest first. Directories without a readable manifest are skipped.
 std::vector<BackupInfo> list_backups(const std::string& dir);
 // Deletes all but the newest `keep` backups (and .tmp leftovers older than an hour); returns
@@ -61,7 +59,9 @@ struct VerifyReport {
   std::vector<std::string> problems;  // empty: the backup is sound
   bool ok() const { return problems.empty(); }
 };
-// Re-reads a backup: sha256 of every file, PRAGMA integrity_check, counts against the manifest.
-Result<VerifyReport> verify_backup(const std::string& path, const Progress& progress = {});
+// Re-reads a backup: sha256 of every file, the driver's full integrity check, counts against the
+// manifest.
+Result<VerifyReport> verify_backup(storage::Maintenance& storage, const std::string& path,
+                                   const Progress& progress = {});
 
 }  // namespace headroom::ops

@@ -16,9 +16,10 @@ struct BackupService::Shared {
   BackupService* self = nullptr;  // cleared by the destructor before anything is torn down
 };
 
-BackupService::BackupService(const config::Config& config, Clock& clock, Executor& executor, observe::Registry& metrics,
-                             std::string headroom_version)
+BackupService::BackupService(std::shared_ptr<storage::Maintenance> storage, const config::Config& config, Clock& clock,
+                             Executor& executor, observe::Registry& metrics, std::string headroom_version)
     : config_(&config),
+      storage_(std::move(storage)),
       clock_(clock),
       executor_(executor),
       version_(std::move(headroom_version)),
@@ -199,7 +200,7 @@ Result<BackupInfo> BackupService::run_once_unguarded() {
                   1024,
                   {},
                   &clock_};
-  auto b = create_backup(r);
+  auto b = create_backup(*storage_, r);
   if (!b) {
     failures_.inc();
     spdlog::error("backup failed: {}", b.status().message());

@@ -31,8 +31,9 @@ class BackupService {
   static constexpr size_t kMaxQueued = 4;
   static constexpr int kMaxRetries = 3;
 
-  BackupService(const config::Config& config, Clock& clock, Executor& executor, observe::Registry& metrics,
-                std::string headroom_version);
+  // `storage`: the driver's maintenance side (app/backends.hpp), shared with whoever else uses it.
+  BackupService(std::shared_ptr<storage::Maintenance> storage, const config::Config& config, Clock& clock,
+                Executor& executor, observe::Registry& metrics, std::string headroom_version);
   BackupService(const BackupService&) = delete;
   BackupService& operator=(const BackupService&) = delete;
   ~BackupService();
@@ -64,6 +65,7 @@ class BackupService {
   const config::Config* config_;          // guarded by cfg_mu_
   std::optional<CronSchedule> schedule_;  // guarded by cfg_mu_
   uint64_t generation_ = 0;               // guarded by cfg_mu_; timers of older generations do nothing
+  std::shared_ptr<storage::Maintenance> storage_;
   Clock& clock_;
   Executor& executor_;
   std::string version_;

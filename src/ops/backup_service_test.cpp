@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/manual_executor.hpp"
+#include "storage/sqlite/sqlite_maintenance.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "storage/store_conformance.hpp"
 
@@ -58,7 +59,7 @@ class BackupServiceTest : public ::testing::Test {
 };
 
 TEST_F(BackupServiceTest, RunsOnScheduleKeepsTheNewestAndSetsMetrics) {
-  BackupService svc(config_, clock_, executor_, metrics_, "test");
+  BackupService svc(storage::sqlite::make_maintenance(), config_, clock_, executor_, metrics_, "test");
   svc.start();
   for (int i = 1; i <= 3; ++i) {
     ASSERT_TRUE(wait_armed()) << i;
@@ -72,7 +73,7 @@ TEST_F(BackupServiceTest, RunsOnScheduleKeepsTheNewestAndSetsMetrics) {
 
 TEST_F(BackupServiceTest, AFailedBackupIsCountedAndRetriedWithBackoff) {
   config_.backup.dir = "/proc/headroom-cannot-write-here";
-  BackupService svc(config_, clock_, executor_, metrics_, "test");
+  BackupService svc(storage::sqlite::make_maintenance(), config_, clock_, executor_, metrics_, "test");
   svc.start();
   executor_.advance(std::chrono::minutes(10), std::chrono::seconds(1));
   ASSERT_TRUE(wait_for("headroom_backup_failures_total", 1));
@@ -95,7 +96,7 @@ TEST_F(BackupServiceTest, AFailedBackupIsCountedAndRetriedWithBackoff) {
 TEST_F(BackupServiceTest, AReloadedScheduleReplacesTheArmedOne) {
   config::Config next = config_;       // outlives the service, as the server keeps reloaded configs
   next.backup.schedule = "0 3 * * *";  // 20.5 h away
-  BackupService svc(config_, clock_, executor_, metrics_, "test");
+  BackupService svc(storage::sqlite::make_maintenance(), config_, clock_, executor_, metrics_, "test");
   svc.start();
   svc.reload(next);
   executor_.advance(std::chrono::minutes(30), std::chrono::seconds(1));
@@ -110,7 +111,7 @@ TEST_F(BackupServiceTest, AReloadedScheduleReplacesTheArmedOne) {
 // and the worker serves the next request.
 TEST_F(BackupServiceTest, ABackupThatThrowsIsAFailedBackupAndTheWorkerGoesOn) {
   config_.data.dir = dir_ + "/" + std::string(300, 'd');
-  BackupService svc(config_, clock_, executor_, metrics_, "test");
+  BackupService svc(storage::sqlite::make_maintenance(), config_, clock_, executor_, metrics_, "test");
   svc.start();
   auto failed = std::make_shared<std::promise<Result<BackupInfo>>>();
   ASSERT_TRUE(svc.request([failed](Result<BackupInfo> r) { failed->set_value(std::move(r)); }));
@@ -132,7 +133,8 @@ TEST_F(BackupServiceTest, ABackupThatThrowsIsAFailedBackupAndTheWorkerGoesOn) {
 
 TEST_F(BackupServiceTest, RejectsAnInvalidSchedule) {
   config_.backup.schedule = "0 25 * * *";
-  EXPECT_THROW(BackupService(config_, clock_, executor_, metrics_, "test"), std::runtime_error);
+  EXPECT_THROW(BackupService(storage::sqlite::make_maintenance(), config_, clock_, executor_, metrics_, "test"),
+               std::runtime_error);
 }
 
 }  // namespace

@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "ops/restore.hpp"
-#include "ops/sql.hpp"
+#include "storage/sqlite/sqlite_maintenance.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "storage/store_conformance.hpp"
 
@@ -29,15 +29,19 @@ Status remove_sync(storage::Store& s, const std::string& app, const std::string&
   return p.get_future().get();
 }
 
-std::map<std::string, std::string> dump(const std::string& db, const std::string& table) {
-  auto c = Conn::open(db, Conn::Mode::kReadOnly);
-  EXPECT_TRUE(c);
+// Every document of a database, system fields included, through the maintenance interface (the
+// index entries are compared in storage/sqlite/sqlite_maintenance_test.cpp).
+std::map<std::string, std::string> dump(storage::Maintenance& m, const std::string& db) {
   std::map<std::string, std::string> out;
-  std::string sql = table == "docs" ? "SELECT app||'/'||col||'/'||id, version||owner||created||updated||data FROM docs"
-                                    : "SELECT app||'/'||col||'/'||name||'/'||hex(key)||'/'||id, '' FROM idx";
-  auto q = (*c)->prepare(sql);
-  Status s;
-  while ((*q)->step(s)) out[(*q)->text(0)] = (*q)->text(1);
+  auto d = m.open(db, storage::Maintenance::Access::kRead);
+  EXPECT_TRUE(d) << d.status().message();
+  if (!d) return out;
+  Status s =
+      (*d)->scan_documents({}, [&](const std::string& app, const std::string& col, const storage::Document& doc) {
+        out[app + "/" + col + "/" + doc.id] = doc.to_json();
+        return Status::ok();
+      });
+  EXPECT_TRUE(s) << s.message();
   return out;
 }
 
@@ -68,11 +72,12 @@ class BackupTest : public ::testing::Test {
 
   std::string dir_;
   std::unique_ptr<storage::sqlite::SqliteStore> store_;
+  std::unique_ptr<storage::Maintenance> maint_ = storage::sqlite::make_maintenance();
 };
 
 TEST_F(BackupTest, SnapshotHasManifestChecksumsSecretModeAndVerifies) {
   for (int i = 0; i < 50; ++i) put("d" + std::to_string(i), R"({"n":)" + std::to_string(i) + "}");
-  auto b = create_backup(request());
+  auto b = create_backup(*maint_, request());
   ASSERT_TRUE(b) << b.status().message();
   EXPECT_EQ(b->manifest.documents.at("app"), 50);
   EXPECT_EQ(b->manifest.seqs.at("app"), 50);
@@ -81,7 +86,7 @@ TEST_F(BackupTest, SnapshotHasManifestChecksumsSecretModeAndVerifies) {
   ASSERT_EQ(::stat((b->path + "/config.toml").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   EXPECT_FALSE(fs::exists(b->path + ".tmp"));
-  auto v = verify_backup(b->path);
+  auto v = verify_backup(*maint_, b->path);
   ASSERT_TRUE(v);
   EXPECT_TRUE(v->ok()) << v->problems.front();
   ASSERT_EQ(list_backups(backups()).size(), 1u);
@@ -89,7 +94,7 @@ TEST_F(BackupTest, SnapshotHasManifestChecksumsSecretModeAndVerifies) {
 
 TEST_F(BackupTest, VerifyCatchesAFlippedByte) {
   for (int i = 0; i < 20; ++i) put("d" + std::to_string(i), R"({"s":"hello"})");
-  auto b = create_backup(request());
+  auto b = create_backup(*maint_, request());
   ASSERT_TRUE(b);
   {
     std::fstream f(b->path + "/headroom.db", std::ios::in | std::ios::out | std::ios::binary);
@@ -100,7 +105,7 @@ TEST_F(BackupTest, VerifyCatchesAFlippedByte) {
     f.seekp(5000);
     f.put(static_cast<char>(c ^ 0x01));
   }
-  auto v = verify_backup(b->path);
+  auto v = verify_backup(*maint_, b->path);
   ASSERT_TRUE(v);
   ASSERT_FALSE(v->ok());
   EXPECT_NE(v->problems.front().find("headroom.db: sha256"), std::string::npos) << v->problems.front();
@@ -113,7 +118,7 @@ TEST_F(BackupTest, RetentionKeepsTheNewest) {
   req.clock = &clock;
   std::vector<std::string> names;
   for (int i = 0; i < 4; ++i) {
-    auto b = create_backup(req);
+    auto b = create_backup(*maint_, req);
     ASSERT_TRUE(b) << b.status().message();
     names.push_back(b->name);
     clock.advance(std::chrono::hours(24));
@@ -144,24 +149,24 @@ TEST_F(BackupTest, WritersKeepGoingDuringABackupAndTheSnapshotIsConsistent) {
   while (written < 20) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   auto req = request();
   req.pages_per_step = 4;  // many small steps, so writes interleave with the copy
-  auto b = create_backup(req);
+  auto b = create_backup(*maint_, req);
   stop = true;
   writer.join();
   ASSERT_TRUE(b) << b.status().message();
   // Consistent: the documents counted equal the seq recorded (every write adds one document).
   EXPECT_EQ(b->manifest.documents.at("app"), b->manifest.seqs.at("app"));
-  auto v = verify_backup(b->path);
+  auto v = verify_backup(*maint_, b->path);
   ASSERT_TRUE(v && v->ok());
   EXPECT_LT(max_stall_us.load(), 500'000) << "a write stalled during the backup";
 }
 
 TEST_F(BackupTest, RestoreRefusesANonEmptyDirectory) {
   put("a", "{}");
-  auto b = create_backup(request());
+  auto b = create_backup(*maint_, request());
   ASSERT_TRUE(b);
   fs::create_directories(dir_ + "/busy");
   std::ofstream(dir_ + "/busy/file") << "x";
-  auto r = restore_backup(RestoreRequest{b->name, backups(), dir_ + "/busy", std::nullopt, "", {}});
+  auto r = restore_backup(*maint_, RestoreRequest{b->name, backups(), dir_ + "/busy", std::nullopt, "", {}});
   ASSERT_FALSE(r);
   EXPECT_NE(r.status().message().find("not empty"), std::string::npos);
 }
@@ -170,20 +175,20 @@ TEST_F(BackupTest, RestoreRefusesANonEmptyDirectory) {
 // target stays absent, and the next restore clears the leftover and publishes a whole directory.
 TEST_F(BackupTest, RestoreBuildsBesideTheTargetAndAKilledOnesLeftoverIsCleared) {
   put("a", "{}");
-  auto b = create_backup(request());
+  auto b = create_backup(*maint_, request());
   ASSERT_TRUE(b);
   const std::string to = dir_ + "/restored";
   fs::create_directories(dir_ + "/.restored.restoring");
   std::ofstream(dir_ + "/.restored.restoring/headroom.db") << "half a copy";
-  auto r = restore_backup(RestoreRequest{b->name, backups(), to, std::nullopt, "", {}});
+  auto r = restore_backup(*maint_, RestoreRequest{b->name, backups(), to, std::nullopt, "", {}});
   ASSERT_TRUE(r) << r.status().message();
   EXPECT_FALSE(fs::exists(dir_ + "/.restored.restoring"));
   EXPECT_EQ(r->documents.at("app"), 1);
   EXPECT_TRUE(fs::exists(to + "/restored-config.toml"));
-  EXPECT_EQ(startup_database_check(to + "/headroom.db"), "");
+  EXPECT_EQ(startup_database_check(*maint_, to + "/headroom.db"), "");
   // A restore that fails (here: no change log to replay from) publishes nothing.
   auto bad = restore_backup(
-      RestoreRequest{b->name, backups(), dir_ + "/r2", Until{Until::Kind::kSeq, 1}, db() + "-missing", {}});
+      *maint_, RestoreRequest{b->name, backups(), dir_ + "/r2", Until{Until::Kind::kSeq, 1}, db() + "-missing", {}});
   EXPECT_FALSE(bad);
   EXPECT_FALSE(fs::exists(dir_ + "/r2"));
   EXPECT_FALSE(fs::exists(dir_ + "/.r2.restoring"));
@@ -191,27 +196,27 @@ TEST_F(BackupTest, RestoreBuildsBesideTheTargetAndAKilledOnesLeftoverIsCleared) 
 
 TEST_F(BackupTest, PointInTimeReplayMatchesTheLiveDatabaseAtThatSeq) {
   put("keep", R"({"tags":["a","b"],"n":1})");
-  auto b = create_backup(request());
+  auto b = create_backup(*maint_, request());
   ASSERT_TRUE(b);
   put("keep", R"({"tags":["c"],"n":2})");                 // seq 2: modified
   put("new", R"({"nested":{"x":[1,[2,3]]}})");            // seq 3: added
   ASSERT_TRUE(remove_sync(*store_, "app", "c", "keep"));  // seq 4: removed
-  auto live_docs = dump(db(), "docs");
-  auto live_idx = dump(db(), "idx");
+  auto live_docs = dump(*maint_, db());
   // Up to seq 3: "keep" at n=2 and "new" exist.
-  auto r3 = restore_backup(RestoreRequest{b->name, backups(), dir_ + "/r3", Until{Until::Kind::kSeq, 3}, db(), {}});
+  auto r3 =
+      restore_backup(*maint_, RestoreRequest{b->name, backups(), dir_ + "/r3", Until{Until::Kind::kSeq, 3}, db(), {}});
   ASSERT_TRUE(r3) << r3.status().message();
   EXPECT_EQ(r3->replayed, 2);
   EXPECT_EQ(r3->documents.at("app"), 2);
   EXPECT_EQ(r3->seqs.at("app"), 3);
-  // Latest: equal to the live database, index entries included.
-  auto all = restore_backup(RestoreRequest{b->name, backups(), dir_ + "/all", Until{}, db(), {}});
+  // Latest: equal to the live database.
+  auto all = restore_backup(*maint_, RestoreRequest{b->name, backups(), dir_ + "/all", Until{}, db(), {}});
   ASSERT_TRUE(all) << all.status().message();
   EXPECT_EQ(all->replayed, 3);
-  EXPECT_EQ(dump(dir_ + "/all/headroom.db", "docs"), live_docs);
-  EXPECT_EQ(dump(dir_ + "/all/headroom.db", "idx"), live_idx);
-  auto c = Conn::open(dir_ + "/all/headroom.db", Conn::Mode::kReadOnly);
-  EXPECT_EQ(check_database(**c, true), "");
+  EXPECT_EQ(dump(*maint_, dir_ + "/all/headroom.db"), live_docs);
+  auto restored = maint_->open(dir_ + "/all/headroom.db", storage::Maintenance::Access::kRead);
+  ASSERT_TRUE(restored);
+  EXPECT_EQ((*restored)->check_integrity(true), "");
 }
 
 TEST_F(BackupTest, ParseUntil) {
@@ -257,16 +262,16 @@ TEST_F(BackupTest, StartupCheckFlagsACorruptFile) {
   for (int i = 0; i < 300; ++i) put("d" + std::to_string(i), R"({"pad":")" + std::string(300, 'y') + "\"}");
   store_->close();
   store_.reset();
-  EXPECT_EQ(startup_database_check(db()), "");
+  EXPECT_EQ(startup_database_check(*maint_, db()), "");
   {
     std::fstream f(db(), std::ios::in | std::ios::out | std::ios::binary);
     f.seekp(4096 * 3);
     std::string junk(4096, '\xff');
     f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
   }
-  std::string msg = startup_database_check(db());
+  std::string msg = startup_database_check(*maint_, db());
   EXPECT_NE(msg.find("is corrupt"), std::string::npos) << msg;
-  EXPECT_EQ(startup_database_check(dir_ + "/nothing.db"), "");
+  EXPECT_EQ(startup_database_check(*maint_, dir_ + "/nothing.db"), "");
 }
 
 }  // namespace

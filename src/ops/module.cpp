@@ -27,8 +27,9 @@ std::string backup_json(const BackupInfo& b) {
   return json::serialize(m);
 }
 
-OpsModule::OpsModule(server::ModuleContext& ctx)
-    : backups_(std::make_shared<BackupService>(ctx.config, ctx.clock, ctx.executor, ctx.metrics, HEADROOM_VERSION)) {
+OpsModule::OpsModule(server::ModuleContext& ctx, std::shared_ptr<storage::Maintenance> storage)
+    : backups_(std::make_shared<BackupService>(std::move(storage), ctx.config, ctx.clock, ctx.executor, ctx.metrics,
+                                               HEADROOM_VERSION)) {
   const config::Config& config = ctx.config;
   std::weak_ptr<BackupService> weak = backups_;
   http::RouteOptions open;
@@ -66,6 +67,8 @@ OpsModule::OpsModule(server::ModuleContext& ctx)
   });
 }
 
-std::unique_ptr<OpsModule> install_ops(server::ModuleContext& ctx) { return std::make_unique<OpsModule>(ctx); }
+std::unique_ptr<OpsModule> install_ops(server::ModuleContext& ctx, std::shared_ptr<storage::Maintenance> storage) {
+  return std::make_unique<OpsModule>(ctx, std::move(storage));
+}
 
 }  // namespace headroom::ops

@@ -12,14 +12,15 @@ namespace headroom::ops {
 
 class OpsModule {
  public:
-  explicit OpsModule(server::ModuleContext& ctx);
+  // `storage`: the document store's maintenance side (chosen by the composition root).
+  OpsModule(server::ModuleContext& ctx, std::shared_ptr<storage::Maintenance> storage);
   BackupService& backups() { return *backups_; }
 
  private:
   std::shared_ptr<BackupService> backups_;
 };
 
-std::unique_ptr<OpsModule> install_ops(server::ModuleContext& ctx);
+std::unique_ptr<OpsModule> install_ops(server::ModuleContext& ctx, std::shared_ptr<storage::Maintenance> storage);
 
 // The backup as the API and `headroom backup list --json` show it.
 std::string backup_json(const BackupInfo& b);

@@ -5,10 +5,7 @@
 #include <map>
 #include <ostream>
 
-#include "ops/apply.hpp"
-#include "ops/sql.hpp"
 #include "storage/json_parse.hpp"
-#include "storage/sqlite/sqlite_store.hpp"
 
 namespace headroom::ops {
 namespace json = boost::json;
@@ -38,17 +35,6 @@ Status check_system_fields(const json::object& doc) {
   return Status::ok();
 }
 
-Status ensure_schema(const std::string& db_path) {
-  // Opening the store once creates the schema exactly as the server would.
-  storage::sqlite::SqliteOptions o;
-  o.path = db_path;
-  o.readers = 1;
-  auto s = storage::sqlite::SqliteStore::open(o);
-  if (!s) return s.status();
-  (*s)->close();
-  return Status::ok();
-}
-
 }  // namespace
 
 Status parse_line(std::string_view line, std::string& app, std::string& collection, std::string& id, std::string& doc,
@@ -75,75 +61,64 @@ Status parse_line(std::string_view line, std::string& app, std::string& collecti
   return Status::ok();
 }
 
-Result<int64_t> export_ndjson(const std::string& db_path, const ExportFilter& f, std::ostream& out) {
-  auto c = Conn::open(db_path, Conn::Mode::kReadWrite);
-  if (!c) return c.status();
-  auto q = (*c)->prepare(
-      "SELECT app, col, id, version, owner, created, updated, data FROM docs "
-      "WHERE (?1 = '' OR app = ?1) AND (?2 = '' OR col = ?2) ORDER BY app, col, id");
-  if (!q) return q.status();
-  (*q)->bind(1, f.app).bind(2, f.collection);
+Result<int64_t> export_ndjson(storage::Maintenance& storage, const std::string& db_path, const ExportFilter& f,
+                              std::ostream& out) {
+  auto db = storage.open(db_path, storage::Maintenance::Access::kWrite);
+  if (!db) return db.status();
   int64_t n = 0;
-  Status s;
-  while ((*q)->step(s)) {
-    storage::Document d{(*q)->text(2), (*q)->int64(3), (*q)->text(4), (*q)->int64(5), (*q)->int64(6), (*q)->text(7)};
-    out << "{\"app\":" << json::serialize(json::string((*q)->text(0)))
-        << ",\"collection\":" << json::serialize(json::string((*q)->text(1))) << ",\"doc\":" << d.to_json() << "}\n";
+  Status s = (*db)->scan_documents(f, [&](const std::string& app, const std::string& col, const storage::Document& d) {
+    out << "{\"app\":" << json::serialize(json::string(app)) << ",\"collection\":" << json::serialize(json::string(col))
+        << ",\"doc\":" << d.to_json() << "}\n";
     ++n;
-  }
+    return Status::ok();
+  });
   if (!s) return s;
   out.flush();
   if (!out) return internal_error("writing the export failed");
   return n;
 }
 
-Result<ImportResult> import_ndjson(const std::string& db_path, std::istream& in, Clock& clock) {
+namespace {
+
+// Writes the validated documents in one transaction, each with the app's next seq.
+Status import_all(storage::Database& db, std::vector<storage::ChangeRecord>& changes, int64_t now_ms) {
+  auto txn = db.begin_apply();  // destroyed uncommitted: rolled back
+  if (!txn) return txn.status();
+  auto seqs = db.seqs();  // inside the transaction
+  if (!seqs) return seqs.status();
+  for (auto& c : changes) {
+    c.seq = ++(*seqs)[c.app];
+    c.ts_ms = now_ms;
+    if (Status s = (*txn)->apply(c); !s) return s;
+  }
+  for (const auto& [app, seq] : *seqs) {
+    if (Status s = (*txn)->set_seq(app, seq); !s) return s;
+  }
+  return (*txn)->commit();
+}
+
+}  // namespace
+
+Result<ImportResult> import_ndjson(storage::Maintenance& storage, const std::string& db_path, std::istream& in,
+                                   Clock& clock) {
   ImportResult result;
-  std::vector<Entry> entries;
+  std::vector<storage::ChangeRecord> changes;
   std::string line;
   for (int64_t no = 1; std::getline(in, line); ++no) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    Entry e;
-    e.value.emplace();
-    if (Status s = parse_line(line, e.app, e.col, e.id, e.doc, &*e.value); !s) {
+    storage::ChangeRecord c;
+    c.value.emplace();
+    if (Status s = parse_line(line, c.app, c.collection, c.id, c.doc_json, &*c.value); !s) {
       if (result.bad.size() < 1000) result.bad.push_back({no, s.message()});
       continue;
     }
-    if (result.bad.empty()) entries.push_back(std::move(e));
+    if (result.bad.empty()) changes.push_back(std::move(c));
   }
   if (!result.bad.empty()) return result;
-  if (Status s = ensure_schema(db_path); !s) return s;
-  auto c = Conn::open(db_path, Conn::Mode::kReadWrite);
-  if (!c) return c.status();
-  auto applier = Applier::open(**c);
-  if (!applier) return applier.status();
-  if (Status s = (*c)->exec("BEGIN IMMEDIATE"); !s) return s;
-  std::map<std::string, int64_t> seqs;
-  {
-    auto q = (*c)->prepare("SELECT app, seq FROM app_seq");
-    Status s;
-    if (q) {
-      while ((*q)->step(s)) seqs[(*q)->text(0)] = (*q)->int64(1);
-    }
-  }
-  int64_t now = clock.unix_ms();
-  Status s;
-  for (auto& e : entries) {
-    e.seq = ++seqs[e.app];
-    e.ts = now;
-    if (s = (*applier)->apply(e); !s) break;
-    ++result.imported;
-  }
-  for (const auto& [app, seq] : seqs) {
-    if (!s) break;
-    auto q = (*c)->prepare("INSERT INTO app_seq(app, seq) VALUES(?1, ?2) ON CONFLICT(app) DO UPDATE SET seq = ?2");
-    s = q ? (*q)->bind(1, app).bind(2, seq).run() : q.status();
-  }
-  if (!s) {
-    (void)(*c)->exec("ROLLBACK");
-    return s;
-  }
-  if (Status done = (*c)->exec("COMMIT"); !done) return done;
+  auto db = storage.open(db_path, storage::Maintenance::Access::kCreate);
+  if (!db) return db.status();
+  if (Status s = import_all(**db, changes, clock.unix_ms()); !s) return s;
+  result.imported = static_cast<int64_t>(changes.size());
   return result;
 }
 

@@ -6,8 +6,9 @@
 // every line is validated first, every bad line is reported with its number, and only a file
 // with no bad line is written, in ONE transaction (documents keep their system fields; each
 // import is also appended to the change log with fresh seqs, so change feeds and point-in-time
-// recovery see it). Import writes the database file directly: stop the server first (or import
-// into a fresh --data-dir and start on it).
+// recovery see it). Both go through storage::Maintenance, so an export from one driver imports
+// into another. Import writes the database directly: stop the server first (or import into a
+// fresh --data-dir and start on it).
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <functional>
@@ -17,15 +18,14 @@
 
 #include "core/clock.hpp"
 #include "core/status.hpp"
+#include "storage/maintenance.hpp"
 
 namespace headroom::ops {
 
-struct ExportFilter {
-  std::string app;         // empty: all apps
-  std::string collection;  // empty: all collections
-};
+using ExportFilter = storage::DocumentFilter;
 // Writes the matching documents to `out`; returns how many.
-Result<int64_t> export_ndjson(const std::string& db_path, const ExportFilter& filter, std::ostream& out);
+Result<int64_t> export_ndjson(storage::Maintenance& storage, const std::string& db_path, const ExportFilter& filter,
+                              std::ostream& out);
 
 struct BadLine {
   int64_t line = 0;  // 1-based
@@ -36,7 +36,8 @@ struct ImportResult {
   std::vector<BadLine> bad;  // non-empty: nothing was imported
 };
 // Creates the database (with the store's schema) when it does not exist.
-Result<ImportResult> import_ndjson(const std::string& db_path, std::istream& in, Clock& clock);
+Result<ImportResult> import_ndjson(storage::Maintenance& storage, const std::string& db_path, std::istream& in,
+                                   Clock& clock);
 
 // Validates one line; on success fills app, collection, id and the normalized document JSON, and
 // `value` (when given) with that document as the value to store: nothing parses `doc` again. The

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "storage/json_parse.hpp"
+#include "storage/sqlite/sqlite_maintenance.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "storage/store_conformance.hpp"
 
@@ -19,6 +20,7 @@ class NdjsonTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
   std::string dir_;
   FakeClock clock_;
+  std::unique_ptr<storage::Maintenance> maint_ = storage::sqlite::make_maintenance();
 };
 
 TEST_F(NdjsonTest, RoundTripKeepsEveryJsonTypeAndSystemFields) {
@@ -39,17 +41,17 @@ TEST_F(NdjsonTest, RoundTripKeepsEveryJsonTypeAndSystemFields) {
     (*s)->close();
   }
   std::stringstream first;
-  auto n = export_ndjson(db, {"app1", ""}, first);
+  auto n = export_ndjson(*maint_, db, {"app1", ""}, first);
   ASSERT_TRUE(n) << n.status().message();
   EXPECT_EQ(*n, 3);
   std::string exported = first.str();
   std::stringstream in(exported);
-  auto imp = import_ndjson(dir_ + "/b.db", in, clock_);
+  auto imp = import_ndjson(*maint_, dir_ + "/b.db", in, clock_);
   ASSERT_TRUE(imp) << imp.status().message();
   EXPECT_TRUE(imp->bad.empty());
   EXPECT_EQ(imp->imported, 3);
   std::stringstream second;
-  ASSERT_TRUE(export_ndjson(dir_ + "/b.db", {}, second));
+  ASSERT_TRUE(export_ndjson(*maint_, dir_ + "/b.db", {}, second));
   EXPECT_EQ(second.str(), exported);
   EXPECT_NE(exported.find("18446744073709551615"), std::string::npos);
   EXPECT_NE(exported.find("\"_version\":1"), std::string::npos);
@@ -64,7 +66,7 @@ TEST_F(NdjsonTest, BadLinesAreReportedByNumberAndNothingIsImported) {
       "{\"app\":\"a\",\"collection\":\"c/d\",\"doc\":{\"_id\":\"y\"}}\n"
       "{\"app\":\"a\",\"collection\":\"c\",\"doc\":{\"_id\":\"z\",\"_version\":\"2\"}}\n"
       "[1,2]\n");
-  auto r = import_ndjson(dir_ + "/c.db", in, clock_);
+  auto r = import_ndjson(*maint_, dir_ + "/c.db", in, clock_);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->imported, 0);
   ASSERT_EQ(r->bad.size(), 5u);
@@ -87,7 +89,7 @@ TEST_F(NdjsonTest, ImportRoundTripsAtEveryDepthAndRefusesDeeper) {
   std::string file;
   for (int depth : storage::testing::kRoundTripDepths) file += line(depth);
   std::stringstream in(file);
-  auto imp = import_ndjson(dir_ + "/deep.db", in, clock_);
+  auto imp = import_ndjson(*maint_, dir_ + "/deep.db", in, clock_);
   ASSERT_TRUE(imp) << imp.status().message();
   ASSERT_TRUE(imp->bad.empty()) << imp->bad[0].why;
   EXPECT_EQ(imp->imported, 5);
@@ -111,17 +113,17 @@ TEST_F(NdjsonTest, ImportRoundTripsAtEveryDepthAndRefusesDeeper) {
     (*s)->close();
   }
   std::stringstream first;
-  ASSERT_TRUE(export_ndjson(dir_ + "/deep.db", {}, first));
+  ASSERT_TRUE(export_ndjson(*maint_, dir_ + "/deep.db", {}, first));
   std::stringstream again(first.str());
-  auto re = import_ndjson(dir_ + "/deep2.db", again, clock_);
+  auto re = import_ndjson(*maint_, dir_ + "/deep2.db", again, clock_);
   ASSERT_TRUE(re) << re.status().message();
   ASSERT_TRUE(re->bad.empty()) << re->bad[0].why;
   std::stringstream second;
-  ASSERT_TRUE(export_ndjson(dir_ + "/deep2.db", {}, second));
+  ASSERT_TRUE(export_ndjson(*maint_, dir_ + "/deep2.db", {}, second));
   EXPECT_EQ(second.str(), first.str());  // export → import → export is the identity at depth 64
 
   std::stringstream deeper(line(64) + line(65));
-  auto refused = import_ndjson(dir_ + "/deeper.db", deeper, clock_);
+  auto refused = import_ndjson(*maint_, dir_ + "/deeper.db", deeper, clock_);
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->imported, 0);
   ASSERT_EQ(refused->bad.size(), 1u);

@@ -1,19 +1,13 @@
 #include "ops/replay.hpp"
 
 #include <algorithm>
-#include <boost/json.hpp>
 #include <charconv>
-#include <iterator>
 #include <optional>
-#include <vector>
-
-#include "ops/apply.hpp"
-#include "ops/sql.hpp"
-#include "storage/index_keys.hpp"
 
 namespace headroom::ops {
-namespace json = boost::json;
 namespace {
+
+using storage::Maintenance;
 
 bool parse_i64(std::string_view s, int64_t& out) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
@@ -55,35 +49,34 @@ std::optional<int64_t> iso_seconds(std::string_view s) {
   return days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
 }
 
-Result<std::map<std::string, int64_t>> seqs_of(Conn& db) { return query_map(db, "SELECT app, seq FROM app_seq"); }
-
-bool stop_before(const Until& u, const Entry& e) {
-  if (u.kind == Until::Kind::kSeq) return e.seq > u.value;
-  if (u.kind == Until::Kind::kTime) return e.ts > u.value;
+bool stop_before(const Until& u, const storage::ChangeRecord& c) {
+  if (u.kind == Until::Kind::kSeq) return c.seq > u.value;
+  if (u.kind == Until::Kind::kTime) return c.ts_ms > u.value;
   return false;
 }
 
+Status gap(const std::string& app, int64_t last, int64_t next) {
+  return Status(Code::kFailedPrecondition, "app " + app + ": the change log jumps from seq " + std::to_string(last) +
+                                               " to " + std::to_string(next) +
+                                               " (entries were trimmed by retention); restore without --until");
+}
+
 // Replays one app's entries after `after`; the first must be after + 1 (no gap).
-Status replay_app(Conn& src, Applier& applier, const std::string& app, int64_t after, const Until& until,
-                  ReplayResult& out) {
-  auto q = src.prepare("SELECT seq, col, id, kind, ts, doc FROM changes WHERE app=?1 AND seq>?2 ORDER BY seq");
-  if (!q) return q.status();
-  (*q)->bind(1, app).bind(2, after);
-  Status s;
+Status replay_app(storage::Database& src, storage::ApplyTxn& txn, const std::string& app, int64_t after,
+                  const Until& until, ReplayResult& out) {
   int64_t expect = after + 1;
-  while ((*q)->step(s)) {
-    Entry e{app, (*q)->text(1), (*q)->text(2), (*q)->text(5), (*q)->int64(0), (*q)->int64(3), (*q)->int64(4)};
-    if (stop_before(until, e)) break;
-    if (e.seq != expect) {
-      return Status(Code::kFailedPrecondition, "app " + app + ": the change log jumps from seq " +
-                                                   std::to_string(expect - 1) + " to " + std::to_string(e.seq) +
-                                                   " (entries were trimmed by retention); restore without --until");
-    }
-    if (Status a = applier.apply(e); !a) return a;
+  Status failed;
+  Status read = src.read_change_log(app, after, [&](storage::ChangeRecord& c) {
+    if (stop_before(until, c)) return false;
+    if (c.seq != expect) failed = gap(app, expect - 1, c.seq);
+    if (failed) failed = txn.apply(c);
+    if (!failed) return false;
     ++expect;
     ++out.applied;
-  }
-  if (!s) return Status(s.code(), "reading the change log of app " + app + ": " + s.message());
+    return true;
+  });
+  if (!failed) return failed;
+  if (!read) return Status(read.code(), "reading the change log of app " + app + ": " + read.message());
   out.seqs[app] = expect - 1;
   return Status::ok();
 }
@@ -122,36 +115,29 @@ Result<Until> parse_until(const std::string& text) {
   return Until{Until::Kind::kTime, *secs * 1000 + ms};
 }
 
-Result<ReplayResult> replay_changes(const std::string& source_db, const std::string& target_db, const Until& until,
-                                    const Progress& progress) {
-  auto src = Conn::open(source_db, Conn::Mode::kReadOnly);
+Result<ReplayResult> replay_changes(Maintenance& storage, const std::string& source_db, const std::string& target_db,
+                                    const Until& until, const Progress& progress) {
+  auto src = storage.open(source_db, Maintenance::Access::kRead);
   if (!src) return src.status();
-  auto dst = Conn::open(target_db, Conn::Mode::kReadWrite);
+  auto dst = storage.open(target_db, Maintenance::Access::kWrite);
   if (!dst) return dst.status();
-  auto target_seqs = seqs_of(**dst);
+  auto target_seqs = (*dst)->seqs();
   if (!target_seqs) return target_seqs.status();
-  auto source_seqs = seqs_of(**src);
+  auto source_seqs = (*src)->seqs();
   if (!source_seqs)
     return Status(Code::kUnavailable, "reading the source change log: " + source_seqs.status().message());
-  auto applier = Applier::open(**dst);
-  if (!applier) return applier.status();
-  if (Status s = (*dst)->exec("BEGIN IMMEDIATE"); !s) return s;
+  auto txn = (*dst)->begin_apply();  // destroyed uncommitted: rolled back
+  if (!txn) return txn.status();
   ReplayResult out;
   uint64_t done = 0;
   for (const auto& [app, last] : *source_seqs) {
     int64_t after = target_seqs->count(app) ? target_seqs->at(app) : 0;
-    Status s = after >= last ? Status::ok() : replay_app(**src, **applier, app, after, until, out);
-    if (s && out.seqs.count(app)) {
-      auto q = (*dst)->prepare("INSERT INTO app_seq(app, seq) VALUES(?1, ?2) ON CONFLICT(app) DO UPDATE SET seq = ?2");
-      s = q ? (*q)->bind(1, app).bind(2, out.seqs[app]).run() : q.status();
-    }
-    if (!s) {
-      (void)(*dst)->exec("ROLLBACK");
-      return s;
-    }
+    Status s = after >= last ? Status::ok() : replay_app(**src, **txn, app, after, until, out);
+    if (s && out.seqs.count(app)) s = (*txn)->set_seq(app, out.seqs[app]);
+    if (!s) return s;
     if (progress) progress(++done, source_seqs->size());
   }
-  if (Status s = (*dst)->exec("COMMIT"); !s) return s;
+  if (Status s = (*txn)->commit(); !s) return s;
   return out;
 }
 

@@ -2,7 +2,7 @@
 // Point-in-time recovery: replays change-log entries from a (live, possibly damaged) database
 // into a restored snapshot, for each app from the snapshot's seq up to a chosen point. Each
 // entry carries the full document after the change, so replay writes rows exactly as the store
-// did: the document row, its index entries and the change-log row itself.
+// did (storage::ApplyTxn): the document row, its index entries and the change-log row itself.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -30,7 +30,7 @@ struct ReplayResult {
 // Applies changes from `source_db` with seq greater than `target_db`'s per app, up to `until`,
 // in one transaction. Fails (applying nothing) when the source's change log no longer reaches
 // back to the snapshot (trimmed by retention) or cannot be read.
-Result<ReplayResult> replay_changes(const std::string& source_db, const std::string& target_db, const Until& until,
-                                    const Progress& progress = {});
+Result<ReplayResult> replay_changes(storage::Maintenance& storage, const std::string& source_db,
+                                    const std::string& target_db, const Until& until, const Progress& progress = {});
 
 }  // namespace headroom::ops

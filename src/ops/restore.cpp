@@ -3,7 +3,6 @@
 #include <filesystem>
 
 #include "ops/files.hpp"
-#include "ops/sql.hpp"
 
 namespace headroom::ops {
 namespace fs = std::filesystem;
@@ -41,19 +40,19 @@ Status copy_backup_files(const BackupInfo& info, const std::string& dir) {
 }
 
 // Builds the whole data directory in `stage`: the backup's files, the replay, the counts.
-Status build(const RestoreRequest& r, const std::string& stage, RestoreResult& out) {
+Status build(storage::Maintenance& storage, const RestoreRequest& r, const std::string& stage, RestoreResult& out) {
   if (Status s = copy_backup_files(out.backup, stage); !s) return s;
   std::string db = (fs::path(stage) / kDbFile).string();
   if (r.until) {
-    auto replay = replay_changes(r.source_db, db, *r.until, r.progress);
+    auto replay = replay_changes(storage, r.source_db, db, *r.until, r.progress);
     if (!replay) return replay.status();
     out.replayed = replay->applied;
   }
   {
-    auto conn = Conn::open(db, Conn::Mode::kReadWrite);
-    if (!conn) return conn.status();
-    auto seqs = query_map(**conn, "SELECT app, seq FROM app_seq");
-    auto docs = query_map(**conn, "SELECT app, count(*) FROM docs GROUP BY app");
+    auto restored = storage.open(db, storage::Maintenance::Access::kWrite);
+    if (!restored) return restored.status();
+    auto seqs = (*restored)->seqs();
+    auto docs = (*restored)->document_counts();
     if (!seqs) return seqs.status();
     if (!docs) return docs.status();
     out.seqs = std::move(*seqs);
@@ -81,10 +80,10 @@ Status publish(const std::string& stage, const std::string& to) {
 // Atomic: everything is built and fsynced in a staging directory beside --to and renamed onto it
 // last, so a restore killed at any point leaves --to as it was (absent or empty) and a rerun
 // starts over; a finished one leaves it complete.
-Result<RestoreResult> restore_backup(const RestoreRequest& r) {
+Result<RestoreResult> restore_backup(storage::Maintenance& storage, const RestoreRequest& r) {
   auto info = find_backup(r.backups_dir, r.backup);
   if (!info) return info.status();
-  auto report = verify_backup(info->path);
+  auto report = verify_backup(storage, info->path);
   if (!report) return report.status();
   if (!report->ok())
     return Status(Code::kFailedPrecondition,
@@ -98,7 +97,7 @@ Result<RestoreResult> restore_backup(const RestoreRequest& r) {
   fs::create_directories(stage, ec);
   if (ec) return internal_error("cannot create " + stage + ": " + ec.message());
   RestoreResult out{std::move(*info), 0, {}, {}};
-  Status s = build(r, stage, out);
+  Status s = build(storage, r, stage, out);
   if (s) s = publish(stage, r.to_dir);
   if (!s) {
     fs::remove_all(stage, ec);  // nothing half-restored is left to start on by mistake
@@ -107,11 +106,11 @@ Result<RestoreResult> restore_backup(const RestoreRequest& r) {
   return out;
 }
 
-std::string startup_database_check(const std::string& db_path) {
+std::string startup_database_check(storage::Maintenance& storage, const std::string& db_path) {
   std::error_code ec;
   if (!fs::exists(db_path, ec)) return "";
-  auto conn = Conn::open(db_path, Conn::Mode::kReadWrite);
-  std::string bad = conn ? check_database(**conn, false) : conn.status().message();
+  auto db = storage.open(db_path, storage::Maintenance::Access::kWrite);
+  std::string bad = db ? (*db)->check_integrity(false) : db.status().message();
   if (bad.empty()) return "";
   return "database " + db_path + " is corrupt (" + bad.substr(0, 300) +
          "); refusing to start. Restore it: headroom backup restore BACKUP --to NEW_DIR [--until TIME] "

@@ -29,10 +29,11 @@ struct RestoreResult {
   std::map<std::string, int64_t> documents;  // app → documents in the restored database
 };
 
-Result<RestoreResult> restore_backup(const RestoreRequest& request);
+Result<RestoreResult> restore_backup(storage::Maintenance& storage, const RestoreRequest& request);
 
-// Opens the database file (if it exists) and runs PRAGMA quick_check: "" when sound or absent,
-// otherwise a message saying what is wrong and how to recover.
-std::string startup_database_check(const std::string& db_path);
+// Opens the database file (if it exists) and runs the driver's quick integrity check (SQLite:
+// PRAGMA quick_check): "" when sound or absent, otherwise a message saying what is wrong and how
+// to recover.
+std::string startup_database_check(storage::Maintenance& storage, const std::string& db_path);
 
 }  // namespace headroom::ops

@@ -83,6 +83,16 @@ std::string index_fields_json(const std::vector<IndexField>& fields);
 // INTERNAL when the stored text is damaged (it is never client input).
 Result<std::vector<IndexField>> parse_index_fields(std::string_view text, const std::string& index);
 
+// What a store counts for its metrics, as plain numbers: the store knows nothing of the metrics
+// registry (docs/storage_metrics.* writes these out at scrape time).
+struct StoreStats {
+  uint64_t commits = 0;           // transactions committed (a group commit is one)
+  uint64_t committed_writes = 0;  // write requests acknowledged durable
+  // Exceptions caught on the store's threads, by kind of thread ("reader", "writer", ...): reads
+  // and writes answered INTERNAL, callbacks that threw. Every kind the store has, zeros included.
+  std::vector<std::pair<std::string, uint64_t>> errors_by_thread = {};
+};
+
 template <typename T>
 using Callback = std::function<void(Result<T>)>;
 using StatusCallback = std::function<void(Status)>;
@@ -116,6 +126,8 @@ class Store {
 
   // Empty when healthy; otherwise why writes fail (e.g. after a failed fsync).
   virtual std::string health() const = 0;
+  // Any thread, cheap (read at every metrics scrape).
+  virtual StoreStats stats() const = 0;
   // Finishes queued work and stops the threads; later calls fail with UNAVAILABLE.
   virtual void close() = 0;
 };

@@ -74,6 +74,7 @@ class RecordingStore final : public storage::Store {
     done(std::vector<std::pair<std::string, std::string>>());
   }
   std::string health() const override { return ""; }
+  storage::StoreStats stats() const override { return {}; }
   void close() override {}
 
  private:

@@ -57,9 +57,10 @@ std::string_view Stmt::blob(int col) const {
 
 bool Stmt::is_null(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
 
-Result<std::unique_ptr<Db>> Db::open(const std::string& path, const std::string& vfs, bool read_only) {
+Result<std::unique_ptr<Db>> Db::open(const std::string& path, const std::string& vfs, bool read_only, bool create) {
   sqlite3* db = nullptr;
-  int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX;
+  int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0)) |
+              SQLITE_OPEN_NOMUTEX;
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, vfs.empty() ? nullptr : vfs.c_str());
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
@@ -116,6 +117,16 @@ Stmt Db::stmt(const std::string& sql) {
     it = cache_.emplace(sql, s).first;
   }
   return Stmt(it->second);
+}
+
+Status Db::prepare(const std::string& sql) {
+  if (cache_.count(sql)) return Status::ok();
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK) {
+    return error("prepare '" + sql.substr(0, 60) + "'");
+  }
+  cache_.emplace(sql, s);
+  return Status::ok();
 }
 
 Status Db::error(std::string_view what) const {

@@ -39,7 +39,9 @@ class Stmt {
 
 class Db {
  public:
-  static Result<std::unique_ptr<Db>> open(const std::string& path, const std::string& vfs, bool read_only);
+  // create: a missing file is created (read-write only); otherwise opening it fails.
+  static Result<std::unique_ptr<Db>> open(const std::string& path, const std::string& vfs, bool read_only,
+                                          bool create = true);
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
   ~Db();
@@ -47,6 +49,9 @@ class Db {
   Status exec(const std::string& sql);
   // A statement from the cache (prepared on first use). Aborts on invalid SQL: a programming error.
   Stmt stmt(const std::string& sql);
+  // Prepares `sql` into the cache, failing instead of aborting: for files that may be damaged or
+  // foreign (maintenance). stmt(sql) is then safe.
+  Status prepare(const std::string& sql);
   Status error(std::string_view what) const;
   sqlite3* raw() { return db_; }
   int64_t total_changes() const;  // rows changed by this connection since it opened

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/index_keys.hpp"
 #include "storage/sqlite/db.hpp"
 #include "storage/store.hpp"
 
@@ -32,6 +33,24 @@ struct Txn {
 
 Result<std::vector<WriteResult>> apply_batch(Txn& txn, const WriteBatch& batch);
 Status save_seqs(Txn& txn);
+Status save_seq(Db& db, const std::string& app, int64_t seq);  // raises app_seq to `seq` (never lowers it)
+
+// One document change as it reaches the tables (write.cpp).
+struct RowChange {
+  const std::string& app;
+  const std::string& collection;
+  ChangeKind kind;
+  const Document& doc;                    // after the change; for kRemoved only its id is used
+  const boost::json::object* fields;      // its user fields; nullptr for kRemoved
+  const std::vector<IndexEntry>& before;  // its index entries before the change (sorted)
+  int64_t seq;
+  int64_t ts_ms;
+  const std::string& doc_json;  // the change-log row's document
+};
+// The one place a document change is written, for the store's writes and for replay and import
+// (sqlite_maintenance.cpp) alike: the docs row (or its removal), the index entries that differ
+// from `before`, and the change-log row.
+Status write_change_rows(Db& db, const RowChange& change, const std::vector<IndexDef>& composites);
 std::map<std::string, int64_t> load_seqs(Db& db);
 
 Result<std::optional<Document>> load_doc(Db& db, const std::string& app, const std::string& col, const std::string& id);

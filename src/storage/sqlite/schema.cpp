@@ -28,11 +28,15 @@ std::map<std::string, int64_t> load_seqs(Db& db) {
   return out;
 }
 
+Status save_seq(Db& db, const std::string& app, int64_t seq) {
+  auto st =
+      db.stmt("INSERT INTO app_seq(app, seq) VALUES(?1, ?2) ON CONFLICT(app) DO UPDATE SET seq = ?2 WHERE seq < ?2");
+  return st.bind(1, app).bind(2, seq).run();
+}
+
 Status save_seqs(Txn& txn) {
   for (const auto& [app, seq] : txn.seqs) {
-    auto st = txn.db.stmt(
-        "INSERT INTO app_seq(app, seq) VALUES(?1, ?2) ON CONFLICT(app) DO UPDATE SET seq = ?2 WHERE seq < ?2");
-    if (Status s = st.bind(1, app).bind(2, seq).run(); !s) return s;
+    if (Status s = save_seq(txn.db, app, seq); !s) return s;
   }
   return Status::ok();
 }

@@ -36,6 +36,15 @@ std::string_view store_thread_name(StoreThread t) {
   return "caller";
 }
 
+StoreStats SqliteStore::stats() const {
+  StoreStats out{commits(), committed_writes()};
+  for (StoreThread t : {StoreThread::kReader, StoreThread::kWriter, StoreThread::kSyncer, StoreThread::kCheckpointer,
+                        StoreThread::kCaller}) {
+    out.errors_by_thread.emplace_back(std::string(store_thread_name(t)), exceptions(t));
+  }
+  return out;
+}
+
 StoreThread& SqliteStore::this_thread() {
   thread_local StoreThread t = StoreThread::kCaller;
   return t;

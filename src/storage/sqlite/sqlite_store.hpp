@@ -86,6 +86,7 @@ class SqliteStore final : public Store {
   void put_meta(std::string key, std::string value, StatusCallback done) override;
   void get_meta_prefix(std::string prefix, Callback<std::vector<std::pair<std::string, std::string>>> done) override;
   std::string health() const override;
+  StoreStats stats() const override;
   void close() override;
 
   // Counters for metrics and tests.

@@ -1,5 +1,6 @@
 // Applying one write batch inside the writer's transaction: preconditions, merge patch, the
-// document row, its index entries and one change-log row per changed document.
+// document row, its index entries and one change-log row per changed document. Those rows are
+// written by write_change_rows, which replay and import (apply.cpp) use too.
 #include <algorithm>
 #include <boost/json/serialize.hpp>
 
@@ -54,23 +55,57 @@ Result<json::object> stored_fields(const std::string& col, const Document& doc) 
   return parse_stored_object(doc.data, "document " + col + "/" + doc.id);
 }
 
-Status write_index_diff(Txn& t, const std::string& app, const std::string& col, const std::string& id,
+Status write_index_diff(Db& db, const std::string& app, const std::string& col, const std::string& id,
                         const std::vector<IndexEntry>& before, const std::vector<IndexEntry>& after) {
   std::vector<IndexEntry> gone, added;
   std::set_difference(before.begin(), before.end(), after.begin(), after.end(), std::back_inserter(gone));
   std::set_difference(after.begin(), after.end(), before.begin(), before.end(), std::back_inserter(added));
   for (const auto& [name, key] : gone) {
-    auto st = t.db.stmt("DELETE FROM idx WHERE app=?1 AND col=?2 AND name=?3 AND key=?4 AND id=?5");
+    auto st = db.stmt("DELETE FROM idx WHERE app=?1 AND col=?2 AND name=?3 AND key=?4 AND id=?5");
     if (Status s = st.bind(1, app).bind(2, col).bind(3, name).bind_blob(4, key).bind(5, id).run(); !s) return s;
   }
   for (const auto& [name, key] : added) {
-    auto st = t.db.stmt("INSERT OR REPLACE INTO idx(app, col, name, key, id) VALUES(?1, ?2, ?3, ?4, ?5)");
+    auto st = db.stmt("INSERT OR REPLACE INTO idx(app, col, name, key, id) VALUES(?1, ?2, ?3, ?4, ?5)");
     if (Status s = st.bind(1, app).bind(2, col).bind(3, name).bind_blob(4, key).bind(5, id).run(); !s) return s;
   }
   return Status::ok();
 }
 
-Status log_change(Txn& t, const std::string& app, const std::string& col, WriteResult& r) {
+Status put_doc_row(Db& db, const std::string& app, const std::string& col, const Document& d) {
+  auto st = db.stmt(
+      "INSERT OR REPLACE INTO docs(app, col, id, version, owner, created, updated, data) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  return st.bind(1, app)
+      .bind(2, col)
+      .bind(3, d.id)
+      .bind(4, d.version)
+      .bind(5, d.owner)
+      .bind(6, d.created_ms)
+      .bind(7, d.updated_ms)
+      .bind(8, d.data)
+      .run();
+}
+
+Status delete_doc_row(Db& db, const std::string& app, const std::string& col, const std::string& id) {
+  auto st = db.stmt("DELETE FROM docs WHERE app=?1 AND col=?2 AND id=?3");
+  return st.bind(1, app).bind(2, col).bind(3, id).run();
+}
+
+Status insert_change_row(Db& db, const RowChange& c) {
+  auto st = db.stmt("INSERT INTO changes(app, seq, col, id, kind, ts, doc) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  return st.bind(1, c.app)
+      .bind(2, c.seq)
+      .bind(3, c.collection)
+      .bind(4, c.doc.id)
+      .bind(5, static_cast<int64_t>(c.kind))
+      .bind(6, c.ts_ms)
+      .bind(7, c.doc_json)
+      .run();
+}
+
+// The store's own change: the next seq of the app, now, and the document as clients see it.
+Status log_change(Txn& t, const std::string& app, const std::string& col, WriteResult& r, const json::object* fields,
+                  const std::vector<IndexEntry>& before, const std::vector<IndexDef>& defs) {
   r.seq = ++t.seqs[app];
   Change c{
       app,
@@ -79,15 +114,8 @@ Status log_change(Txn& t, const std::string& app, const std::string& col, WriteR
       r.kind,
       r.doc.id,
       r.kind == ChangeKind::kRemoved ? "{\"_id\":" + json::serialize(json::string(r.doc.id)) + "}" : r.doc.to_json()};
-  auto st = t.db.stmt("INSERT INTO changes(app, seq, col, id, kind, ts, doc) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-  Status s = st.bind(1, app)
-                 .bind(2, r.seq)
-                 .bind(3, col)
-                 .bind(4, c.id)
-                 .bind(5, static_cast<int64_t>(c.kind))
-                 .bind(6, t.now_ms)
-                 .bind(7, c.doc_json)
-                 .run();
+  Status s =
+      write_change_rows(t.db, RowChange{app, col, r.kind, r.doc, fields, before, r.seq, t.now_ms, c.doc_json}, defs);
   if (s) t.changes.push_back(std::move(c));
   return s;
 }
@@ -101,11 +129,9 @@ Result<WriteResult> apply_delete(Txn& t, const std::string& app, const WriteOp& 
   if (!old) return old.status();
   r.changed = true;
   r.doc = std::move(*cur);
-  auto before = index_entries(r.doc, *old, t.composites(app, op.collection));
-  auto st = t.db.stmt("DELETE FROM docs WHERE app=?1 AND col=?2 AND id=?3");
-  if (Status s = st.bind(1, app).bind(2, op.collection).bind(3, op.id).run(); !s) return s;
-  if (Status s = write_index_diff(t, app, op.collection, op.id, before, {}); !s) return s;
-  if (Status s = log_change(t, app, op.collection, r); !s) return s;
+  const auto defs = t.composites(app, op.collection);
+  auto before = index_entries(r.doc, *old, defs);
+  if (Status s = log_change(t, app, op.collection, r, nullptr, before, defs); !s) return s;
   return r;
 }
 
@@ -145,25 +171,23 @@ Result<WriteResult> apply_op(Txn& t, const std::string& app, const WriteOp& op) 
     return Status(Code::kPayloadTooLarge,
                   "document " + op.id + " would exceed " + std::to_string(t.max_doc_bytes) + " bytes");
   }
-  auto st = t.db.stmt(
-      "INSERT OR REPLACE INTO docs(app, col, id, version, owner, created, updated, data) "
-      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-  Status s = st.bind(1, app)
-                 .bind(2, op.collection)
-                 .bind(3, op.id)
-                 .bind(4, r.doc.version)
-                 .bind(5, r.doc.owner)
-                 .bind(6, r.doc.created_ms)
-                 .bind(7, r.doc.updated_ms)
-                 .bind(8, r.doc.data)
-                 .run();
-  if (!s) return s;
-  if (s = write_index_diff(t, app, op.collection, op.id, before, index_entries(r.doc, *fields, defs)); !s) return s;
-  if (s = log_change(t, app, op.collection, r); !s) return s;
+  if (Status s = log_change(t, app, op.collection, r, fields, before, defs); !s) return s;
   return r;
 }
 
 }  // namespace
+
+Status write_change_rows(Db& db, const RowChange& c, const std::vector<IndexDef>& composites) {
+  std::vector<IndexEntry> after;
+  if (c.kind == ChangeKind::kRemoved) {
+    if (Status s = delete_doc_row(db, c.app, c.collection, c.doc.id); !s) return s;
+  } else {
+    if (Status s = put_doc_row(db, c.app, c.collection, c.doc); !s) return s;
+    after = index_entries(c.doc, *c.fields, composites);
+  }
+  if (Status s = write_index_diff(db, c.app, c.collection, c.doc.id, c.before, after); !s) return s;
+  return insert_change_row(db, c);
+}
 
 Result<std::optional<Document>> load_doc(Db& db, const std::string& app, const std::string& col,
                                          const std::string& id) {
