@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <boost/json.hpp>
 #include <ctime>
 
@@ -55,76 +54,40 @@ std::shared_ptr<AlertNotifier> AlertNotifier::create(std::string url, server::Ht
   return std::make_shared<AlertNotifier>(std::move(url), client, executor, metrics, options);
 }
 
+namespace {
+
+notify::SenderStats sender_stats(Registry& metrics) {
+  auto result = [&metrics](const char* r) -> Counter& {
+    return metrics.counter("headroom_alert_notifications_total", "Alert webhook deliveries by result.",
+                           {{"result", r}});
+  };
+  return {result("sent"), result("failed"), result("dropped"),
+          metrics.counter("headroom_alert_notification_retries_total", "Alert webhook attempts retried.")};
+}
+
+notify::SenderOptions sender_options(const NotifierOptions& options) {
+  notify::SenderOptions out;
+  out.name = "alert notification";
+  out.max_queue = options.max_queue;
+  out.max_in_flight = 1;  // transitions arrive in order: firing before its resolved
+  out.max_attempts = options.max_attempts;
+  out.first_backoff = options.first_backoff;
+  out.max_backoff = options.max_backoff;
+  out.timeout = options.timeout;
+  return out;
+}
+
+}  // namespace
+
 AlertNotifier::AlertNotifier(std::string url, server::HttpClient& client, Executor& executor, Registry& metrics,
                              NotifierOptions options)
     : url_(std::move(url)),
-      client_(client),
-      executor_(executor),
-      options_(options),
-      sent_(metrics.counter("headroom_alert_notifications_total", "Alert webhook deliveries by result.",
-                            {{"result", "sent"}})),
-      failed_(metrics.counter("headroom_alert_notifications_total", "Alert webhook deliveries by result.",
-                              {{"result", "failed"}})),
-      dropped_(metrics.counter("headroom_alert_notifications_total", "Alert webhook deliveries by result.",
-                               {{"result", "dropped"}})),
-      retries_(metrics.counter("headroom_alert_notification_retries_total", "Alert webhook attempts retried.")) {}
+      sender_(notify::Sender::create(client, executor, sender_stats(metrics), sender_options(options))) {}
 
 bool AlertNotifier::enqueue(std::string body) {
-  {
-    std::lock_guard lock(mu_);
-    if (queue_.size() >= options_.max_queue) {
-      dropped_.inc();
-      return false;
-    }
-    queue_.push_back(std::move(body));
-    if (in_flight_) return true;
-    in_flight_ = true;
-  }
-  send_front();
-  return true;
-}
-
-size_t AlertNotifier::queued() const {
-  std::lock_guard lock(mu_);
-  return queue_.size();
-}
-
-void AlertNotifier::send_front() {
-  std::string body;
-  {
-    std::lock_guard lock(mu_);
-    if (queue_.empty()) {
-      in_flight_ = false;
-      return;
-    }
-    body = queue_.front();
-  }
-  std::weak_ptr<AlertNotifier> weak = weak_from_this();
-  client_.post(
-      url_, {{"Content-Type", "application/json"}, {"User-Agent", "headroom-alerts"}}, std::move(body),
-      [weak](Result<server::HttpClientResponse> r) {
-        if (auto self = weak.lock()) self->on_result(r.is_ok() && r->status >= 200 && r->status < 300);
-      },
-      options_.timeout);
-}
-
-void AlertNotifier::on_result(bool ok) {
-  std::weak_ptr<AlertNotifier> weak = weak_from_this();
-  std::chrono::milliseconds delay{0};
-  {
-    std::lock_guard lock(mu_);
-    if (!ok && ++attempts_ < options_.max_attempts) {
-      retries_.inc();
-      delay = std::min(options_.max_backoff, options_.first_backoff * (1 << std::min(attempts_ - 1, 16)));
-    } else {
-      (ok ? sent_ : failed_).inc();
-      attempts_ = 0;
-      queue_.pop_front();
-    }
-  }
-  executor_.post_after(delay, [weak] {
-    if (auto self = weak.lock()) self->send_front();
-  });
+  notify::Notification n{
+      url_, {{"Content-Type", "application/json"}, {"User-Agent", "headroom-alerts"}}, std::move(body)};
+  return sender_->enqueue(std::move(n)) == notify::Enqueued::kAccepted;
 }
 
 }  // namespace headroom::observe

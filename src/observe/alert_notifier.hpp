@@ -1,16 +1,15 @@
 #pragma once
 // Delivers alert transitions to alerts.webhook: one JSON body per transition that both
 // Slack-compatible ("text") and Alertmanager-style webhook receivers ("alerts": [...]) accept.
-// A bounded queue (drops counted), one request in flight (order kept), retries with exponential
-// backoff on the Executor. Callbacks hold a weak reference, so destroying the owner is safe.
+// Delivery is notify::Sender's: a bounded queue (drops counted), one request in flight (order
+// kept), retries with exponential backoff on the Executor; destroying the notifier is safe.
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "core/executor.hpp"
+#include "notify/sender.hpp"
 #include "observe/alerts.hpp"
 #include "observe/metrics.hpp"
 #include "server/http_client.hpp"
@@ -30,33 +29,20 @@ std::string alert_webhook_body(const AlertTransition& t, std::string_view instan
 // RFC 3339 UTC with milliseconds, e.g. 2026-11-27T05:24:18.123Z.
 std::string rfc3339(int64_t unix_ms);
 
-class AlertNotifier : public std::enable_shared_from_this<AlertNotifier> {
+class AlertNotifier {
  public:
   static std::shared_ptr<AlertNotifier> create(std::string url, server::HttpClient& client, Executor& executor,
                                                Registry& metrics, NotifierOptions options = {});
   // False when the queue is full (the body is dropped and counted).
   bool enqueue(std::string body);
-  size_t queued() const;
+  size_t queued() const { return sender_->held(); }
 
   AlertNotifier(std::string url, server::HttpClient& client, Executor& executor, Registry& metrics,
                 NotifierOptions options);
 
  private:
-  void send_front();
-  void on_result(bool ok);
-
   std::string url_;
-  server::HttpClient& client_;
-  Executor& executor_;
-  NotifierOptions options_;
-  Counter& sent_;
-  Counter& failed_;
-  Counter& dropped_;
-  Counter& retries_;
-  mutable std::mutex mu_;
-  std::deque<std::string> queue_;
-  bool in_flight_ = false;
-  int attempts_ = 0;
+  std::shared_ptr<notify::Sender> sender_;
 };
 
 }  // namespace headroom::observe

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "core/crypto.hpp"
-#include "core/log.hpp"
 #include "pusher/protocol.hpp"
 
 namespace headroom::pusher {
@@ -19,7 +18,26 @@ std::string WebhookEvent::to_json() const {
 
 Webhooks::Webhooks(const config::Config& config, Clock& clock, Executor& executor, server::HttpClient& client,
                    Stats& stats)
-    : config_(&config), clock_(clock), executor_(executor), client_(client), stats_(stats) {}
+    : config_(&config),
+      clock_(clock),
+      executor_(executor),
+      stats_(stats),
+      sender_(notify::Sender::create(
+          client, executor,
+          {stats.webhooks_sent, stats.webhook_failures, stats.webhooks_dropped, stats.webhook_retries},
+          sender_options(config))) {}
+
+notify::SenderOptions Webhooks::sender_options(const config::Config& config) {
+  notify::SenderOptions options;
+  options.name = "webhook";
+  options.max_queue = static_cast<size_t>(std::max(1, config.channels.webhook_queue));
+  options.max_in_flight = options.max_queue;
+  options.max_attempts = kMaxAttempts;
+  options.first_backoff = std::chrono::milliseconds(500);
+  options.max_backoff = std::chrono::milliseconds(4000);
+  options.timeout = std::chrono::seconds(5);
+  return options;
+}
 
 void Webhooks::emit(const config::AppConfig& app, const WebhookEvent& ev) {
   if (app.webhooks.empty()) return;
@@ -82,7 +100,7 @@ void Webhooks::flush() {
 
 void Webhooks::send(const config::AppConfig& app, const config::Webhook& hook, const std::vector<std::string>& events) {
   std::string body = "{\"time_ms\":" + std::to_string(clock_.unix_ms()) + ",\"events\":[";
-  bool any = false;
+  uint64_t count = 0;
   for (const auto& ev : events) {
     if (!hook.event_types.empty()) {
       const bool wanted = std::any_of(hook.event_types.begin(), hook.event_types.end(), [&](const std::string& t) {
@@ -90,43 +108,15 @@ void Webhooks::send(const config::AppConfig& app, const config::Webhook& hook, c
       });
       if (!wanted) continue;
     }
-    if (any) body += ',';
+    if (count++ > 0) body += ',';
     body += ev;
-    any = true;
   }
-  if (!any) return;
+  if (count == 0) return;
   body += "]}";
   server::HttpClient::Headers headers = {{"Content-Type", "application/json"},
                                          {"X-Pusher-Key", app.key},
                                          {"X-Pusher-Signature", crypto::hmac_sha256_hex(app.secret, body)}};
-  post(hook.url, std::move(headers), std::move(body), 1);
-}
-
-void Webhooks::post(std::string url, server::HttpClient::Headers headers, std::string body, int attempt) {
-  auto self = shared_from_this();
-  client_.post(url, headers, body, [self, url, headers, body, attempt](Result<server::HttpClientResponse> r) mutable {
-    if (r && r->status >= 200 && r->status < 300) {
-      self->stats_.webhooks_sent.inc();
-      return;
-    }
-    if (attempt >= kMaxAttempts) {
-      self->stats_.webhook_failures.inc();
-      if (log::error_budget_allows()) {
-        // Host and port only: for Slack-style receivers the URL's path is the secret.
-        auto parsed = server::parse_url(url);
-        spdlog::warn("webhook to {} failed after {} attempts ({})",
-                     parsed ? parsed->host_header() : std::string("an unparsable URL"), attempt,
-                     r ? "HTTP " + std::to_string(r->status) : r.status().message());
-      }
-      return;
-    }
-    self->stats_.webhook_retries.inc();
-    const auto backoff = std::chrono::milliseconds(500LL << (attempt - 1));
-    self->executor_.post_after(
-        backoff, [self, url = std::move(url), headers = std::move(headers), body = std::move(body), attempt]() mutable {
-          self->post(std::move(url), std::move(headers), std::move(body), attempt + 1);
-        });
-  });
+  sender_->enqueue({hook.url, std::move(headers), std::move(body), count});
 }
 
 }  // namespace headroom::pusher

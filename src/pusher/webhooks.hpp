@@ -1,7 +1,7 @@
 #pragma once
 // Pusher webhooks: events queued (bounded; overflow counted), batched for webhook_batch_ms, POSTed
-// with X-Pusher-Key / X-Pusher-Signature (hex HMAC-SHA256 of the body with the app secret), and
-// retried with exponential backoff. channel_vacated and member_removed are held for
+// with X-Pusher-Key / X-Pusher-Signature (hex HMAC-SHA256 of the body with the app secret)
+// through notify::Sender, which retries with exponential backoff. channel_vacated and member_removed are held for
 // webhook_vacate_delay_ms: an occupied/added for the same channel (and user) within that time
 // cancels both, so a quick reconnect does not flap.
 #include <atomic>
@@ -15,6 +15,7 @@
 #include "config/config.hpp"
 #include "core/clock.hpp"
 #include "core/executor.hpp"
+#include "notify/sender.hpp"
 #include "pusher/stats.hpp"
 #include "server/http_client.hpp"
 
@@ -40,6 +41,9 @@ struct WebhookEvent {
 class Webhooks : public std::enable_shared_from_this<Webhooks> {
  public:
   static constexpr int kMaxAttempts = 5;
+  // Batches are delivered by this sender: kMaxAttempts, backoff 0.5, 1, 2, 4 s, 5 s per attempt,
+  // every batch started at once (no order between batches), at most webhook_queue held.
+  static notify::SenderOptions sender_options(const config::Config& config);
 
   Webhooks(const config::Config& config, Clock& clock, Executor& executor, server::HttpClient& client, Stats& stats);
   // SIGHUP: batches flushed from now on go to the apps' webhooks in `next` (which must outlive
@@ -54,15 +58,14 @@ class Webhooks : public std::enable_shared_from_this<Webhooks> {
  private:
   void enqueue_locked(const std::string& app_id, std::string event_json);
   void send(const config::AppConfig& app, const config::Webhook& hook, const std::vector<std::string>& events);
-  void post(std::string url, server::HttpClient::Headers headers, std::string body, int attempt);
 
   const config::Config& config() const { return *config_.load(std::memory_order_acquire); }
 
   std::atomic<const config::Config*> config_;
   Clock& clock_;
   Executor& executor_;
-  server::HttpClient& client_;
   Stats& stats_;
+  std::shared_ptr<notify::Sender> sender_;
   mutable std::mutex mu_;
   std::map<std::string, std::vector<std::string>> pending_;  // app id → event JSON
   size_t depth_ = 0;

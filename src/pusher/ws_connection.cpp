@@ -10,6 +10,7 @@
 
 #include "core/log.hpp"
 #include "pusher/hub.hpp"
+#include "pusher/keepalive.hpp"
 #include "pusher/session.hpp"
 #include "pusher/ws_frame.hpp"
 #include "pusher/ws_handshake.hpp"
@@ -34,6 +35,7 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
       : socket_(std::move(socket)),
         timer_(socket_.get_executor()),
         hub_(std::move(hub)),
+        keepalive_(hub_->clock(), *this),
         parser_(static_cast<size_t>(hub_->config().websocket.max_frame_bytes),
                 static_cast<size_t>(hub_->config().websocket.max_frame_bytes)) {}
 
@@ -83,8 +85,7 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
         self->refuse(kErrorOverCapacity, "Over connection limit: the remaining slots are kept for VIP users");
       });
     }
-    last_activity_ = std::chrono::steady_clock::now();
-    arm_timer(std::chrono::seconds(hub_->config().websocket.activity_timeout_s));
+    arm_timer(keepalive_.start(hub_->config().websocket));
     on_bytes(already_read);
     read();
   }
@@ -290,8 +291,7 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
   void on_bytes(std::string_view bytes) {
     if (bytes.empty() || closing_) return;
     hub_->stats().bytes_in.inc(bytes.size());
-    last_activity_ = std::chrono::steady_clock::now();
-    ping_sent_ = false;
+    keepalive_.on_activity();
     parser_.feed(bytes);
     for (;;) {
       ws::Event ev = parser_.next();
@@ -322,7 +322,9 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
     }
   }
 
-  void arm_timer(std::chrono::steady_clock::duration after) {
+  // The connection's one timer (close() reuses it for the linger), armed for the keepalive's next
+  // deadline on hub_->clock(): the module's Clock, checked again when the timer fires.
+  void arm_timer(Clock::Duration after) {
     timer_.expires_after(after);
     timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
       if (!ec && !self->closing_) self->on_timer();
@@ -330,20 +332,7 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
   }
 
   void on_timer() {
-    const auto& ws_config = hub_->config().websocket;
-    const auto idle = std::chrono::seconds(ws_config.activity_timeout_s);
-    const auto now = std::chrono::steady_clock::now();
-    if (ping_sent_) {
-      if (now - last_activity_ >= idle + std::chrono::seconds(ws_config.pong_timeout_s)) {
-        return close(kErrorPongTimeout, "Pong reply not received");
-      }
-    } else if (now - last_activity_ >= idle) {
-      ping_sent_ = true;
-      send_frame(std::make_shared<const std::string>(
-          ws::encode_frame(ws::Opcode::kText, server_message("pusher:ping", {}, "{}"))));
-      return arm_timer(std::chrono::seconds(ws_config.pong_timeout_s));
-    }
-    arm_timer(ping_sent_ ? std::chrono::seconds(1) : idle - (now - last_activity_));
+    if (auto next = keepalive_.on_timer(hub_->config().websocket)) arm_timer(*next);
   }
 
   void teardown() {
@@ -361,6 +350,7 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
   asio::steady_timer timer_;
   std::unique_ptr<asio::steady_timer> vip_timer_;
   std::shared_ptr<Hub> hub_;
+  Keepalive keepalive_;
   ws::FrameParser parser_;
   std::unique_ptr<Session> session_;
   const config::AppConfig* app_ = nullptr;
@@ -371,8 +361,6 @@ class WsConnection final : public std::enable_shared_from_this<WsConnection>, pu
   bool closing_ = false;
   bool close_queued_ = false;
   bool dead_ = false;
-  bool ping_sent_ = false;
-  std::chrono::steady_clock::time_point last_activity_;
   bool dirty_ = false;             // in the loop's flush pass
   bool waiting_writable_ = false;  // the send buffer was full: write() resumes on writability
 };

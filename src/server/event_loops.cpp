@@ -21,7 +21,10 @@ void AsioExecutor::post_after(std::chrono::milliseconds delay, Task task) {
 
 EventLoops::EventLoops(int threads) {
   int n = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  for (int i = 0; i < n; ++i) loops_.push_back(std::make_unique<Loop>());
+  for (int i = 0; i < n; ++i) {
+    loops_.push_back(std::make_unique<Loop>());
+    executors_.push_back(&loops_.back()->executor);
+  }
 }
 
 EventLoops::~EventLoops() { stop(); }

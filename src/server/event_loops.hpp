@@ -4,6 +4,7 @@
 // posted. Loop 0 also runs module timers (webhooks, alerts, backups) through its Executor.
 #include <boost/asio/io_context.hpp>
 #include <memory>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -33,6 +34,8 @@ class EventLoops {
   boost::asio::io_context& loop(size_t i) { return loops_[i]->ctx; }
   AsioExecutor& executor(size_t i) { return loops_[i]->executor; }
   boost::asio::io_context& next();  // round-robin, for spreading new connections
+  // Every loop's executor, by loop index (what ModuleContext::loops hands the modules).
+  std::span<Executor* const> executors() const { return executors_; }
 
   void start();  // runs every loop on its own thread
   void stop();   // stops the loops and joins their threads
@@ -55,6 +58,7 @@ class EventLoops {
     std::thread thread;
   };
   std::vector<std::unique_ptr<Loop>> loops_;
+  std::vector<Executor*> executors_;  // &loops_[i]->executor
   size_t next_ = 0;
   bool started_ = false;
 };

@@ -5,6 +5,7 @@
 // outlives them.
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "config/config.hpp"
@@ -47,10 +48,13 @@ struct ModuleContext {
   http::Router& router;
   observe::Registry& metrics;
   Clock& clock;
-  Executor& executor;  // timers and short tasks on the event loops; never block in them
+  Executor& executor;  // loop 0: module timers and short tasks; never block in them
   HttpClient& http_client;
   ServerHooks& hooks;
   WebSocketRoutes& websockets;
+  // Every event loop's executor, by loop index (loops[0] is `executor`); a connection stays on
+  // one loop for its whole life, so per-loop state posts its work to that loop's executor.
+  std::span<Executor* const> loops;
 };
 
 }  // namespace headroom::server

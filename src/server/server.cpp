@@ -81,7 +81,8 @@ Server::Server(const config::Config& config, observe::Registry& metrics)
   core_ = std::make_unique<HttpCore>(HttpCore{config.server, router_, filters_, *admission_, *stats_, ws_router_,
                                               ws_acceptors_, draining_, connections_, active_requests_});
   context_ = std::make_unique<ModuleContext>(ModuleContext{config, router_, metrics, SystemClock::instance(),
-                                                           loops_->executor(0), *http_client_, *this, *this});
+                                                           loops_->executor(0), *http_client_, *this, *this,
+                                                           loops_->executors()});
   add_builtin_routes();
   if (config.server.test_routes) add_test_routes();
 }
