@@ -54,7 +54,7 @@ test-asan: deps asan
 	scripts/run-tests.sh $(ASAN_BUILD)
 
 # ThreadSanitizer on the code shared between threads: cache, limiter, admission, metrics.
-TSAN_TESTS := cache_test ratelimit_test server_test observe_test observe_alerts_test core_test ops_test \
+TSAN_TESTS := cache_test ratelimit_test server_test metrics_test observe_alerts_test core_test ops_test \
   storage_test docs_test channels_test pusher_test
 test-tsan: deps-build
 	cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHEADROOM_TSAN=ON $(CMAKE_ARGS)

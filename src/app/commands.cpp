@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "app/backends.hpp"
 #include "app/data_dir.hpp"
 #include "app/modules.hpp"
 #include "app/reload_policy.hpp"
@@ -14,7 +15,7 @@
 #include "core/log.hpp"
 #include "docs/jwt.hpp"
 #include "observe/alert_rules.hpp"
-#include "observe/metrics.hpp"
+#include "metrics/registry.hpp"
 #include "ops/backup.hpp"
 #include "ops/config_diff.hpp"
 #include "ops/cron.hpp"
@@ -85,7 +86,7 @@ std::string joined(const std::vector<std::string>& keys) {
 // A server started with configured apps never gains the development app, even when a reload
 // removes every app (dev_app says whether it started with one).
 server::Server::Reloader make_reloader(const CommonOptions& common, const std::vector<std::string>& sets,
-                                       const config::Config& initial, bool dev_app, observe::Registry& metrics) {
+                                       const config::Config& initial, bool dev_app, metrics::Registry& metrics) {
   struct Current {
     std::shared_ptr<const config::Config> config;
     std::string toml;
@@ -161,7 +162,7 @@ int run_serve(const CommonOptions& common, const ServeOptions& serve) {
     return 3;
   }
 
-  observe::Registry metrics;
+  metrics::Registry metrics;
   metrics.gauge("headroom_build_info", "Build information.", {{"version", HEADROOM_VERSION}}).set(1);
   metrics
       .gauge("headroom_config_version", "Loaded config (sha256 prefix of the file; empty for defaults).",

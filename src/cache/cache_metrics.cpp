@@ -30,20 +30,20 @@ std::map<std::pair<std::string, std::string>, CollectionStats> by_collection(con
   return out;
 }
 
-void counter(observe::Writer& w, const char* name, const char* help, uint64_t v) {
+void counter(metrics::Writer& w, const char* name, const char* help, uint64_t v) {
   w.family(name, "counter", help);
   w.sample(name, {}, static_cast<double>(v));
 }
 
-void gauge(observe::Writer& w, const char* name, const char* help, double v) {
+void gauge(metrics::Writer& w, const char* name, const char* help, double v) {
   w.family(name, "gauge", help);
   w.sample(name, {}, v);
 }
 
 }  // namespace
 
-void DocumentCache::register_metrics(observe::Registry& metrics) {
-  metrics.add_collector([this](observe::Writer& w) {
+void DocumentCache::register_metrics(metrics::Registry& metrics) {
+  metrics.add_collector([this](metrics::Writer& w) {
     const CacheStats s = cache_.stats();
     counter(w, "headroom_cache_hits_total", "Cache hits", s.hits);
     counter(w, "headroom_cache_misses_total", "Cache misses", s.misses);

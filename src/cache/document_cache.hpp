@@ -21,7 +21,7 @@
 #include "config/config.hpp"
 #include "core/clock.hpp"
 #include "core/status.hpp"
-#include "observe/metrics.hpp"
+#include "metrics/registry.hpp"
 
 namespace headroom::cache {
 
@@ -59,7 +59,7 @@ class DocumentCache {
   static Result<std::vector<HotEntry>> load_hot_keys(const std::string& path);
 
   // headroom_cache_* series, computed at scrape time. The cache must outlive the registry's use.
-  void register_metrics(observe::Registry& metrics);
+  void register_metrics(metrics::Registry& metrics);
   // {"hits":..,"misses":..,"hit_ratio":..,"bytes":..,"entries":..,"collections":{"c":{...}}} for one app.
   std::string stats_json(std::string_view app) const;
 

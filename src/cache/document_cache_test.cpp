@@ -77,7 +77,7 @@ TEST_F(DocCacheTest, WarmRestartRoundTrip) {
 
 TEST_F(DocCacheTest, MetricsAndStatsJson) {
   DocumentCache c(config, clock);
-  observe::Registry metrics;
+  metrics::Registry metrics;
   c.register_metrics(metrics);
   (void)c.get_doc("app", "users", "u1");
   ASSERT_EQ(c.fill_doc("app", "users", "u1", c.begin_read(), bytes("{}")), FillResult::kStored);

@@ -8,7 +8,7 @@
 
 namespace headroom::docs {
 
-Documents::Documents(const config::Config& config, Clock& clock, observe::Registry& metrics,
+Documents::Documents(const config::Config& config, Clock& clock, metrics::Registry& metrics,
                      std::unique_ptr<storage::Store> store)
     : config_(&config), clock_(clock), store_(std::move(store)), quotas_(config.quotas, clock, *store_, &metrics) {
   static const char* kOps[] = {"get", "put", "patch", "delete", "query", "batch", "index"};

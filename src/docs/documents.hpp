@@ -14,7 +14,7 @@
 #include "docs/quotas.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
-#include "observe/metrics.hpp"
+#include "metrics/registry.hpp"
 #include "storage/change_bus.hpp"
 #include "storage/store.hpp"
 
@@ -26,7 +26,7 @@ namespace headroom::docs {
 
 class Documents {
  public:
-  Documents(const config::Config& config, Clock& clock, observe::Registry& metrics,
+  Documents(const config::Config& config, Clock& clock, metrics::Registry& metrics,
             std::unique_ptr<storage::Store> store);
   Documents(const Documents&) = delete;
   Documents& operator=(const Documents&) = delete;
@@ -89,7 +89,7 @@ class Documents {
   Clock& clock_;
   std::unique_ptr<storage::Store> store_;
   Quotas quotas_;
-  std::array<observe::Counter*, 16> ops_{};
+  std::array<metrics::Counter*, 16> ops_{};
   PeriodicTask flush_task_;
   std::shared_ptr<cache::DocumentCache> cache_;  // may be null
 };

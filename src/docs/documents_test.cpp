@@ -202,7 +202,7 @@ TEST_F(DocumentsTest, QuotaWarningsOncePerLevelAndDay) {
   EXPECT_EQ(warnings("100"), 1);
   EXPECT_DOUBLE_EQ(docs_->quotas().ratio("app1", Quotas::kWrite), 1.18);  // 59 of 50
   // Scraped as a gauge next to used and limit.
-  observe::Writer w;
+  metrics::Writer w;
   docs_->quotas().collect(w, {"app1"});
   EXPECT_NE(w.take().find("headroom_quota_ratio{app=\"app1\",kind=\"writes\"} 1.18"), std::string::npos);
   // Next day: the levels can be crossed again, once each.

@@ -100,7 +100,7 @@ class DocumentsTest : public ::testing::Test {
   std::string dir_;
   FakeClock clock_;
   config::Config config_;
-  observe::Registry metrics_;
+  metrics::Registry metrics_;
   std::unique_ptr<http::Router> router_;
   std::unique_ptr<Documents> docs_;
   storage::sqlite::SqliteStore* sqlite_ = nullptr;  // owned by docs_

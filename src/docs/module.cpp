@@ -25,7 +25,7 @@ std::shared_ptr<Documents> install_documents(server::ModuleContext& ctx, std::un
     return std::nullopt;
   });
   ctx.hooks.add_readiness_check("storage", [docs] { return docs->store().health(); });
-  ctx.metrics.add_collector([docs](observe::Writer& w) {
+  ctx.metrics.add_collector([docs](metrics::Writer& w) {
     std::vector<std::string> apps;  // the current apps: a reload may add or remove some
     for (const auto& a : docs->config().apps) apps.push_back(a.id);
     docs->quotas().collect(w, apps);

@@ -8,7 +8,7 @@
 
 namespace headroom::docs {
 
-Quotas::Quotas(const config::QuotaConfig& cfg, Clock& clock, storage::Store& store, observe::Registry* metrics)
+Quotas::Quotas(const config::QuotaConfig& cfg, Clock& clock, storage::Store& store, metrics::Registry* metrics)
     : cfg_(cfg), clock_(clock), store_(store), day_(today()), metrics_(metrics) {}
 
 double Quotas::ratio(const std::string& app, Kind kind) {
@@ -137,7 +137,7 @@ void Quotas::flush() {
   for (auto& [k, v] : rows) store_.put_meta(std::move(k), std::move(v), [](Status) {});
 }
 
-void Quotas::collect(observe::Writer& w, const std::vector<std::string>& apps) {
+void Quotas::collect(metrics::Writer& w, const std::vector<std::string>& apps) {
   w.family("headroom_quota_used", "gauge", "Document operations used today (UTC) per app and kind");
   for (const auto& app : apps) {
     for (Kind k : {kRead, kWrite, kDelete})

@@ -16,7 +16,7 @@
 #include "config/config.hpp"
 #include "core/clock.hpp"
 #include "core/status.hpp"
-#include "observe/metrics.hpp"
+#include "metrics/registry.hpp"
 #include "storage/store.hpp"
 
 namespace headroom::docs {
@@ -26,7 +26,7 @@ class Quotas {
   enum Kind { kRead = 0, kWrite = 1, kDelete = 2 };
 
   // `metrics` (optional) receives headroom_quota_warnings_total.
-  Quotas(const config::QuotaConfig& cfg, Clock& clock, storage::Store& store, observe::Registry* metrics = nullptr);
+  Quotas(const config::QuotaConfig& cfg, Clock& clock, storage::Store& store, metrics::Registry* metrics = nullptr);
   Quotas(const Quotas&) = delete;
   Quotas& operator=(const Quotas&) = delete;
 
@@ -49,7 +49,7 @@ class Quotas {
   void load();
   // Writes changed counters to the store (asynchronous).
   void flush();
-  void collect(observe::Writer& w, const std::vector<std::string>& apps);
+  void collect(metrics::Writer& w, const std::vector<std::string>& apps);
 
   static const char* kind_name(Kind k);
 
@@ -65,7 +65,7 @@ class Quotas {
   int64_t day_;
   std::map<std::string, std::array<int64_t, 3>> counts_;
   std::map<std::string, bool> dirty_;
-  observe::Registry* metrics_;
+  metrics::Registry* metrics_;
 };
 
 }  // namespace headroom::docs

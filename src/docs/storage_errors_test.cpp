@@ -8,8 +8,8 @@ namespace headroom::docs {
 namespace {
 
 std::string scrape(const storage::Store& store) {
-  observe::Registry reg;
-  reg.add_collector([&store](observe::Writer& w) { write_storage_metrics(store, w); });
+  metrics::Registry reg;
+  reg.add_collector([&store](metrics::Writer& w) { write_storage_metrics(store, w); });
   return reg.render();
 }
 

@@ -2,7 +2,7 @@
 
 namespace headroom::docs {
 
-void write_storage_metrics(const storage::Store& store, observe::Writer& w) {
+void write_storage_metrics(const storage::Store& store, metrics::Writer& w) {
   const storage::StoreStats stats = store.stats();
   w.family("headroom_db_commits_total", "counter", "Storage transactions committed (group commits)");
   w.sample("headroom_db_commits_total", {}, static_cast<double>(stats.commits));

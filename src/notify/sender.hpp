@@ -15,7 +15,7 @@
 
 #include "core/executor.hpp"
 #include "core/status.hpp"
-#include "observe/metrics.hpp"
+#include "metrics/registry.hpp"
 #include "server/http_client.hpp"
 
 namespace headroom::notify {
@@ -40,10 +40,10 @@ struct SenderOptions {
 
 // The counters a sender bumps. The owner names them: its metrics are its own API.
 struct SenderStats {
-  observe::Counter& sent;     // delivered: a 2xx answer
-  observe::Counter& failed;   // given up after max_attempts
-  observe::Counter& dropped;  // by Notification::items: the sender was full
-  observe::Counter& retries;  // failed attempts that are tried again
+  metrics::Counter& sent;     // delivered: a 2xx answer
+  metrics::Counter& failed;   // given up after max_attempts
+  metrics::Counter& dropped;  // by Notification::items: the sender was full
+  metrics::Counter& retries;  // failed attempts that are tried again
 };
 
 enum class Enqueued { kAccepted, kDropped };

@@ -36,7 +36,7 @@ struct SenderFixture : ::testing::Test {
   FakeClock clock;
   ManualExecutor executor{clock};
   FakeHttp http;
-  observe::Counter sent, failed, dropped, retries;
+  metrics::Counter sent, failed, dropped, retries;
 };
 
 }  // namespace

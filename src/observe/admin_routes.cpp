@@ -67,7 +67,7 @@ json::object point_json(const OverviewPoint& p) {
           {"users", p.active_users}};
 }
 
-json::array quota_json(const MetricSnapshot& m) {
+json::array quota_json(const metrics::MetricSnapshot& m) {
   json::array out;
   const auto* used = m.family("headroom_quota_used");
   const auto* limit = m.family("headroom_quota_limit");
@@ -89,7 +89,7 @@ json::array quota_json(const MetricSnapshot& m) {
   return out;
 }
 
-json::array apps_json(const config::Config& c, const MetricSnapshot& m) {
+json::array apps_json(const config::Config& c, const metrics::MetricSnapshot& m) {
   json::array out;
   for (const auto& app : c.apps) {
     out.push_back(json::object{{"id", app.id},
@@ -104,7 +104,7 @@ json::array apps_json(const config::Config& c, const MetricSnapshot& m) {
   return out;
 }
 
-json::object current_json(ObserveModule::State& s, const MetricSnapshot& m) {
+json::object current_json(ObserveModule::State& s, const metrics::MetricSnapshot& m) {
   json::object o = point_json(s.sampler.latest());
   o["signed_in_users"] = m.sum("headroom_ws_signed_in_users");
   o["channels"] = m.sum("headroom_channels");
@@ -132,7 +132,7 @@ json::object current_json(ObserveModule::State& s, const MetricSnapshot& m) {
 
 // Collections named in the config or seen by the cache (per-collection hit ratio), until the
 // documents module registers a "collections" section with document counts.
-json::array collections_json(const config::Config& c, const MetricSnapshot& m) {
+json::array collections_json(const config::Config& c, const metrics::MetricSnapshot& m) {
   std::map<std::pair<std::string, std::string>, json::object> rows;
   for (const auto& app : c.apps) {
     for (const auto& [name, rules] : app.collections) {
@@ -142,7 +142,7 @@ json::array collections_json(const config::Config& c, const MetricSnapshot& m) {
   }
   if (const auto* seen = m.family("headroom_cache_collection_hit_ratio")) {
     for (const auto& [labels, ratio] : *seen) {
-      std::string app(label_value(labels, "app")), col(label_value(labels, "collection"));
+      std::string app(metrics::label_value(labels, "app")), col(metrics::label_value(labels, "collection"));
       auto& row = rows[{app, col}];
       if (row.empty()) {
         const auto* a = c.app_by_id(app);
@@ -160,7 +160,7 @@ json::array collections_json(const config::Config& c, const MetricSnapshot& m) {
   return out;
 }
 
-json::object sections_json(ObserveModule::State& s, const MetricSnapshot& m) {
+json::object sections_json(ObserveModule::State& s, const metrics::MetricSnapshot& m) {
   json::object out;
   auto collections = collections_json(s.current_config(), m);
   if (!collections.empty()) out["collections"] = std::move(collections);

@@ -50,14 +50,14 @@ std::string alert_webhook_body(const AlertTransition& t, std::string_view instan
 }
 
 std::shared_ptr<AlertNotifier> AlertNotifier::create(std::string url, server::HttpClient& client, Executor& executor,
-                                                     Registry& metrics, NotifierOptions options) {
+                                                     metrics::Registry& metrics, NotifierOptions options) {
   return std::make_shared<AlertNotifier>(std::move(url), client, executor, metrics, options);
 }
 
 namespace {
 
-notify::SenderStats sender_stats(Registry& metrics) {
-  auto result = [&metrics](const char* r) -> Counter& {
+notify::SenderStats sender_stats(metrics::Registry& metrics) {
+  auto result = [&metrics](const char* r) -> metrics::Counter& {
     return metrics.counter("headroom_alert_notifications_total", "Alert webhook deliveries by result.",
                            {{"result", r}});
   };
@@ -79,7 +79,7 @@ notify::SenderOptions sender_options(const NotifierOptions& options) {
 
 }  // namespace
 
-AlertNotifier::AlertNotifier(std::string url, server::HttpClient& client, Executor& executor, Registry& metrics,
+AlertNotifier::AlertNotifier(std::string url, server::HttpClient& client, Executor& executor, metrics::Registry& metrics,
                              NotifierOptions options)
     : url_(std::move(url)),
       sender_(notify::Sender::create(client, executor, sender_stats(metrics), sender_options(options))) {}

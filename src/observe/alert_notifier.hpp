@@ -11,7 +11,7 @@
 #include "core/executor.hpp"
 #include "notify/sender.hpp"
 #include "observe/alerts.hpp"
-#include "observe/metrics.hpp"
+#include "metrics/registry.hpp"
 #include "server/http_client.hpp"
 
 namespace headroom::observe {
@@ -32,12 +32,12 @@ std::string rfc3339(int64_t unix_ms);
 class AlertNotifier {
  public:
   static std::shared_ptr<AlertNotifier> create(std::string url, server::HttpClient& client, Executor& executor,
-                                               Registry& metrics, NotifierOptions options = {});
+                                               metrics::Registry& metrics, NotifierOptions options = {});
   // False when the queue is full (the body is dropped and counted).
   bool enqueue(std::string body);
   size_t queued() const { return sender_->held(); }
 
-  AlertNotifier(std::string url, server::HttpClient& client, Executor& executor, Registry& metrics,
+  AlertNotifier(std::string url, server::HttpClient& client, Executor& executor, metrics::Registry& metrics,
                 NotifierOptions options);
 
  private:

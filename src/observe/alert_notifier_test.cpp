@@ -61,7 +61,7 @@ TEST(AlertNotifier, RetriesWithBackoffThenDeliversInOrder) {
   FakeClock clock;
   ManualExecutor executor(clock);
   FakeHttpClient client;
-  Registry registry;
+  metrics::Registry registry;
   NotifierOptions options;
   options.first_backoff = std::chrono::milliseconds(100);
   auto n = AlertNotifier::create("http://127.0.0.1:9/hook", client, executor, registry, options);
@@ -92,7 +92,7 @@ TEST(AlertNotifier, GivesUpAfterMaxAttemptsAndDropsWhenFull) {
   FakeClock clock;
   ManualExecutor executor(clock);
   FakeHttpClient client;
-  Registry registry;
+  metrics::Registry registry;
   NotifierOptions options;
   options.max_queue = 2;
   options.max_attempts = 2;
@@ -115,7 +115,7 @@ TEST(AlertNotifier, CallbackAfterDestructionIsHarmless) {
   FakeClock clock;
   ManualExecutor executor(clock);
   FakeHttpClient client;
-  Registry registry;
+  metrics::Registry registry;
   auto n = AlertNotifier::create("http://x/", client, executor, registry);
   n->enqueue("a");
   n.reset();

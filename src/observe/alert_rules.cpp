@@ -61,7 +61,7 @@ void add_critical(std::vector<AlertRule>& out, const config::AlertsConfig& a) {
   auto errors = rule("HighErrorRate", Severity::kCritical, "Many requests fail with 5xx",
                      "The share of HTTP responses with a 5xx status over the last minute is above the threshold.");
   errors.value = [](const MetricWindow& w) {
-    return ratio_of(w.increase("headroom_http_requests_total", kMinute, label_prefix("code", "5")),
+    return ratio_of(w.increase("headroom_http_requests_total", kMinute, metrics::label_prefix("code", "5")),
                     w.increase("headroom_http_requests_total", kMinute));
   };
   errors.threshold = a.error_ratio;
@@ -89,11 +89,11 @@ void add_critical(std::vector<AlertRule>& out, const config::AlertsConfig& a) {
                        "Failed Pusher signatures, rejected JWTs or admin tokens in the last minute (the larger of "
                        "the security signals and HTTP 401 responses) are at or above the threshold.");
   security.value = [](const MetricWindow& w) {
-    const double signals = w.increase("headroom_security_signals_total", kMinute, [](const Labels& l) {
-      auto s = label_value(l, "signal");
+    const double signals = w.increase("headroom_security_signals_total", kMinute, [](const metrics::Labels& l) {
+      auto s = metrics::label_value(l, "signal");
       return s == "bad_signature" || s == "bad_token";
     });
-    const double unauthorized = w.increase("headroom_http_requests_total", kMinute, label_is("code", "401"));
+    const double unauthorized = w.increase("headroom_http_requests_total", kMinute, metrics::label_is("code", "401"));
     return std::optional<double>(std::max(signals, unauthorized));
   };
   security.comparison = Comparison::kGreaterOrEqual;
@@ -163,8 +163,8 @@ void add_usage(std::vector<AlertRule>& out, const config::Config& c) {
                       "The share of rate-limit decisions that refused (or would refuse, in shadow mode) is high.");
   limited.value = [](const MetricWindow& w) {
     return ratio_of(w.increase("headroom_ratelimit_decisions_total", kFive,
-                               [](const Labels& l) {
-                                 auto r = label_value(l, "result");
+                               [](const metrics::Labels& l) {
+                                 auto r = metrics::label_value(l, "result");
                                  return r == "limited" || r == "shadow_limited";
                                }),
                     w.increase("headroom_ratelimit_decisions_total", kFive), 10);

@@ -12,7 +12,7 @@
 #include "core/clock.hpp"
 #include "observe/alert_rules.hpp"
 #include "observe/metric_window.hpp"
-#include "observe/metrics.hpp"
+#include "metrics/registry.hpp"
 
 namespace headroom::observe {
 
@@ -52,7 +52,7 @@ class AlertEngine {
   using Listener = std::function<void(const AlertTransition&)>;
   static constexpr size_t kRecent = 100;
 
-  AlertEngine(std::vector<AlertRule> rules, const Clock& clock, Registry& metrics, Listener listener = {});
+  AlertEngine(std::vector<AlertRule> rules, const Clock& clock, metrics::Registry& metrics, Listener listener = {});
   AlertEngine(const AlertEngine&) = delete;
   AlertEngine& operator=(const AlertEngine&) = delete;
 
@@ -69,7 +69,7 @@ class AlertEngine {
   struct Slot {
     AlertStatus status;
     Clock::TimePoint since{};
-    Gauge* gauge = nullptr;
+    metrics::Gauge* gauge = nullptr;
   };
   // Applies one evaluation to a slot; returns the transition, if any, with `to` empty for none.
   AlertTransition step(const AlertRule& rule, Slot& slot, std::optional<double> value);
@@ -78,9 +78,9 @@ class AlertEngine {
 
   std::vector<AlertRule> rules_;  // guarded by mu_, like slots_
   const Clock& clock_;
-  Registry& metrics_;
+  metrics::Registry& metrics_;
   Listener listener_;
-  Counter& evaluations_;
+  metrics::Counter& evaluations_;
   mutable std::mutex mu_;
   std::vector<Slot> slots_;
   std::deque<AlertTransition> recent_;

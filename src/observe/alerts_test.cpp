@@ -12,13 +12,13 @@ namespace headroom::observe {
 namespace {
 struct Harness {
   FakeClock clock;
-  Registry registry;
+  metrics::Registry registry;
   MetricWindow window;
-  Gauge& value = registry.gauge("test_value", "h");
+  metrics::Gauge& value = registry.gauge("test_value", "h");
   std::vector<AlertTransition> seen;
 
   void scrape() {
-    window.add({clock.now(), std::make_shared<const MetricSnapshot>(MetricSnapshot::parse(registry.render())), {}});
+    window.add({clock.now(), std::make_shared<const metrics::MetricSnapshot>(metrics::MetricSnapshot::parse(registry.render())), {}});
   }
   AlertRule rule(std::chrono::milliseconds for_duration) {
     AlertRule r;

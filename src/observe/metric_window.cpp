@@ -23,9 +23,9 @@ void MetricWindow::thin() {
   }
 }
 
-std::shared_ptr<const MetricSnapshot> MetricWindow::latest() const {
+std::shared_ptr<const metrics::MetricSnapshot> MetricWindow::latest() const {
   std::lock_guard lock(mu_);
-  if (samples_.empty()) return std::make_shared<const MetricSnapshot>();
+  if (samples_.empty()) return std::make_shared<const metrics::MetricSnapshot>();
   return samples_.back().metrics;
 }
 
@@ -42,7 +42,7 @@ std::pair<const MetricWindow::Sample*, const MetricWindow::Sample*> MetricWindow
   return {&newest, &*it};
 }
 
-double MetricWindow::increase(const std::string& name, Duration window, const LabelMatch& match) const {
+double MetricWindow::increase(const std::string& name, Duration window, const metrics::LabelMatch& match) const {
   std::lock_guard lock(mu_);
   auto [newest, oldest] = span(window);
   if (!newest || newest == oldest) return 0;
@@ -51,7 +51,7 @@ double MetricWindow::increase(const std::string& name, Duration window, const La
   return now >= then ? now - then : now;
 }
 
-double MetricWindow::rate(const std::string& name, Duration window, const LabelMatch& match) const {
+double MetricWindow::rate(const std::string& name, Duration window, const metrics::LabelMatch& match) const {
   double seconds = 0;
   {
     std::lock_guard lock(mu_);
@@ -80,7 +80,7 @@ double MetricWindow::latency_count(Duration window) const {
 double error_ratio(const MetricWindow& w, Clock::Duration window) {
   const double total = w.increase("headroom_http_requests_total", window);
   if (total <= 0) return 0;
-  return w.increase("headroom_http_requests_total", window, label_prefix("code", "5")) / total;
+  return w.increase("headroom_http_requests_total", window, metrics::label_prefix("code", "5")) / total;
 }
 
 double cache_hit_ratio(const MetricWindow& w, Clock::Duration window) {

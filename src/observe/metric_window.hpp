@@ -8,8 +8,8 @@
 #include <mutex>
 
 #include "core/clock.hpp"
-#include "observe/exposition.hpp"
-#include "observe/metrics.hpp"
+#include "metrics/exposition.hpp"
+#include "metrics/registry.hpp"
 
 namespace headroom::observe {
 
@@ -18,8 +18,8 @@ class MetricWindow {
   using Duration = Clock::Duration;
   struct Sample {
     Clock::TimePoint at;
-    std::shared_ptr<const MetricSnapshot> metrics;
-    Histogram::Snapshot latency;  // merged headroom_http_request_duration_seconds
+    std::shared_ptr<const metrics::MetricSnapshot> metrics;
+    metrics::Histogram::Snapshot latency;  // merged headroom_http_request_duration_seconds
   };
 
   // Samples newer than `fine_age` are all kept; older ones are thinned to one per `coarse_step`,
@@ -30,13 +30,13 @@ class MetricWindow {
 
   void add(Sample sample);
   // Current values; an empty snapshot before the first sample.
-  std::shared_ptr<const MetricSnapshot> latest() const;
+  std::shared_ptr<const metrics::MetricSnapshot> latest() const;
 
   // Growth of a counter family over the window (from the oldest sample inside it to the newest);
   // a counter that went down (restart) counts from zero.
-  double increase(const std::string& name, Duration window, const LabelMatch& match = {}) const;
+  double increase(const std::string& name, Duration window, const metrics::LabelMatch& match = {}) const;
   // increase / seconds actually covered; 0 with fewer than two samples.
-  double rate(const std::string& name, Duration window, const LabelMatch& match = {}) const;
+  double rate(const std::string& name, Duration window, const metrics::LabelMatch& match = {}) const;
   // Latency quantile (seconds) of requests finished inside the window; 0 when none.
   double latency_quantile(double q, Duration window) const;
   // Requests finished inside the window (count of the latency histogram).

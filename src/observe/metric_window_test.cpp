@@ -5,15 +5,15 @@
 namespace headroom::observe {
 
 namespace {
-void scrape(MetricWindow& w, const Registry& r, const FakeClock& clock) {
-  w.add({clock.now(), std::make_shared<const MetricSnapshot>(MetricSnapshot::parse(r.render())),
+void scrape(MetricWindow& w, const metrics::Registry& r, const FakeClock& clock) {
+  w.add({clock.now(), std::make_shared<const metrics::MetricSnapshot>(metrics::MetricSnapshot::parse(r.render())),
          r.histogram_sum("headroom_http_request_duration_seconds")});
 }
 }  // namespace
 
 TEST(MetricWindow, IncreaseRateAndErrorRatioOverTheWindow) {
   FakeClock clock;
-  Registry r;
+  metrics::Registry r;
   MetricWindow w(std::chrono::minutes(2));
   auto& ok = r.counter("headroom_http_requests_total", "h", {{"code", "200"}});
   auto& bad = r.counter("headroom_http_requests_total", "h", {{"code", "500"}});
@@ -37,7 +37,7 @@ TEST(MetricWindow, IncreaseRateAndErrorRatioOverTheWindow) {
 
 TEST(MetricWindow, LatencyQuantileOfRecentRequestsOnly) {
   FakeClock clock;
-  Registry r;
+  metrics::Registry r;
   MetricWindow w;
   auto& h = r.histogram("headroom_http_request_duration_seconds", "h", {{"route", "/a"}});
   for (int i = 0; i < 100; ++i) h.observe(2.0);  // old, slow
@@ -53,7 +53,7 @@ TEST(MetricWindow, LatencyQuantileOfRecentRequestsOnly) {
 
 TEST(MetricWindow, OldSamplesAreThinnedNewOnesKept) {
   FakeClock clock;
-  Registry r;
+  metrics::Registry r;
   MetricWindow w;  // 6 min, all of the last 70 s, one per 10 s before
   auto& c = r.counter("c_total", "h");
   for (int i = 0; i < 180; ++i) {  // 6 minutes at 2 s

@@ -7,7 +7,7 @@
 
 #include "observe/log_retention.hpp"
 #include "observe/observe_state.hpp"
-#include "observe/process_stats.hpp"
+#include "metrics/process_stats.hpp"
 
 namespace headroom::observe {
 
@@ -20,7 +20,7 @@ SamplerLimits limits_from(const config::Config& c) {
   if (c.alerts.memory_limit_mb > 0) {
     l.memory_limit_bytes = static_cast<uint64_t>(c.alerts.memory_limit_mb) << 20;
   } else {
-    l.memory_limit_bytes = cgroup_memory_limit().value_or(kAssumedMemoryLimit);
+    l.memory_limit_bytes = metrics::cgroup_memory_limit().value_or(kAssumedMemoryLimit);
   }
   return l;
 }

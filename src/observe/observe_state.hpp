@@ -24,7 +24,7 @@ struct ObserveModule::State {
   State(server::ModuleContext& ctx, SamplerLimits limits, ScaleTriggers triggers);
 
   const config::Config& config;  // as started (admin token, limits shown on the dashboard)
-  Registry& metrics;
+  metrics::Registry& metrics;
   server::HttpClient& http_client;
   Executor& executor;
   const Clock& clock;

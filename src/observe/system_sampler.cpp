@@ -37,7 +37,7 @@ double cpu_limit_cores() {
   return cores > 0 ? std::min(cores, online) : online;
 }
 
-SystemSampler::SystemSampler(Registry& r, const Clock& clock, MetricWindow& window, ActiveUsers& users,
+SystemSampler::SystemSampler(metrics::Registry& r, const Clock& clock, MetricWindow& window, ActiveUsers& users,
                              SamplerLimits limits, ScaleTriggers triggers, StatsReader read)
     : registry_(r),
       clock_(clock),
@@ -65,7 +65,7 @@ SystemSampler::SystemSampler(Registry& r, const Clock& clock, MetricWindow& wind
 }
 
 void SystemSampler::sample_process() {
-  const ProcessStats stats = read_();
+  const metrics::ProcessStats stats = read_();
   const auto now = clock_.now();
   if (have_previous_) {
     const double wall = std::chrono::duration<double>(now - previous_at_).count();
@@ -79,7 +79,7 @@ void SystemSampler::sample_process() {
 
 void SystemSampler::tick() {
   sample_process();
-  window_.add({clock_.now(), std::make_shared<const MetricSnapshot>(MetricSnapshot::parse(registry_.render())),
+  window_.add({clock_.now(), std::make_shared<const metrics::MetricSnapshot>(metrics::MetricSnapshot::parse(registry_.render())),
                registry_.histogram_sum("headroom_http_request_duration_seconds")});
   OverviewPoint point = derive();
   if (window_.size() < 2) return;  // no rates from a single scrape: keep it off the charts
@@ -97,7 +97,7 @@ OverviewPoint SystemSampler::derive() {
   p.p95 = w.latency_quantile(0.95, kMinute);
   p.p99 = w.latency_quantile(0.99, kMinute);
   p.requests_per_s = w.rate("headroom_http_requests_total", kRateWindow);
-  p.errors_per_s = w.rate("headroom_http_requests_total", kRateWindow, label_prefix("code", "5"));
+  p.errors_per_s = w.rate("headroom_http_requests_total", kRateWindow, metrics::label_prefix("code", "5"));
   p.error_ratio = error_ratio(w, kMinute);
   p.ws_connections = now->sum("headroom_ws_connections");
   p.vip_sessions = now->sum("headroom_vip_sessions");

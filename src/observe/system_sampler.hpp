@@ -13,8 +13,8 @@
 #include "core/clock.hpp"
 #include "observe/active_users.hpp"
 #include "observe/metric_window.hpp"
-#include "observe/metrics.hpp"
-#include "observe/process_stats.hpp"
+#include "metrics/registry.hpp"
+#include "metrics/process_stats.hpp"
 
 namespace headroom::observe {
 
@@ -46,9 +46,9 @@ double cpu_limit_cores();
 
 class SystemSampler {
  public:
-  using StatsReader = std::function<ProcessStats()>;
-  SystemSampler(Registry& registry, const Clock& clock, MetricWindow& window, ActiveUsers& users, SamplerLimits limits,
-                ScaleTriggers triggers, StatsReader read = read_process_stats);
+  using StatsReader = std::function<metrics::ProcessStats()>;
+  SystemSampler(metrics::Registry& registry, const Clock& clock, MetricWindow& window, ActiveUsers& users, SamplerLimits limits,
+                ScaleTriggers triggers, StatsReader read = metrics::read_process_stats);
   SystemSampler(const SystemSampler&) = delete;
   SystemSampler& operator=(const SystemSampler&) = delete;
 
@@ -71,7 +71,7 @@ class SystemSampler {
   void sample_process();
   OverviewPoint derive();
 
-  Registry& registry_;
+  metrics::Registry& registry_;
   const Clock& clock_;
   MetricWindow& window_;
   ActiveUsers& users_;
@@ -83,16 +83,16 @@ class SystemSampler {
   double previous_cpu_ = 0;
   Clock::TimePoint previous_at_{};
 
-  Gauge& cpu_ratio_;
-  Gauge& cpu_cores_;
-  Gauge& memory_ratio_;
-  Gauge& memory_limit_;
-  Gauge& error_ratio_;
-  Gauge& p50_;
-  Gauge& p95_;
-  Gauge& p99_;
-  Gauge& active_users_;
-  Gauge& pressure_gauge_;
+  metrics::Gauge& cpu_ratio_;
+  metrics::Gauge& cpu_cores_;
+  metrics::Gauge& memory_ratio_;
+  metrics::Gauge& memory_limit_;
+  metrics::Gauge& error_ratio_;
+  metrics::Gauge& p50_;
+  metrics::Gauge& p95_;
+  metrics::Gauge& p99_;
+  metrics::Gauge& active_users_;
+  metrics::Gauge& pressure_gauge_;
   std::atomic<double> pressure_{0};
 
   mutable std::mutex mu_;

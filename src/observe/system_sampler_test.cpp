@@ -6,10 +6,10 @@ namespace headroom::observe {
 
 TEST(SystemSampler, CpuMemoryAndScalePressure) {
   FakeClock clock;
-  Registry r;
+  metrics::Registry r;
   MetricWindow w;
   ActiveUsers users(clock);
-  ProcessStats stats;
+  metrics::ProcessStats stats;
   stats.resident_bytes = 256ull << 20;
   SamplerLimits limits{2, 512ull << 20};
   SystemSampler s(r, clock, w, users, limits, ScaleTriggers{}, [&] { return stats; });
@@ -45,10 +45,10 @@ TEST(SystemSampler, CpuMemoryAndScalePressure) {
 
 TEST(SystemSampler, LatencyGaugesFromTheLastMinute) {
   FakeClock clock;
-  Registry r;
+  metrics::Registry r;
   MetricWindow w;
   ActiveUsers users(clock);
-  SystemSampler s(r, clock, w, users, SamplerLimits{}, ScaleTriggers{}, [] { return ProcessStats{}; });
+  SystemSampler s(r, clock, w, users, SamplerLimits{}, ScaleTriggers{}, [] { return metrics::ProcessStats{}; });
   auto& h = r.histogram("headroom_http_request_duration_seconds", "h", {{"route", "/x"}});
   s.tick();
   for (int i = 0; i < 100; ++i) h.observe(0.3);

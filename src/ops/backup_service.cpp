@@ -17,7 +17,7 @@ struct BackupService::Shared {
 };
 
 BackupService::BackupService(std::shared_ptr<storage::Maintenance> storage, const config::Config& config, Clock& clock,
-                             Executor& executor, observe::Registry& metrics, std::string headroom_version)
+                             Executor& executor, metrics::Registry& metrics, std::string headroom_version)
     : config_(&config),
       storage_(std::move(storage)),
       clock_(clock),

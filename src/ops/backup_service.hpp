@@ -19,7 +19,7 @@
 #include "config/config.hpp"
 #include "core/clock.hpp"
 #include "core/executor.hpp"
-#include "observe/metrics.hpp"
+#include "metrics/registry.hpp"
 #include "ops/backup.hpp"
 #include "ops/cron.hpp"
 
@@ -33,7 +33,7 @@ class BackupService {
 
   // `storage`: the driver's maintenance side (app/backends.hpp), shared with whoever else uses it.
   BackupService(std::shared_ptr<storage::Maintenance> storage, const config::Config& config, Clock& clock,
-                Executor& executor, observe::Registry& metrics, std::string headroom_version);
+                Executor& executor, metrics::Registry& metrics, std::string headroom_version);
   BackupService(const BackupService&) = delete;
   BackupService& operator=(const BackupService&) = delete;
   ~BackupService();
@@ -70,10 +70,10 @@ class BackupService {
   Executor& executor_;
   std::string version_;
   std::string dir_;
-  observe::Counter& failures_;
-  observe::Counter& successes_;
-  observe::Gauge& last_success_;
-  observe::Gauge& duration_;
+  metrics::Counter& failures_;
+  metrics::Counter& successes_;
+  metrics::Gauge& last_success_;
+  metrics::Gauge& duration_;
   std::shared_ptr<Shared> shared_;  // timers hold it weakly
 
   std::mutex mu_;

@@ -55,7 +55,7 @@ class BackupServiceTest : public ::testing::Test {
   config::Config config_;
   FakeClock clock_{1795761000000};  // 06:30:00Z
   ManualExecutor executor_{clock_};
-  observe::Registry metrics_;
+  metrics::Registry metrics_;
 };
 
 TEST_F(BackupServiceTest, RunsOnScheduleKeepsTheNewestAndSetsMetrics) {

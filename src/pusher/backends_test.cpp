@@ -62,7 +62,7 @@ struct DeferredBackends : ::testing::Test {
   }
 
   FakeClock clock;
-  observe::Registry registry;
+  metrics::Registry registry;
   Stats stats{registry};
   config::Config config;
   testing::SwitchableBroker broker;

@@ -32,7 +32,7 @@ struct ApiFixture : ::testing::Test {
     return handle_api_request_now(*hub, req, route);
   }
   FakeClock clock;
-  observe::Registry registry;
+  metrics::Registry registry;
   Stats stats{registry};
   storage::ChangeBus changes;
   std::unique_ptr<InMemoryChannelBackends> backends;

@@ -44,7 +44,7 @@ PusherModuleHandle install_pusher(server::ModuleContext& ctx, ChannelBackends ba
   backends.changes.subscribe([weak](const storage::Change& c) {
     if (auto h = weak.lock()) h->fanout().publish_document_change(c);
   });
-  ctx.metrics.add_collector([weak](observe::Writer& w) {
+  ctx.metrics.add_collector([weak](metrics::Writer& w) {
     auto h = weak.lock();
     if (!h) return;
     w.family("headroom_channels", "gauge", "Occupied channels");

@@ -68,7 +68,7 @@ struct Fixture : ::testing::Test {
     s.on_text(msg + "}}");
   }
   FakeClock clock;
-  observe::Registry registry;
+  metrics::Registry registry;
   Stats stats{registry};
   storage::ChangeBus changes;
   std::unique_ptr<InMemoryChannelBackends> backends;

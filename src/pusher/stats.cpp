@@ -18,8 +18,8 @@ constexpr std::array<const char*, kInboundKinds> kKindNames = {
     "subscribe",  "unsubscribe", "signin", "client_event", "other",
 };
 
-std::array<observe::Counter*, kInboundKinds> rate_limited_counters(observe::Registry& r) {
-  std::array<observe::Counter*, kInboundKinds> counters{};
+std::array<metrics::Counter*, kInboundKinds> rate_limited_counters(metrics::Registry& r) {
+  std::array<metrics::Counter*, kInboundKinds> counters{};
   for (size_t i = 0; i < kInboundKinds; ++i) {
     counters[i] = &r.counter(kRateLimited, kRateLimitedHelp, {{"kind", kKindNames[i]}});
   }
@@ -28,7 +28,7 @@ std::array<observe::Counter*, kInboundKinds> rate_limited_counters(observe::Regi
 
 }  // namespace
 
-Stats::Stats(observe::Registry& r)
+Stats::Stats(metrics::Registry& r)
     : connections(r.gauge("headroom_ws_connections", "Open Pusher WebSocket connections")),
       vip_sessions(r.gauge("headroom_vip_sessions", "Signed-in users whose user_info.tier is vip")),
       signed_in_users(r.gauge("headroom_ws_signed_in_users", "Connections with a signed-in user")),

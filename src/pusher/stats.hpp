@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "observe/metrics.hpp"
+#include "metrics/registry.hpp"
 
 namespace headroom::pusher {
 
@@ -25,44 +25,44 @@ enum class InboundKind : uint8_t {
 inline constexpr size_t kInboundKinds = 10;
 
 struct Stats {
-  explicit Stats(observe::Registry& r);
+  explicit Stats(metrics::Registry& r);
 
-  observe::Gauge& connections;
-  observe::Gauge& vip_sessions;
-  observe::Gauge& signed_in_users;
-  observe::Counter& messages_in;
-  observe::Counter& messages_out;
-  observe::Counter& bytes_in;
-  observe::Counter& bytes_out;
-  observe::Counter& client_events_rate_limited;
-  observe::Counter& client_events_rejected;
-  observe::Counter& slow_consumers_closed;
-  observe::Counter& rejected_connection_limit;
-  observe::Counter& rejected_unknown_app;
-  observe::Counter& subscription_errors;
-  observe::Counter& protocol_errors;
-  observe::Counter& events_published;
-  observe::Counter& events_publish_failed;
-  observe::Counter& recoveries_ok;
-  observe::Counter& recoveries_failed;
-  observe::Counter& api_ok;
-  observe::Counter& api_bad_request;
-  observe::Counter& api_unauthorized;
-  observe::Counter& api_forbidden;
-  observe::Counter& api_not_found;
-  observe::Counter& api_too_large;
-  observe::Counter& api_rate_limited;
-  observe::Counter& webhooks_sent;
-  observe::Counter& webhook_failures;
-  observe::Counter& webhooks_dropped;
-  observe::Counter& webhook_retries;
-  observe::Gauge& webhook_queue_depth;
+  metrics::Gauge& connections;
+  metrics::Gauge& vip_sessions;
+  metrics::Gauge& signed_in_users;
+  metrics::Counter& messages_in;
+  metrics::Counter& messages_out;
+  metrics::Counter& bytes_in;
+  metrics::Counter& bytes_out;
+  metrics::Counter& client_events_rate_limited;
+  metrics::Counter& client_events_rejected;
+  metrics::Counter& slow_consumers_closed;
+  metrics::Counter& rejected_connection_limit;
+  metrics::Counter& rejected_unknown_app;
+  metrics::Counter& subscription_errors;
+  metrics::Counter& protocol_errors;
+  metrics::Counter& events_published;
+  metrics::Counter& events_publish_failed;
+  metrics::Counter& recoveries_ok;
+  metrics::Counter& recoveries_failed;
+  metrics::Counter& api_ok;
+  metrics::Counter& api_bad_request;
+  metrics::Counter& api_unauthorized;
+  metrics::Counter& api_forbidden;
+  metrics::Counter& api_not_found;
+  metrics::Counter& api_too_large;
+  metrics::Counter& api_rate_limited;
+  metrics::Counter& webhooks_sent;
+  metrics::Counter& webhook_failures;
+  metrics::Counter& webhooks_dropped;
+  metrics::Counter& webhook_retries;
+  metrics::Gauge& webhook_queue_depth;
 
   // Connections closed (4100) for going over websocket.max_messages_per_second.
-  observe::Counter& rate_limited(InboundKind kind) { return *rate_limited_[static_cast<size_t>(kind)]; }
+  metrics::Counter& rate_limited(InboundKind kind) { return *rate_limited_[static_cast<size_t>(kind)]; }
 
  private:
-  std::array<observe::Counter*, kInboundKinds> rate_limited_;
+  std::array<metrics::Counter*, kInboundKinds> rate_limited_;
 };
 
 }  // namespace headroom::pusher

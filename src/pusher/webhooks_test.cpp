@@ -39,7 +39,7 @@ struct WebhookFixture : ::testing::Test {
   FakeClock clock;
   ManualExecutor executor{clock};
   FakeHttp http;
-  observe::Registry registry;
+  metrics::Registry registry;
   Stats stats{registry};
   config::Config config;
   std::shared_ptr<Webhooks> hooks;

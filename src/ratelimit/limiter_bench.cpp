@@ -43,7 +43,7 @@ void BM_Filter(benchmark::State& state) {
   config.rate_limits.enabled = state.range(0) != 0;
   config.rate_limits.anonymous_per_minute = 100000000;
   config.rate_limits.anonymous_burst = 100000000;
-  observe::Registry metrics;
+  metrics::Registry metrics;
   SystemClock& clock = SystemClock::instance();
   RateLimitModule module(config, metrics, clock);
   http::Request req;

@@ -56,7 +56,7 @@ struct RateLimitModule::Target {
   bool backend = false;  // the app's own server (tier kServer, or a Pusher call with the app's key)
 };
 
-RateLimitModule::RateLimitModule(const config::Config& config, observe::Registry& metrics, const Clock& clock,
+RateLimitModule::RateLimitModule(const config::Config& config, metrics::Registry& metrics, const Clock& clock,
                                  PressureFn pressure, std::unique_ptr<LimiterStore> store)
     : clock_(clock),
       store_(store ? std::move(store)
@@ -180,14 +180,14 @@ void RateLimitModule::count(const Verdict& v, http::Tier tier) {
   if (v.outcome == Outcome::kLimited) limited_[static_cast<int>(tier)]->inc();
 }
 
-observe::Counter& RateLimitModule::counter(std::string_view policy, std::string_view result) {
+metrics::Counter& RateLimitModule::counter(std::string_view policy, std::string_view result) {
   const auto p = std::find(kPolicies.begin(), kPolicies.end(), policy) - kPolicies.begin();
   const auto r = std::find(kResults.begin(), kResults.end(), result) - kResults.begin();
   return *decisions_.at(static_cast<size_t>(p)).at(static_cast<size_t>(r));
 }
 
-void RateLimitModule::register_collectors(observe::Registry& metrics) {
-  metrics.add_collector([this](observe::Writer& w) {
+void RateLimitModule::register_collectors(metrics::Registry& metrics) {
+  metrics.add_collector([this](metrics::Writer& w) {
     w.family("headroom_ratelimit_keys", "gauge", "Keys held in the rate-limit table");
     w.sample("headroom_ratelimit_keys", {}, static_cast<double>(store_->size()));
     w.family("headroom_ratelimit_dynamic_factor", "gauge", "Multiplier on anonymous limits (below 1 under pressure)");
@@ -205,7 +205,7 @@ void RateLimitModule::register_collectors(observe::Registry& metrics) {
 }
 
 std::shared_ptr<RateLimitModule> install_ratelimit(server::ModuleContext& ctx) {
-  observe::Registry& reg = ctx.metrics;
+  metrics::Registry& reg = ctx.metrics;
   auto module = std::make_shared<RateLimitModule>(ctx.config, ctx.metrics, ctx.clock,
                                                   [&reg] { return reg.value("headroom_scale_pressure"); });
   ctx.hooks.add_request_filter([module](http::Request& req) { return module->filter(req); });

@@ -14,7 +14,7 @@
 #include "config/config.hpp"
 #include "core/clock.hpp"
 #include "http/message.hpp"
-#include "observe/metrics.hpp"
+#include "metrics/registry.hpp"
 #include "ratelimit/abuse_monitor.hpp"
 #include "ratelimit/client_ip.hpp"
 #include "ratelimit/limiter_store.hpp"
@@ -30,7 +30,7 @@ class RateLimitModule {
  public:
   // `store` defaults to a MemoryLimiterStore of config.rate_limits.max_keys keys. `config` must
   // outlive the module (the server keeps every loaded config until exit).
-  RateLimitModule(const config::Config& config, observe::Registry& metrics, const Clock& clock,
+  RateLimitModule(const config::Config& config, metrics::Registry& metrics, const Clock& clock,
                   PressureFn pressure = {}, std::unique_ptr<LimiterStore> store = nullptr);
   RateLimitModule(const RateLimitModule&) = delete;
   RateLimitModule& operator=(const RateLimitModule&) = delete;
@@ -63,8 +63,8 @@ class RateLimitModule {
   std::optional<Target> classify(const http::Request& req, const config::Config& config) const;
   Verdict decide(const http::Request& req, const Target& target, const std::string& key, const config::Config& config);
   void count(const Verdict& v, http::Tier tier);
-  observe::Counter& counter(std::string_view policy, std::string_view result);
-  void register_collectors(observe::Registry& metrics);
+  metrics::Counter& counter(std::string_view policy, std::string_view result);
+  void register_collectors(metrics::Registry& metrics);
 
   const Clock& clock_;
   std::mutex policies_mu_;
@@ -73,8 +73,8 @@ class RateLimitModule {
   std::unique_ptr<LimiterStore> store_;
   RateLimiter limiter_;
   AbuseMonitor abuse_;
-  std::array<observe::Counter*, 4> limited_{};                   // by tier
-  std::array<std::array<observe::Counter*, 4>, 6> decisions_{};  // [policy][result], see module.cpp
+  std::array<metrics::Counter*, 4> limited_{};                   // by tier
+  std::array<std::array<metrics::Counter*, 4>, 6> decisions_{};  // [policy][result], see module.cpp
 };
 
 // Installs the filter on ctx.hooks and returns the module (the filter keeps it alive). Scale pressure

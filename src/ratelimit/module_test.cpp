@@ -27,7 +27,7 @@ http::Request get(std::string path, std::string ip = "203.0.113.5") {
 
 struct Fixture : ::testing::Test {
   config::Config config;
-  observe::Registry metrics;
+  metrics::Registry metrics;
   FakeClock clock;
   double pressure = 0;
   std::unique_ptr<RateLimitModule> module;

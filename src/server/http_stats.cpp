@@ -4,7 +4,7 @@
 
 namespace headroom::server {
 
-HttpStats::HttpStats(observe::Registry& r)
+HttpStats::HttpStats(metrics::Registry& r)
     : in_flight(r.gauge("headroom_http_in_flight", "HTTP requests being handled now (admitted routes).")),
       connections(r.gauge("headroom_http_connections", "Open HTTP connections.")),
       connections_rejected(r.counter("headroom_http_connections_rejected_total",
@@ -27,8 +27,8 @@ HttpStats::HttpStats(observe::Registry& r)
 HttpStats::Series HttpStats::series(std::string_view route, int status) {
   // Each loop thread keeps its own index of series, so the registry's lock is taken once per
   // (route, status) per thread, not once per request.
-  thread_local std::unordered_map<std::string, observe::Counter*> counters;
-  thread_local std::unordered_map<std::string, observe::Histogram*> histograms;
+  thread_local std::unordered_map<std::string, metrics::Counter*> counters;
+  thread_local std::unordered_map<std::string, metrics::Histogram*> histograms;
   std::string key(route);
   key += '|';
   key += std::to_string(status);

@@ -5,19 +5,19 @@
 #include <string_view>
 
 #include "http/message.hpp"
-#include "observe/metrics.hpp"
+#include "metrics/registry.hpp"
 
 namespace headroom::server {
 
 class HttpStats {
  public:
-  explicit HttpStats(observe::Registry& registry);
+  explicit HttpStats(metrics::Registry& registry);
   // route: the route's pattern label ("unmatched" when none); seconds: receive → response written.
   void record(std::string_view route, int status, double seconds) { record(series(route, status), seconds); }
   // The series of one (route, status); callers may keep it (the registry never drops series).
   struct Series {
-    observe::Counter* counter = nullptr;
-    observe::Histogram* histogram = nullptr;
+    metrics::Counter* counter = nullptr;
+    metrics::Histogram* histogram = nullptr;
   };
   Series series(std::string_view route, int status);
   static void record(const Series& s, double seconds) {
@@ -27,16 +27,16 @@ class HttpStats {
   void admission_rejected(http::Tier tier);
   void admission_queued() { queued_.inc(); }
 
-  observe::Gauge& in_flight;
-  observe::Gauge& connections;
-  observe::Counter& connections_rejected;
-  observe::Counter& header_timeouts;
-  observe::Counter& handler_timeouts;
-  observe::Counter& bad_requests;
+  metrics::Gauge& in_flight;
+  metrics::Gauge& connections;
+  metrics::Counter& connections_rejected;
+  metrics::Counter& header_timeouts;
+  metrics::Counter& handler_timeouts;
+  metrics::Counter& bad_requests;
 
  private:
-  observe::Registry& registry_;
-  observe::Counter& queued_;
+  metrics::Registry& registry_;
+  metrics::Counter& queued_;
 };
 
 }  // namespace headroom::server

@@ -13,7 +13,7 @@
 #include "core/executor.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
-#include "observe/metrics.hpp"
+#include "metrics/registry.hpp"
 
 namespace headroom::server {
 
@@ -46,7 +46,7 @@ class ServerHooks {
 struct ModuleContext {
   const config::Config& config;
   http::Router& router;
-  observe::Registry& metrics;
+  metrics::Registry& metrics;
   Clock& clock;
   Executor& executor;  // loop 0: module timers and short tasks; never block in them
   HttpClient& http_client;

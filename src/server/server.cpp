@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "core/log.hpp"
-#include "observe/process_stats.hpp"
+#include "metrics/process_stats.hpp"
 #include "server/admission.hpp"
 #include "server/beast_http_client.hpp"
 #include "server/event_loops.hpp"
@@ -71,7 +71,7 @@ class Server::Listener {
   int port_ = 0;
 };
 
-Server::Server(const config::Config& config, observe::Registry& metrics)
+Server::Server(const config::Config& config, metrics::Registry& metrics)
     : config_(config),
       metrics_(metrics),
       loops_(std::make_unique<EventLoops>(config.server.threads)),
@@ -149,8 +149,8 @@ void Server::add_builtin_routes() {
         respond(std::move(res));
       },
       open);
-  metrics_.add_collector([this](observe::Writer& w) {
-    auto p = observe::read_process_stats();
+  metrics_.add_collector([this](metrics::Writer& w) {
+    auto p = metrics::read_process_stats();
     w.family("process_cpu_seconds_total", "counter", "User and system CPU time spent, in seconds.");
     w.sample("process_cpu_seconds_total", {}, p.cpu_seconds);
     w.family("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");

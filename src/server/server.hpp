@@ -13,7 +13,7 @@
 
 #include "config/config.hpp"
 #include "http/router.hpp"
-#include "observe/metrics.hpp"
+#include "metrics/registry.hpp"
 #include "server/module_context.hpp"
 #include "server/websocket_route.hpp"
 
@@ -27,7 +27,7 @@ struct HttpCore;
 
 class Server final : public ServerHooks, public WebSocketRoutes {
  public:
-  Server(const config::Config& config, observe::Registry& metrics);
+  Server(const config::Config& config, metrics::Registry& metrics);
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
   ~Server() override;
@@ -66,7 +66,7 @@ class Server final : public ServerHooks, public WebSocketRoutes {
   void drain_and_stop();
 
   const config::Config& config_;
-  observe::Registry& metrics_;
+  metrics::Registry& metrics_;
   std::unique_ptr<EventLoops> loops_;
   http::Router router_;
   http::Router ws_router_;

@@ -20,7 +20,7 @@
 #include "docs/documents.hpp"
 #include "docs/jwt.hpp"
 #include "http/router.hpp"
-#include "observe/metrics.hpp"
+#include "metrics/registry.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
 namespace headroom::fuzz {
@@ -136,7 +136,7 @@ class SqliteDocsWorld {
 
   std::string dir_;
   FakeClock clock_;
-  observe::Registry metrics_;
+  metrics::Registry metrics_;
   config::Config config_;
   http::Router router_;
   storage::Store* store_ = nullptr;  // owned by docs_

@@ -13,7 +13,7 @@
 #include "docs/documents.hpp"
 #include "docs/jwt.hpp"
 #include "http/router.hpp"
-#include "observe/metrics.hpp"
+#include "metrics/registry.hpp"
 #include "storage/store.hpp"
 
 namespace headroom::fuzz {
@@ -146,7 +146,7 @@ class DocsWorld {
 
  private:
   FakeClock clock_;
-  observe::Registry metrics_;
+  metrics::Registry metrics_;
   config::Config config_;
   http::Router router_;
   std::unique_ptr<docs::Documents> docs_;

@@ -17,7 +17,7 @@
 
 #include "pusher/backends.hpp"
 #include "core/clock.hpp"
-#include "observe/metrics.hpp"
+#include "metrics/registry.hpp"
 #include "pusher/auth.hpp"
 #include "pusher/http_api.hpp"
 #include "pusher/hub.hpp"
@@ -57,7 +57,7 @@ struct World {
     hub = std::make_unique<pusher::Hub>(config, clock, stats, backends->refs(), nullptr);
   }
   FakeClock clock;
-  observe::Registry registry;
+  metrics::Registry registry;
   pusher::Stats stats{registry};
   storage::ChangeBus changes;
   std::unique_ptr<pusher::InMemoryChannelBackends> backends;

@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-namespace headroom::observe {
+namespace headroom::metrics {
 
 using Labels = std::vector<std::pair<std::string, std::string>>;
 
@@ -107,4 +107,4 @@ class Registry {
 
 std::string format_labels(const Labels& labels);
 
-}  // namespace headroom::observe
+}  // namespace headroom::metrics

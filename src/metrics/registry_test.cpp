@@ -1,10 +1,10 @@
-#include "observe/metrics.hpp"
+#include "metrics/registry.hpp"
 
 #include <gtest/gtest.h>
 
-#include "observe/process_stats.hpp"
+#include "metrics/process_stats.hpp"
 
-namespace headroom::observe {
+namespace headroom::metrics {
 
 TEST(Metrics, RendersCountersGaugesAndHistogramsInPrometheusText) {
   Registry r;
@@ -50,4 +50,4 @@ TEST(ProcessStats, ReadsThisProcess) {
   EXPECT_GT(s.start_time_seconds, 1e9);
 }
 
-}  // namespace headroom::observe
+}  // namespace headroom::metrics

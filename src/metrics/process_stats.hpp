@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <optional>
 
-namespace headroom::observe {
+namespace headroom::metrics {
 
 struct ProcessStats {
   double cpu_seconds = 0;  // user + system
@@ -18,4 +18,4 @@ ProcessStats read_process_stats();
 // cgroup v2 memory.max or v1 memory.limit_in_bytes; nullopt when unlimited or unknown.
 std::optional<uint64_t> cgroup_memory_limit();
 
-}  // namespace headroom::observe
+}  // namespace headroom::metrics

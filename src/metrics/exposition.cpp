@@ -1,10 +1,10 @@
-#include "observe/exposition.hpp"
+#include "metrics/exposition.hpp"
 
 #include <algorithm>
 #include <cstdlib>
 #include <string>
 
-namespace headroom::observe {
+namespace headroom::metrics {
 
 namespace {
 // Parses {a="x",b="y"} starting at text[i] == '{'; returns the index after '}'.
@@ -104,4 +104,4 @@ const std::vector<std::pair<Labels, double>>* MetricSnapshot::family(const std::
   return it == series_.end() ? nullptr : &it->second;
 }
 
-}  // namespace headroom::observe
+}  // namespace headroom::metrics

@@ -1,4 +1,4 @@
-#include "observe/metrics.hpp"
+#include "metrics/registry.hpp"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 #include <cmath>
 #include <stdexcept>
 
-namespace headroom::observe {
+namespace headroom::metrics {
 
 Histogram::Histogram(std::vector<double> upper_bounds)
     : bounds_(std::move(upper_bounds)), counts_(new std::atomic<uint64_t>[bounds_.size() + 1]) {
@@ -215,4 +215,4 @@ Histogram::Snapshot Registry::histogram_sum(const std::string& name) const {
   return total;
 }
 
-}  // namespace headroom::observe
+}  // namespace headroom::metrics

@@ -1,4 +1,4 @@
-#include "observe/process_stats.hpp"
+#include "metrics/process_stats.hpp"
 
 #include <dirent.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 #include <sstream>
 #include <string>
 
-namespace headroom::observe {
+namespace headroom::metrics {
 
 namespace {
 int count_fds() {
@@ -83,4 +83,4 @@ std::optional<uint64_t> cgroup_memory_limit() {
   return std::nullopt;
 }
 
-}  // namespace headroom::observe
+}  // namespace headroom::metrics

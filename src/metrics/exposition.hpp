@@ -8,9 +8,9 @@
 #include <string_view>
 #include <vector>
 
-#include "observe/metrics.hpp"
+#include "metrics/registry.hpp"
 
-namespace headroom::observe {
+namespace headroom::metrics {
 
 using LabelMatch = std::function<bool(const Labels&)>;
 
@@ -34,4 +34,4 @@ class MetricSnapshot {
   std::map<std::string, std::vector<std::pair<Labels, double>>> series_;
 };
 
-}  // namespace headroom::observe
+}  // namespace headroom::metrics

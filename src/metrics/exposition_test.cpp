@@ -1,8 +1,8 @@
-#include "observe/exposition.hpp"
+#include "metrics/exposition.hpp"
 
 #include <gtest/gtest.h>
 
-namespace headroom::observe {
+namespace headroom::metrics {
 
 TEST(MetricSnapshot, ParsesRegistryTextIncludingCollectors) {
   Registry r;
@@ -32,4 +32,4 @@ TEST(MetricSnapshot, IgnoresGarbageLines) {
   EXPECT_EQ(s.sum("z"), 2);
 }
 
-}  // namespace headroom::observe
+}  // namespace headroom::metrics
