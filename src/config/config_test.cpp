@@ -1,19 +1,13 @@
 #include <gtest/gtest.h>
 
 #include "config/loader.hpp"
+#include "config/test_support.hpp"
 #include "config/warnings.hpp"
 
 namespace headroom::config {
 namespace {
 
-std::string error_of(const std::string& text, const std::map<std::string, std::string>& env = {}) {
-  try {
-    load_from_string(text, env);
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::error_of;
 
 TEST(Config, DefaultsAreTheSeedsNumbers) {
   Config c = load_from_string("");

@@ -12,6 +12,7 @@
 
 #include "config/loader.hpp"
 #include "config/reference.hpp"
+#include "config/test_support.hpp"
 
 namespace headroom::config {
 namespace {
@@ -33,14 +34,7 @@ std::string text_of(const toml::node* n) {
   return out.str();
 }
 
-std::string error_of(const std::string& text, const std::map<std::string, std::string>& env = {}) {
-  try {
-    load_from_string(text, env);
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::error_of;
 
 // The goldens are what `config print` wrote before the keys were declared once: the same keys,
 // values and layout now, redacted or not, for a config that sets every key and for the defaults.

@@ -3,28 +3,14 @@
 #include <gtest/gtest.h>
 
 #include "core/manual_executor.hpp"
+#include "server/recording_http_client.hpp"
 
 namespace headroom::notify {
 namespace {
 
 using std::chrono::milliseconds;
 
-struct FakeHttp final : server::HttpClient {
-  struct Call {
-    std::string url;
-    Headers headers;
-    std::string body;
-    Callback done;
-    std::chrono::milliseconds timeout;
-  };
-  void post(const std::string& url, Headers headers, std::string body, Callback done,
-            std::chrono::milliseconds timeout) override {
-    calls.push_back({url, std::move(headers), std::move(body), std::move(done), timeout});
-  }
-  void answer(size_t i, int status) { calls.at(i).done(server::HttpClientResponse{status, ""}); }
-  void refuse(size_t i) { calls.at(i).done(Status(Code::kUnavailable, "connection refused")); }
-  std::vector<Call> calls;
-};
+using FakeHttp = server::testing::RecordingHttpClient;
 
 struct SenderFixture : ::testing::Test {
   std::shared_ptr<Sender> make(SenderOptions options) {

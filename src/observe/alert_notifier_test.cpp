@@ -5,23 +5,12 @@
 #include <boost/json.hpp>
 
 #include "core/manual_executor.hpp"
+#include "server/recording_http_client.hpp"
 
 namespace headroom::observe {
 
 namespace {
-class FakeHttpClient final : public server::HttpClient {
- public:
-  struct Call {
-    std::string url;
-    std::string body;
-    Callback done;
-  };
-  void post(const std::string& url, Headers, std::string body, Callback done, std::chrono::milliseconds) override {
-    calls.push_back({url, std::move(body), std::move(done)});
-  }
-  void answer(size_t i, int status) { calls.at(i).done(server::HttpClientResponse{status, ""}); }
-  std::vector<Call> calls;
-};
+using FakeHttpClient = server::testing::RecordingHttpClient;
 
 AlertTransition firing() {
   AlertTransition t;

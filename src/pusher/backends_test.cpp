@@ -8,24 +8,12 @@
 #include "pusher/http_api.hpp"
 #include "pusher/hub.hpp"
 #include "pusher/session.hpp"
+#include "pusher/test_transport.hpp"
 
 namespace headroom::pusher {
 namespace {
 
-struct RecordingTransport final : Transport {
-  bool send_frame(const channels::SharedFrame& frame) override {
-    const size_t header = (static_cast<uint8_t>((*frame)[1]) & 0x7F) == 126 ? 4 : 2;
-    sent.push_back(frame->substr(header));
-    return true;
-  }
-  void close(uint16_t, const std::string&) override {}
-  int count(const std::string& needle) const {
-    int n = 0;
-    for (const auto& m : sent) n += m.find(needle) != std::string::npos;
-    return n;
-  }
-  std::vector<std::string> sent;
-};
+using RecordingTransport = testing::FakeTransport;
 
 struct DeferredBackends : ::testing::Test {
   DeferredBackends() {

@@ -4,6 +4,7 @@
 
 #include "core/manual_executor.hpp"
 #include "pusher/session.hpp"
+#include "pusher/test_transport.hpp"
 
 namespace headroom::pusher {
 namespace {
@@ -11,24 +12,7 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-struct FakeTransport final : Transport {
-  bool send_frame(const channels::SharedFrame& frame) override {
-    if (closed_code || full) return false;
-    sent.push_back(frame->substr(2));  // short text frames: a 2-byte header
-    return true;
-  }
-  void close(uint16_t code, const std::string&) override {
-    if (!closed_code) closed_code = code;
-  }
-  int pings() const {
-    int n = 0;
-    for (const auto& m : sent) n += m.find(R"("event":"pusher:ping")") != std::string::npos ? 1 : 0;
-    return n;
-  }
-  std::vector<std::string> sent;
-  uint16_t closed_code = 0;
-  bool full = false;
-};
+using testing::FakeTransport;
 
 // The connection's one timer, played by the ManualExecutor on the FakeClock, as WsConnection
 // plays it with an Asio timer: armed for start(), re-armed for what each on_timer() returns.

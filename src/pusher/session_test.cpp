@@ -8,31 +8,13 @@
 #include "core/manual_executor.hpp"
 #include "http/message.hpp"
 #include "pusher/auth.hpp"
+#include "pusher/test_transport.hpp"
 #include "pusher/ws_frame.hpp"
 
 namespace headroom::pusher {
 namespace {
 
-struct FakeTransport final : Transport {
-  bool send_frame(const channels::SharedFrame& frame) override {
-    if (closed_code) return false;
-    // Server frames here are always short text frames: strip the 2- or 4-byte header.
-    const size_t header = (static_cast<uint8_t>((*frame)[1]) & 0x7F) == 126 ? 4 : 2;
-    sent.push_back(frame->substr(header));
-    return true;
-  }
-  void close(uint16_t code, const std::string&) override {
-    if (!closed_code) closed_code = code;
-  }
-  bool saw(const std::string& needle) const {
-    for (const auto& m : sent) {
-      if (m.find(needle) != std::string::npos) return true;
-    }
-    return false;
-  }
-  std::vector<std::string> sent;
-  uint16_t closed_code = 0;
-};
+using testing::FakeTransport;
 
 constexpr int kRate = 20;
 

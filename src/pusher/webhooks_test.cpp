@@ -4,23 +4,12 @@
 
 #include "core/crypto.hpp"
 #include "core/manual_executor.hpp"
+#include "server/recording_http_client.hpp"
 
 namespace headroom::pusher {
 namespace {
 
-struct FakeHttp final : server::HttpClient {
-  struct Call {
-    std::string url;
-    Headers headers;
-    std::string body;
-    Callback done;
-  };
-  void post(const std::string& url, Headers headers, std::string body, Callback done,
-            std::chrono::milliseconds) override {
-    calls.push_back({url, std::move(headers), std::move(body), std::move(done)});
-  }
-  std::vector<Call> calls;
-};
+using FakeHttp = server::testing::RecordingHttpClient;
 
 struct WebhookFixture : ::testing::Test {
   WebhookFixture() {
