@@ -63,8 +63,7 @@ class ChannelState {
   virtual void presence(const std::string& app, const std::string& channel, Done<std::string> done) = 0;
   // Cache channels: the last event (the full Pusher message), kept for a while.
   virtual void set_cached(const std::string& app, const std::string& channel, std::string message) = 0;
-  virtual void cached(const std::string& app, const std::string& channel,
-                      Done<std::optional<std::string>> done) = 0;
+  virtual void cached(const std::string& app, const std::string& channel, Done<std::optional<std::string>> done) = 0;
 
   // This node's view, for the metrics scrape (any thread, never blocks).
   virtual size_t channel_count() const = 0;

@@ -186,8 +186,7 @@ void ChannelDirectory::list(const std::string& app, std::string_view prefix, Don
   if (done) done(std::move(answer));
 }
 
-void ChannelDirectory::users(const std::string& app, const std::string& channel,
-                             Done<std::vector<std::string>> done) {
+void ChannelDirectory::users(const std::string& app, const std::string& channel, Done<std::vector<std::string>> done) {
   auto answer = users(app, channel);
   if (done) done(std::move(answer));
 }

@@ -12,8 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/clock.hpp"
 #include "channels/channel_state.hpp"
+#include "core/clock.hpp"
 #include "core/status.hpp"
 
 namespace headroom::channels {

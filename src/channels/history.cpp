@@ -20,7 +20,7 @@ void MemoryHistory::expire_locked(Log& log, int64_t now_ms) const {
 }
 
 void MemoryHistory::append(const std::string& app, const std::string& channel, const config::HistoryRule& rule,
-                     const Build& build, const Publish& publish) {
+                           const Build& build, const Publish& publish) {
   std::lock_guard lock(mu_);
   auto& log = logs_[{app, channel}];
   log.size = rule.size;
@@ -34,7 +34,8 @@ void MemoryHistory::append(const std::string& app, const std::string& channel, c
 }
 
 std::optional<std::vector<StoredEvent>> MemoryHistory::since(const std::string& app, const std::string& channel,
-                                                       uint64_t since_offset, const std::function<void()>& run_locked) {
+                                                             uint64_t since_offset,
+                                                             const std::function<void()>& run_locked) {
   std::lock_guard lock(mu_);
   std::vector<StoredEvent> out;
   auto it = logs_.find({app, channel});
@@ -58,8 +59,7 @@ size_t MemoryHistory::channel_count() const {
   return logs_.size();
 }
 
-void MemoryHistory::since(const std::string& app, const std::string& channel, uint64_t since_offset,
-                          SinceDone done) {
+void MemoryHistory::since(const std::string& app, const std::string& channel, uint64_t since_offset, SinceDone done) {
   done(since(app, channel, since_offset));
 }
 

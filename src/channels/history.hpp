@@ -42,8 +42,7 @@ class History {
                       const Build& build, const Publish& publish) = 0;
   // Asynchronous (a round trip in a cluster): called on an event loop, `done` runs on that loop,
   // possibly before since() returns. UNAVAILABLE when the history cannot be reached.
-  virtual void since(const std::string& app, const std::string& channel, uint64_t since_offset,
-                     SinceDone done) = 0;
+  virtual void since(const std::string& app, const std::string& channel, uint64_t since_offset, SinceDone done) = 0;
   virtual size_t channel_count() const = 0;  // this node's view, for metrics
 };
 

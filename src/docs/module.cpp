@@ -13,8 +13,8 @@ std::shared_ptr<Documents> install_documents(server::ModuleContext& ctx, std::un
   // The store calls this once per change, after it is durable and before the write is
   // acknowledged: the bus's subscribers (cache, db-* feeds) see it first.
   docs->on_change([&changes](const storage::Change& c) { changes.publish(c); });
-  changes.set_log([weak = std::weak_ptr(docs)](const std::string& app, const std::string& col, int64_t after,
-                                               int limit, storage::ChangeBus::ReadDone done) {
+  changes.set_log([weak = std::weak_ptr(docs)](const std::string& app, const std::string& col, int64_t after, int limit,
+                                               storage::ChangeBus::ReadDone done) {
     auto d = weak.lock();
     if (!d) return done(Status(Code::kUnavailable, "shutting down"));
     d->read_changes(app, col, after, limit, std::move(done));

@@ -79,8 +79,8 @@ notify::SenderOptions sender_options(const NotifierOptions& options) {
 
 }  // namespace
 
-AlertNotifier::AlertNotifier(std::string url, server::HttpClient& client, Executor& executor, metrics::Registry& metrics,
-                             NotifierOptions options)
+AlertNotifier::AlertNotifier(std::string url, server::HttpClient& client, Executor& executor,
+                             metrics::Registry& metrics, NotifierOptions options)
     : url_(std::move(url)),
       sender_(notify::Sender::create(client, executor, sender_stats(metrics), sender_options(options))) {}
 

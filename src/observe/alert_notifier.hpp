@@ -9,9 +9,9 @@
 #include <string>
 
 #include "core/executor.hpp"
+#include "metrics/registry.hpp"
 #include "notify/sender.hpp"
 #include "observe/alerts.hpp"
-#include "metrics/registry.hpp"
 #include "server/http_client.hpp"
 
 namespace headroom::observe {

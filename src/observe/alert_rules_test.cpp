@@ -43,7 +43,9 @@ TEST(DefaultRules, EvaluateAgainstAWindow) {
   metrics::Registry reg;
   MetricWindow w;
   auto scrape = [&] {
-    w.add({clock.now(), std::make_shared<const metrics::MetricSnapshot>(metrics::MetricSnapshot::parse(reg.render())), {}});
+    w.add({clock.now(),
+           std::make_shared<const metrics::MetricSnapshot>(metrics::MetricSnapshot::parse(reg.render())),
+           {}});
   };
   auto& ok = reg.counter("headroom_http_requests_total", "h", {{"code", "200"}});
   auto& bad = reg.counter("headroom_http_requests_total", "h", {{"code", "500"}});

@@ -16,7 +16,8 @@ std::string_view alert_state_name(AlertState s) {
   return "unknown";
 }
 
-AlertEngine::AlertEngine(std::vector<AlertRule> rules, const Clock& clock, metrics::Registry& metrics, Listener listener)
+AlertEngine::AlertEngine(std::vector<AlertRule> rules, const Clock& clock, metrics::Registry& metrics,
+                         Listener listener)
     : rules_(std::move(rules)),
       clock_(clock),
       metrics_(metrics),

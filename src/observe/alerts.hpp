@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "metrics/registry.hpp"
 #include "observe/alert_rules.hpp"
 #include "observe/metric_window.hpp"
-#include "metrics/registry.hpp"
 
 namespace headroom::observe {
 

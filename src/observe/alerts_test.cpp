@@ -18,7 +18,9 @@ struct Harness {
   std::vector<AlertTransition> seen;
 
   void scrape() {
-    window.add({clock.now(), std::make_shared<const metrics::MetricSnapshot>(metrics::MetricSnapshot::parse(registry.render())), {}});
+    window.add({clock.now(),
+                std::make_shared<const metrics::MetricSnapshot>(metrics::MetricSnapshot::parse(registry.render())),
+                {}});
   }
   AlertRule rule(std::chrono::milliseconds for_duration) {
     AlertRule r;

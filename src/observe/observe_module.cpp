@@ -5,9 +5,9 @@
 
 #include <algorithm>
 
+#include "metrics/process_stats.hpp"
 #include "observe/log_retention.hpp"
 #include "observe/observe_state.hpp"
-#include "metrics/process_stats.hpp"
 
 namespace headroom::observe {
 

@@ -79,7 +79,8 @@ void SystemSampler::sample_process() {
 
 void SystemSampler::tick() {
   sample_process();
-  window_.add({clock_.now(), std::make_shared<const metrics::MetricSnapshot>(metrics::MetricSnapshot::parse(registry_.render())),
+  window_.add({clock_.now(),
+               std::make_shared<const metrics::MetricSnapshot>(metrics::MetricSnapshot::parse(registry_.render())),
                registry_.histogram_sum("headroom_http_request_duration_seconds")});
   OverviewPoint point = derive();
   if (window_.size() < 2) return;  // no rates from a single scrape: keep it off the charts

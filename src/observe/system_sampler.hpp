@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "metrics/process_stats.hpp"
+#include "metrics/registry.hpp"
 #include "observe/active_users.hpp"
 #include "observe/metric_window.hpp"
-#include "metrics/registry.hpp"
-#include "metrics/process_stats.hpp"
 
 namespace headroom::observe {
 
@@ -47,8 +47,8 @@ double cpu_limit_cores();
 class SystemSampler {
  public:
   using StatsReader = std::function<metrics::ProcessStats()>;
-  SystemSampler(metrics::Registry& registry, const Clock& clock, MetricWindow& window, ActiveUsers& users, SamplerLimits limits,
-                ScaleTriggers triggers, StatsReader read = metrics::read_process_stats);
+  SystemSampler(metrics::Registry& registry, const Clock& clock, MetricWindow& window, ActiveUsers& users,
+                SamplerLimits limits, ScaleTriggers triggers, StatsReader read = metrics::read_process_stats);
   SystemSampler(const SystemSampler&) = delete;
   SystemSampler& operator=(const SystemSampler&) = delete;
 

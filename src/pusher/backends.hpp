@@ -15,11 +15,11 @@
 namespace headroom::pusher {
 
 struct ChannelBackends {
-  channels::Broker& broker;           // between a publish and the subscribers' loops
-  channels::ChannelState& state;      // occupancy, presence members, cache channels' last events
-  channels::History& history;         // recovery offsets and recent events
-  ratelimit::LimiterStore& limits;    // apps' max_backend_events_per_sec (GCRA)
-  storage::ChangeBus& changes;        // committed document changes: db-* fan-out and replay
+  channels::Broker& broker;         // between a publish and the subscribers' loops
+  channels::ChannelState& state;    // occupancy, presence members, cache channels' last events
+  channels::History& history;       // recovery offsets and recent events
+  ratelimit::LimiterStore& limits;  // apps' max_backend_events_per_sec (GCRA)
+  storage::ChangeBus& changes;      // committed document changes: db-* fan-out and replay
 };
 
 // Today's single-node backends in one place, for the composition root and for tests. The change

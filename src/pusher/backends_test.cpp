@@ -24,8 +24,8 @@ struct DeferredBackends : ::testing::Test {
     config.apps.push_back(app);
     config.channels.history.push_back({"chat-", 10, 60});
     history = std::make_unique<testing::DeferredHistory>(config.channels.history, clock);
-    hub = std::make_unique<Hub>(config, clock, stats, ChannelBackends{broker, state, *history, limits, changes},
-                                nullptr);
+    hub =
+        std::make_unique<Hub>(config, clock, stats, ChannelBackends{broker, state, *history, limits, changes}, nullptr);
     auto ex = std::make_unique<ManualExecutor>(clock);
     executor = ex.get();
     loop = &hub->fanout().loop_for(this, [&] { return std::move(ex); });

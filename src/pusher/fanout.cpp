@@ -63,7 +63,9 @@ std::string Fanout::document_change_message(const std::string& channel, const st
 }
 
 void Fanout::publish_document_change(const storage::Change& change) {
-  if (feed_subscriptions_.load(std::memory_order_relaxed) <= 0) return;
+  // Sequentially consistent, like the increment: a subscriber counted before it starts its replay
+  // read is seen by every commit the read may have missed.
+  if (feed_subscriptions_.load() <= 0) return;
   for (const std::string& channel : {"db-" + change.collection, "private-db-" + change.collection}) {
     auto env = std::make_shared<channels::Envelope>();
     env->app_id = change.app;

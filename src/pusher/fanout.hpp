@@ -60,7 +60,7 @@ class Fanout {
   static std::string document_change_message(const std::string& channel, const storage::Change& change);
   // Sessions count their db-* subscriptions here, so a change nobody on this node follows costs
   // nothing (no message, no frame, no post to the loops). Any thread.
-  void count_feed_subscription(int delta) { feed_subscriptions_.fetch_add(delta, std::memory_order_relaxed); }
+  void count_feed_subscription(int delta) { feed_subscriptions_.fetch_add(delta); }
 
  private:
   void deliver_local(const channels::EnvelopePtr& env);

@@ -22,8 +22,8 @@ constexpr size_t kMaxBatch = 10;
 http::Response fail(Code code, std::string_view message) { return http::error_response(code, message); }
 
 http::Response unavailable(channels::PublishResult r) {
-  auto res = fail(Code::kUnavailable, r == channels::PublishResult::kDropped ? "the broker's queue is full"
-                                                                             : "the broker is unreachable");
+  auto res = fail(Code::kUnavailable,
+                  r == channels::PublishResult::kDropped ? "the broker's queue is full" : "the broker is unreachable");
   res.set_header("Retry-After", "1");
   return res;
 }
@@ -151,11 +151,10 @@ void channel_infos(Hub& hub, const std::string& app_id, const std::vector<std::s
 // Answers 200 with body(infos) once the channel state has answered, or the state's failure.
 void respond_with_infos(Hub& hub, const std::string& app_id, const std::vector<std::string>& names,
                         std::function<std::string(const Infos&)> body, http::Responder respond) {
-  channel_infos(hub, app_id, names,
-                [body = std::move(body), respond = std::move(respond)](Result<Infos> infos) {
-                  if (!infos) return respond(fail(infos.status().code(), infos.status().message()));
-                  respond(http::json_response(200, body(*infos)));
-                });
+  channel_infos(hub, app_id, names, [body = std::move(body), respond = std::move(respond)](Result<Infos> infos) {
+    if (!infos) return respond(fail(infos.status().code(), infos.status().message()));
+    respond(http::json_response(200, body(*infos)));
+  });
 }
 
 Result<json::value> parse_body(const http::Request& req) {
@@ -230,21 +229,20 @@ void list_channels(Hub& hub, const config::AppConfig& app, http::Request& req, h
   if (wants(info, "user_count") && prefix.rfind("presence-", 0) != 0) {
     return respond(fail(Code::kInvalidArgument, "info=user_count needs filter_by_prefix=presence-"));
   }
-  hub.state().list(app.id, prefix,
-                   [info = std::move(info), respond = std::move(respond)](Result<channels::ChannelList> list) {
-                     if (!list) return respond(fail(list.status().code(), list.status().message()));
-                     std::string out = "{\"channels\":{";
-                     bool first = true;
-                     for (const auto& [name, ci] : *list) {
-                       if (channels::classify(name).kind == channels::ChannelKind::kServerToUser) continue;
-                       if (!first) out += ',';
-                       first = false;
-                       out += quoted(name) + ":" +
-                              (wants(info, "user_count") ? "{\"user_count\":" + std::to_string(ci.user_count) + "}"
-                                                         : "{}");
-                     }
-                     respond(http::json_response(200, out + "}}"));
-                   });
+  hub.state().list(
+      app.id, prefix, [info = std::move(info), respond = std::move(respond)](Result<channels::ChannelList> list) {
+        if (!list) return respond(fail(list.status().code(), list.status().message()));
+        std::string out = "{\"channels\":{";
+        bool first = true;
+        for (const auto& [name, ci] : *list) {
+          if (channels::classify(name).kind == channels::ChannelKind::kServerToUser) continue;
+          if (!first) out += ',';
+          first = false;
+          out += quoted(name) + ":" +
+                 (wants(info, "user_count") ? "{\"user_count\":" + std::to_string(ci.user_count) + "}" : "{}");
+        }
+        respond(http::json_response(200, out + "}}"));
+      });
 }
 
 void channel_info(Hub& hub, const config::AppConfig& app, http::Request& req, http::Responder respond) {

@@ -188,7 +188,7 @@ void Session::handle_subscribe(const ClientMessage& msg) {
     return;
   }
   if (auto it = subs_.find(channel); it != subs_.end()) {  // already subscribed: confirm again
-    if (it->second.join_id != 0) return;                     // the pending join will answer
+    if (it->second.join_id != 0) return;                   // the pending join will answer
     if (it->second.traits.kind != ChannelKind::kPresence) {
       send_text(server_message_str("pusher_internal:subscription_succeeded", channel, "{}"));
       return;
@@ -197,8 +197,7 @@ void Session::handle_subscribe(const ClientMessage& msg) {
                           [this, alive = std::weak_ptr<int>(alive_), channel](Result<std::string> members) {
                             if (alive.expired() || closed_) return;
                             if (!members) return send_error(std::nullopt, members.status().message());
-                            send_text(
-                                server_message_str("pusher_internal:subscription_succeeded", channel, *members));
+                            send_text(server_message_str("pusher_internal:subscription_succeeded", channel, *members));
                           });
     return;
   }
@@ -212,9 +211,9 @@ void Session::handle_subscribe(const ClientMessage& msg) {
   if (!authorize(traits, *req, &member)) return;
   const bool presence = traits.kind == ChannelKind::kPresence;
   const uint64_t join_id = ++joins_;
-  Subscription sub{traits, channels::SubscriberShard::key(app_->id, channel), presence ? member.user_id : "", 0, false,
-                   0,      {},
-                   join_id};
+  Subscription sub{
+      traits, channels::SubscriberShard::key(app_->id, channel), presence ? member.user_id : "", 0, false, 0, {},
+      join_id};
   subs_.emplace(channel, std::move(sub));
   // The answer may come now (in memory) or later (a round trip); the session may be gone by then
   // (its join is undone without it) or have unsubscribed (likewise).
@@ -277,8 +276,8 @@ void Session::start_history_replay(const std::string& channel, Subscription& sub
   sub.replay_id = ++replays_;
   hub_.history().since(
       app_->id, channel, since,
-      [this, alive = std::weak_ptr<int>(alive_), channel, id = sub.replay_id, since](
-          Result<channels::History::Missed> missed) {
+      [this, alive = std::weak_ptr<int>(alive_), channel, id = sub.replay_id,
+       since](Result<channels::History::Missed> missed) {
         if (alive.expired()) return;
         auto it = subs_.find(channel);
         if (closed_ || it == subs_.end() || !it->second.replaying || it->second.replay_id != id) return;
@@ -338,7 +337,8 @@ void Session::leave(const std::string& channel, const Subscription& sub) {
                                                                  "{\"user_id\":" + quoted(member_id) + "}"));
                          hub.emit_webhook(*app, WebhookEvent::of("member_removed", channel, member_id));
                        }
-                       if (left->vacated && listed) hub.emit_webhook(*app, WebhookEvent::of("channel_vacated", channel));
+                       if (left->vacated && listed)
+                         hub.emit_webhook(*app, WebhookEvent::of("channel_vacated", channel));
                      });
 }
 

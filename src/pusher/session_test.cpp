@@ -231,7 +231,8 @@ TEST_F(Fixture, DocumentChangeFeedsFollowTheReadRule) {
   EXPECT_EQ(s->subscription_count(), 1u);
   EXPECT_TRUE(t.saw(R"(pusher:subscription_error","channel":"db-diary")"));
   hub->fanout().publish_document_change({"app", "news", 7, storage::ChangeKind::kAdded, "d1", R"({"_id":"d1"})"});
-  hub->fanout().publish_document_change({"app", "news", 7, storage::ChangeKind::kAdded, "d1", R"({"_id":"d1"})"});  // duplicate seq
+  hub->fanout().publish_document_change(
+      {"app", "news", 7, storage::ChangeKind::kAdded, "d1", R"({"_id":"d1"})"});  // duplicate seq
   executor->run_due();
   int added = 0;
   for (const auto& m : t.sent) added += m.find("headroom:added") != std::string::npos;
@@ -284,7 +285,8 @@ TEST_F(Fixture, ChangeFeedResumeReplaysTheLogBeforeLiveChanges) {
   EXPECT_EQ(log.calls[0].collection, "news");
   EXPECT_EQ(log.calls[0].after, 3);
   EXPECT_EQ(log.calls[0].limit, kMaxFeedReplay + 1);
-  hub->fanout().publish_document_change({"app", "news", 5, storage::ChangeKind::kModified, "d5", R"({"_id":"d5"})"});  // live during the read
+  hub->fanout().publish_document_change(
+      {"app", "news", 5, storage::ChangeKind::kModified, "d5", R"({"_id":"d5"})"});  // live during the read
   hub->fanout().publish_document_change({"app", "news", 6, storage::ChangeKind::kRemoved, "d6", R"({"_id":"d6"})"});
   executor->run_due();
   EXPECT_TRUE(seqs_sent(t).empty());  // held back until the replay is out
@@ -316,7 +318,8 @@ TEST_F(Fixture, ChangeFeedResumeChecksTheLogStillHoldsTheNextSeq) {
   EXPECT_TRUE(t.saw(
       R"(headroom:recovery_failed","channel":"db-news","data":{"since":2,"reason":"the change log no longer holds seq 3)"));
   EXPECT_TRUE(seqs_sent(t).empty());
-  hub->fanout().publish_document_change({"app", "news", 10, storage::ChangeKind::kAdded, "d10", "{}"});  // live again after the failure
+  hub->fanout().publish_document_change(
+      {"app", "news", 10, storage::ChangeKind::kAdded, "d10", "{}"});  // live again after the failure
   executor->run_due();
   EXPECT_EQ(seqs_sent(t), (std::vector<int64_t>{10}));
 
@@ -356,7 +359,8 @@ TEST_F(Fixture, ChangeFeedResumeFailsWhenTooFarBehindOrWithoutALog) {
   auto s = connect(b, "1.2");
   s->on_text(R"({"event":"pusher:subscribe","data":{"channel":"db-news","since":0}})");
   std::vector<storage::Change> many;
-  for (int64_t i = 1; i <= kMaxFeedReplay + 1; ++i) many.push_back({"app", "news", i, storage::ChangeKind::kAdded, "d", "{}"});
+  for (int64_t i = 1; i <= kMaxFeedReplay + 1; ++i)
+    many.push_back({"app", "news", i, storage::ChangeKind::kAdded, "d", "{}"});
   log.calls[0].done(std::move(many));
   executor->run_due();
   EXPECT_TRUE(b.saw(R"("reason":"too far behind: more than 10000 changes since 0")"));

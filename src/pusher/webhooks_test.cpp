@@ -83,7 +83,8 @@ TEST_F(WebhookFixture, RetriesWithBackoffThenCountsFailure) {
     http.calls.back().done(Status(Code::kUnavailable, "refused"));
     if (attempt == Webhooks::kMaxAttempts) break;
     executor.advance(backoff - std::chrono::milliseconds(10));
-    EXPECT_EQ(http.calls.size(), static_cast<size_t>(attempt)) << "retry " << attempt << " did not wait " << backoff.count() << " ms";
+    EXPECT_EQ(http.calls.size(), static_cast<size_t>(attempt))
+        << "retry " << attempt << " did not wait " << backoff.count() << " ms";
     executor.advance(std::chrono::milliseconds(20));
     backoff *= 2;
   }

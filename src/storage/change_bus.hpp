@@ -44,8 +44,7 @@ class ChangeBus {
   // UNAVAILABLE (the documents are off).
   void set_log(LogReader reader);
   bool has_log() const;
-  void read(const std::string& app, const std::string& collection, int64_t after_seq, int limit,
-            ReadDone done) const;
+  void read(const std::string& app, const std::string& collection, int64_t after_seq, int limit, ReadDone done) const;
 
  private:
   using Subscribers = std::vector<Subscriber>;

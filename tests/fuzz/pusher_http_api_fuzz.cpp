@@ -15,10 +15,10 @@
 #include <memory>
 #include <string>
 
-#include "pusher/backends.hpp"
 #include "core/clock.hpp"
 #include "metrics/registry.hpp"
 #include "pusher/auth.hpp"
+#include "pusher/backends.hpp"
 #include "pusher/http_api.hpp"
 #include "pusher/hub.hpp"
 
