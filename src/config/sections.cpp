@@ -175,8 +175,9 @@ void read_apps(Reader& r, const toml::table& root, Config& c) {
 // Top-level names that are neither a section nor [[apps]], and keys no section declares, in the
 // order the file has them.
 void reject_unknown_sections(Reader& r, const toml::table& root) {
-  for (const auto& [k, v] : root) {
-    const std::string_view name = k.str();
+  for (const auto& entry : root) {
+    const std::string_view name = entry.first.str();
+    const toml::node& v = entry.second;  // not a structured binding: clang 14 cannot capture those
     if (name == schema::apps().name) continue;
     bool is_section = false;
     schema::for_each_section([&](const auto& s) {
