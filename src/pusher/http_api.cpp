@@ -173,8 +173,10 @@ void events(Hub& hub, const config::AppConfig& app, http::Request& req, http::Re
     return respond(unavailable(r));
   }
   if (ev->info.empty()) return respond(http::json_response(200, "{}"));
+  // The names are copied before the lambda takes the request: argument order is unspecified.
+  const std::vector<std::string> names = ev->channels;
   respond_with_infos(
-      hub, app.id, ev->channels,
+      hub, app.id, names,
       [ev = std::move(*ev)](const Infos& infos) {
         std::string out = "{\"channels\":{";
         for (size_t i = 0; i < ev.channels.size(); ++i) {
