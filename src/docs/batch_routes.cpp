@@ -104,20 +104,21 @@ void Documents::batch(http::Request& req, http::Responder respond) {
   quotas_.add(t->app->id, Quotas::kDelete, deletes);
   auto cols = std::make_shared<std::vector<std::string>>();
   for (const auto& op : batch.ops) cols->push_back(op.collection);
-  store_->write(std::move(batch), [this, cols, respond = std::move(respond)](Result<std::vector<storage::WriteResult>> r) {
-    count(kOpBatch, r.is_ok());
-    if (!r) return respond(http::error_response(r.status()));
-    json::array results;
-    for (size_t i = 0; i < r->size(); ++i) {
-      const auto& w = (*r)[i];
-      json::object o{{"collection", (*cols)[i]}, {"_id", w.doc.id}};
-      o["status"] = w.changed ? std::string(storage::change_kind_name(w.kind)) : "missing";
-      if (w.changed) o["seq"] = w.seq;
-      if (w.changed && w.kind != storage::ChangeKind::kRemoved) o["_version"] = w.doc.version;
-      results.push_back(std::move(o));
-    }
-    respond(http::json_response(200, json::serialize(json::object{{"results", std::move(results)}})));
-  });
+  store_->write(std::move(batch),
+                [this, cols, respond = std::move(respond)](Result<std::vector<storage::WriteResult>> r) {
+                  count(kOpBatch, r.is_ok());
+                  if (!r) return respond(http::error_response(r.status()));
+                  json::array results;
+                  for (size_t i = 0; i < r->size(); ++i) {
+                    const auto& w = (*r)[i];
+                    json::object o{{"collection", (*cols)[i]}, {"_id", w.doc.id}};
+                    o["status"] = w.changed ? std::string(storage::change_kind_name(w.kind)) : "missing";
+                    if (w.changed) o["seq"] = w.seq;
+                    if (w.changed && w.kind != storage::ChangeKind::kRemoved) o["_version"] = w.doc.version;
+                    results.push_back(std::move(o));
+                  }
+                  respond(http::json_response(200, json::serialize(json::object{{"results", std::move(results)}})));
+                });
 }
 
 }  // namespace headroom::docs

@@ -117,20 +117,22 @@ void Documents::write_one(const Target& t, storage::WriteOp op, Quotas::Kind kin
   b.ops.push_back(std::move(op));
   // The cache follows the change bus (cache/module.hpp): it drops this document before the store
   // calls back, so there is nothing to invalidate here.
-  store_->write(std::move(b), [this, metric, respond = std::move(respond)](Result<std::vector<storage::WriteResult>> r) {
-    count(metric, r.is_ok());
-    if (!r) return respond(http::error_response(r.status()));
-    const storage::WriteResult& w = r->front();
-    if (metric == kOpDelete) {
-      if (!w.changed) return respond(http::error_response(Code::kNotFound, "document " + w.doc.id + " not found"));
-      http::Response gone;
-      gone.status = 204;
-      return respond(std::move(gone));
-    }
-    http::Response res = doc_response(w.kind == storage::ChangeKind::kAdded ? 201 : 200, w.doc);
-    res.set_header("X-Headroom-Seq", std::to_string(w.seq));
-    respond(std::move(res));
-  });
+  store_->write(std::move(b),
+                [this, metric, respond = std::move(respond)](Result<std::vector<storage::WriteResult>> r) {
+                  count(metric, r.is_ok());
+                  if (!r) return respond(http::error_response(r.status()));
+                  const storage::WriteResult& w = r->front();
+                  if (metric == kOpDelete) {
+                    if (!w.changed)
+                      return respond(http::error_response(Code::kNotFound, "document " + w.doc.id + " not found"));
+                    http::Response gone;
+                    gone.status = 204;
+                    return respond(std::move(gone));
+                  }
+                  http::Response res = doc_response(w.kind == storage::ChangeKind::kAdded ? 201 : 200, w.doc);
+                  res.set_header("X-Headroom-Seq", std::to_string(w.seq));
+                  respond(std::move(res));
+                });
 }
 
 void Documents::put_doc(http::Request& req, http::Responder respond, bool server_id) {
